@@ -1,0 +1,85 @@
+//! The one error type of the domain and service layers (DESIGN §2: each adapter
+//! has one `match` from `DomainError` to its vendor's format).
+
+use std::error::Error as StdError;
+
+type Cause = Box<dyn StdError + Send + Sync + 'static>;
+
+#[derive(thiserror::Error)]
+pub enum DomainError {
+    /// A value failed its type's validation (a malformed reference, an unknown enum value…).
+    #[error("invalid {field}: {reason}")]
+    Invalid { field: String, reason: String },
+    /// The entity does not exist *in the caller's tenant* (other tenants' rows are invisible).
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// A named unique constraint refused the write (DESIGN §4: races resolve through constraints).
+    #[error("conflict on {constraint}")]
+    Conflict { constraint: String },
+    /// A business rule refused the request; `rule` is a stable identifier adapters map on.
+    #[error("rule {rule}: {message}")]
+    Rule { rule: &'static str, message: String },
+    #[error("unauthenticated")]
+    Unauthenticated,
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    /// The store could not be reached or timed out: a retry later may succeed.
+    #[error("storage unavailable")]
+    Unavailable(#[source] Cause),
+    /// Anything else: logged in full, shown to clients as a generic failure.
+    #[error("internal error")]
+    Internal(#[source] Cause),
+}
+
+impl DomainError {
+    pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Self {
+        DomainError::Invalid { field: field.into(), reason: reason.into() }
+    }
+
+    pub fn rule(rule: &'static str, message: impl Into<String>) -> Self {
+        DomainError::Rule { rule, message: message.into() }
+    }
+
+    pub fn internal(cause: impl Into<Cause>) -> Self {
+        DomainError::Internal(cause.into())
+    }
+
+    /// True for the constraint named `name` (see the migrations for the names).
+    pub fn is_conflict_on(&self, name: &str) -> bool {
+        matches!(self, DomainError::Conflict { constraint } if constraint == name)
+    }
+}
+
+/// Debug prints the whole cause chain, for logs; clients only ever see adapter-chosen text.
+impl std::fmt::Debug for DomainError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{self}")?;
+        let mut source = self.source();
+        while let Some(cause) = source {
+            write!(f, "\n  caused by: {cause}")?;
+            source = cause.source();
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_prints_the_cause_chain() {
+        let io = std::io::Error::other("disk on fire");
+        let err = DomainError::Unavailable(Box::new(io));
+        let text = format!("{err:?}");
+        assert!(text.contains("storage unavailable"));
+        assert!(text.contains("caused by: disk on fire"));
+    }
+
+    #[test]
+    fn conflict_matches_only_its_constraint() {
+        let err = DomainError::Conflict { constraint: "uq_a".into() };
+        assert!(err.is_conflict_on("uq_a"));
+        assert!(!err.is_conflict_on("uq_b"));
+    }
+}

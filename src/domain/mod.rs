@@ -1,0 +1,22 @@
+//! The domain core (DESIGN §3): entities, parsed value types and `DomainError`.
+//!
+//! Nothing here knows about HTTP, SQL or XML: adapters translate wire types into
+//! these types, the service layer applies the rules, storage persists them.
+
+pub mod account;
+pub mod audit;
+pub mod catalog;
+pub mod clock;
+pub mod customer;
+pub mod disconnect;
+pub mod error;
+pub mod ids;
+pub mod money;
+pub mod operation;
+pub mod poid;
+pub mod provisioning;
+pub mod store;
+pub mod tenant;
+pub mod user;
+
+pub use error::DomainError;

@@ -1,0 +1,32 @@
+use async_trait::async_trait;
+use chrono::NaiveDate;
+
+use crate::domain::account::{Account, AccountReferenceNo, ExternalReferenceNo};
+use crate::domain::ids::{AccountId, TenantId};
+use crate::domain::DomainError;
+
+#[async_trait]
+pub trait AccountRepo: Send {
+    async fn insert_account(&mut self, account: &Account) -> Result<(), DomainError>;
+    async fn account(&mut self, tenant: TenantId, id: AccountId) -> Result<Option<Account>, DomainError>;
+    async fn account_by_reference(
+        &mut self,
+        tenant: TenantId,
+        reference: &AccountReferenceNo,
+    ) -> Result<Option<Account>, DomainError>;
+    /// Accounts matching every reference given (at least one must be given). At most
+    /// `limit` rows come back: callers only need to tell none, one and several apart.
+    async fn find_accounts(
+        &mut self,
+        tenant: TenantId,
+        reference: Option<&AccountReferenceNo>,
+        external: Option<&ExternalReferenceNo>,
+        limit: i64,
+    ) -> Result<Vec<Account>, DomainError>;
+    async fn set_termination_date(
+        &mut self,
+        tenant: TenantId,
+        id: AccountId,
+        date: Option<NaiveDate>,
+    ) -> Result<(), DomainError>;
+}

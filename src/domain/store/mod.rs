@@ -1,0 +1,53 @@
+//! The storage port (DESIGN §4). The domain owns these traits; `crate::storage`
+//! implements them for SQLite and PostgreSQL. A use-case opens one [`Tx`], does all its
+//! reads and writes (its audit row included) through it, and commits once.
+//!
+//! The repository traits are split by area so each file stays small; [`Tx`] is all of them.
+
+mod accounts;
+mod audit;
+mod catalog;
+mod customers;
+mod disconnect;
+mod idempotency;
+mod queue;
+mod tenants;
+
+pub use accounts::AccountRepo;
+pub use audit::AuditRepo;
+pub use catalog::CatalogRepo;
+pub use customers::CustomerRepo;
+pub use disconnect::DisconnectRepo;
+pub use idempotency::{IdempotencyRecord, IdempotencyRepo, StoredReply};
+pub use queue::{Job, JobId, NewJob, QueueRepo};
+pub use tenants::{NewApiUser, TenantRepo};
+
+use async_trait::async_trait;
+
+use super::DomainError;
+
+/// A database: hands out units of work.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// A read-write transaction. On SQLite these are serialised through one writer
+    /// connection, so they never meet `SQLITE_BUSY` from each other.
+    async fn begin(&self) -> Result<Box<dyn Tx>, DomainError>;
+    /// A read-only snapshot (dropped, never committed), served by the reader pool.
+    async fn read(&self) -> Result<Box<dyn Tx>, DomainError>;
+    /// A trivial round trip, for `/readyz`.
+    async fn ping(&self) -> Result<(), DomainError>;
+    /// `sqlite` or `postgres`, for logs and metrics.
+    fn backend(&self) -> &'static str;
+}
+
+/// One transaction. Dropping it without [`Tx::commit`] rolls everything back.
+#[async_trait]
+pub trait Tx:
+    TenantRepo + CustomerRepo + AccountRepo + CatalogRepo + DisconnectRepo + AuditRepo + IdempotencyRepo + QueueRepo + Send
+{
+    async fn commit(self: Box<Self>) -> Result<(), DomainError>;
+
+    /// Atomically increments and returns the named per-tenant counter (CRM.COM numbers):
+    /// one `UPDATE … RETURNING`, never read-then-write (DESIGN §4).
+    async fn next_counter(&mut self, tenant: crate::domain::ids::TenantId, name: &str) -> Result<i64, DomainError>;
+}

@@ -1,0 +1,60 @@
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+use crate::domain::ids::TenantId;
+use crate::domain::DomainError;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct JobId(pub uuid::Uuid);
+
+/// Work to do later, enqueued in the same transaction as the change that needs it
+/// (a transactional outbox: the job exists if and only if the change committed).
+#[derive(Clone, Debug)]
+pub struct NewJob {
+    pub tenant: TenantId,
+    /// Names the handler, e.g. `flolive.detach`.
+    pub kind: String,
+    pub payload: serde_json::Value,
+    pub run_at: DateTime<Utc>,
+    pub max_attempts: i32,
+}
+
+#[derive(Clone, Debug)]
+pub struct Job {
+    pub id: JobId,
+    pub tenant: TenantId,
+    pub kind: String,
+    pub payload: serde_json::Value,
+    /// Attempts including the current one.
+    pub attempts: i32,
+    pub max_attempts: i32,
+}
+
+#[async_trait]
+pub trait QueueRepo: Send {
+    async fn enqueue(&mut self, job: &NewJob) -> Result<JobId, DomainError>;
+    /// Leases up to `limit` due jobs to `worker` until `lease_until`. Jobs whose lease ran
+    /// out (their worker died) are due again. Safe across instances: PostgreSQL claims
+    /// with `FOR UPDATE SKIP LOCKED`, SQLite has a single writer.
+    async fn claim_jobs(
+        &mut self,
+        worker: &str,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<Vec<Job>, DomainError>;
+    /// Marks a leased job done; false if the lease was lost to another worker meanwhile
+    /// (the caller must then roll back its effects).
+    async fn complete_job(&mut self, id: JobId, worker: &str) -> Result<bool, DomainError>;
+    /// Gives the job back for another attempt at `retry_at`, or marks it failed when
+    /// `retry_at` is `None`.
+    async fn release_job(
+        &mut self,
+        id: JobId,
+        worker: &str,
+        error: &str,
+        retry_at: Option<DateTime<Utc>>,
+    ) -> Result<(), DomainError>;
+    /// Jobs not yet done (queued or leased), for tests and operators.
+    async fn pending_jobs(&mut self) -> Result<i64, DomainError>;
+}

@@ -1,0 +1,32 @@
+use async_trait::async_trait;
+
+use crate::domain::ids::{ApiUserId, CustomerId};
+use crate::domain::tenant::{Tenant, TenantCode};
+use crate::domain::user::{ApiSet, ApiUser, Username};
+use crate::domain::DomainError;
+
+/// A user to create; secrets arrive already hashed.
+#[derive(Clone, Debug)]
+pub struct NewApiUser {
+    pub id: ApiUserId,
+    pub tenant: crate::domain::ids::TenantId,
+    pub username: Username,
+    pub password_hash: String,
+    /// SHA-256 (hex) of the API key: keys are 128-bit random tokens, so a fast hash is
+    /// enough and lets us look a key up by its hash.
+    pub api_key_hash: Option<String>,
+    pub apis: ApiSet,
+    pub customer: Option<CustomerId>,
+}
+
+#[async_trait]
+pub trait TenantRepo: Send {
+    async fn insert_tenant(&mut self, tenant: &Tenant) -> Result<(), DomainError>;
+    async fn tenant_by_code(&mut self, code: &TenantCode) -> Result<Option<Tenant>, DomainError>;
+
+    async fn insert_user(&mut self, user: &NewApiUser) -> Result<(), DomainError>;
+    /// Usernames are unique across tenants: SOAP and Basic callers name no tenant.
+    async fn user_by_username(&mut self, username: &str) -> Result<Option<ApiUser>, DomainError>;
+    async fn user_by_api_key_hash(&mut self, hash: &str) -> Result<Option<ApiUser>, DomainError>;
+    async fn set_password_hash(&mut self, user: ApiUserId, hash: &str) -> Result<(), DomainError>;
+}

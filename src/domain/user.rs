@@ -1,0 +1,157 @@
+//! API users (DESIGN §3): credentials and which vendor APIs they may call.
+
+use std::fmt;
+use std::str::FromStr;
+
+use super::ids::{ApiUserId, CustomerId};
+use super::tenant::Tenant;
+use super::DomainError;
+
+/// The five vendor APIs; a user is allowed a subset.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Api {
+    Debitsuccess,
+    Flolive,
+    Crmcom,
+    BillingCare,
+    Verizon,
+}
+
+impl Api {
+    pub const ALL: [Api; 5] = [Api::Debitsuccess, Api::Flolive, Api::Crmcom, Api::BillingCare, Api::Verizon];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Api::Debitsuccess => "debitsuccess",
+            Api::Flolive => "flolive",
+            Api::Crmcom => "crmcom",
+            Api::BillingCare => "billing_care",
+            Api::Verizon => "verizon",
+        }
+    }
+}
+
+impl FromStr for Api {
+    type Err = DomainError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Api::ALL.into_iter().find(|api| api.as_str() == s).ok_or_else(|| {
+            DomainError::invalid(
+                "apis",
+                format!("unknown API '{s}' (expected debitsuccess, flolive, crmcom, billing_care or verizon)"),
+            )
+        })
+    }
+}
+
+impl fmt::Display for Api {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A set of APIs, stored as a comma-separated list.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ApiSet(Vec<Api>);
+
+impl ApiSet {
+    pub fn new(apis: impl IntoIterator<Item = Api>) -> Self {
+        let mut list: Vec<Api> = Vec::new();
+        for api in apis {
+            if !list.contains(&api) {
+                list.push(api);
+            }
+        }
+        Self(list)
+    }
+
+    pub fn contains(&self, api: Api) -> bool {
+        self.0.contains(&api)
+    }
+
+    pub fn to_csv(&self) -> String {
+        self.0.iter().map(|a| a.as_str()).collect::<Vec<_>>().join(",")
+    }
+
+    pub fn from_csv(text: &str) -> Result<Self, DomainError> {
+        let apis = text.split(',').filter(|s| !s.is_empty()).map(Api::from_str).collect::<Result<Vec<_>, _>>()?;
+        Ok(Self::new(apis))
+    }
+}
+
+/// A username: non-empty, at most 100 characters, no control characters.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Username(String);
+
+impl Username {
+    pub fn parse(text: &str) -> Result<Self, DomainError> {
+        if text.is_empty() || text.chars().count() > 100 || text.chars().any(char::is_control) {
+            return Err(DomainError::invalid("username", "must be 1-100 printable characters"));
+        }
+        Ok(Self(text.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A stored user row (hashes only; plaintext secrets never leave the edge).
+#[derive(Clone, Debug)]
+pub struct ApiUser {
+    pub id: ApiUserId,
+    pub tenant: Tenant,
+    pub username: Username,
+    /// PHC string of the argon2id hash.
+    pub password_hash: String,
+    pub apis: ApiSet,
+    /// The floLIVE requestor: the customer this user acts as.
+    pub customer: Option<CustomerId>,
+}
+
+/// Who is calling, once authenticated.
+#[derive(Clone, Debug)]
+pub struct Principal {
+    pub user_id: ApiUserId,
+    pub username: Username,
+    pub tenant: Tenant,
+    pub customer: Option<CustomerId>,
+    pub apis: ApiSet,
+}
+
+impl From<ApiUser> for Principal {
+    fn from(user: ApiUser) -> Self {
+        Principal {
+            user_id: user.id,
+            username: user.username,
+            tenant: user.tenant,
+            customer: user.customer,
+            apis: user.apis,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn api_sets_round_trip_through_csv() {
+        let set = ApiSet::from_csv("flolive,verizon,flolive").unwrap();
+        assert_eq!(set.to_csv(), "flolive,verizon");
+        assert!(set.contains(Api::Verizon));
+        assert!(!set.contains(Api::Crmcom));
+    }
+
+    #[test]
+    fn unknown_api_names_are_refused() {
+        let err = ApiSet::from_csv("flolive,sap").unwrap_err();
+        assert!(err.to_string().contains("unknown API 'sap'"));
+    }
+
+    #[test]
+    fn usernames_are_bounded() {
+        assert!(Username::parse("ds-gym").is_ok());
+        assert!(Username::parse("").is_err());
+        assert!(Username::parse(&"x".repeat(101)).is_err());
+    }
+}

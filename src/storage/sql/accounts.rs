@@ -1,0 +1,125 @@
+use async_trait::async_trait;
+use chrono::NaiveDate;
+use sqlx::any::AnyRow;
+
+use crate::domain::account::{Account, AccountReferenceNo, AccountStatus, ExternalReferenceNo};
+use crate::domain::ids::{AccountId, CustomerId, TenantId};
+use crate::domain::money::Money;
+use crate::domain::poid::Poid;
+use crate::domain::store::AccountRepo;
+use crate::domain::DomainError;
+
+use super::errors::db_error;
+use super::row::{date, date_text, opt_date, opt_int, opt_text, parsed, text, uuid};
+use super::{Dialect, SqlTx};
+
+const COLUMNS: &str = "id, tenant_id, customer_id, reference_no, external_reference_no, poid, status, \
+     start_date, termination_date, final_bill_date, total_contract_value";
+
+fn account_from(row: &AnyRow) -> Result<Account, DomainError> {
+    Ok(Account {
+        id: AccountId::from_uuid(uuid(row, "id")?),
+        tenant: TenantId::from_uuid(uuid(row, "tenant_id")?),
+        customer: CustomerId::from_uuid(uuid(row, "customer_id")?),
+        reference_no: parsed("reference_no", &text(row, "reference_no")?, AccountReferenceNo::parse)?,
+        external_reference_no: opt_text(row, "external_reference_no")?
+            .map(|v| parsed("external_reference_no", &v, ExternalReferenceNo::parse))
+            .transpose()?,
+        poid: opt_text(row, "poid")?.map(|v| parsed("poid", &v, Poid::parse)).transpose()?,
+        status: parsed("status", &text(row, "status")?, AccountStatus::parse)?,
+        start_date: date(row, "start_date")?,
+        termination_date: opt_date(row, "termination_date")?,
+        final_bill_date: opt_date(row, "final_bill_date")?,
+        total_contract_value: opt_int(row, "total_contract_value")?.map(Money::from_cents),
+    })
+}
+
+#[async_trait]
+impl<D: Dialect> AccountRepo for SqlTx<D> {
+    async fn insert_account(&mut self, a: &Account) -> Result<(), DomainError> {
+        sqlx::query(&format!(
+            "INSERT INTO accounts ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+        ))
+        .bind(a.id.to_string())
+        .bind(a.tenant.to_string())
+        .bind(a.customer.to_string())
+        .bind(a.reference_no.as_str())
+        .bind(a.external_reference_no.as_ref().map(|r| r.as_str().to_owned()))
+        .bind(a.poid.as_ref().map(|p| p.to_string()))
+        .bind(a.status.as_str())
+        .bind(date_text(a.start_date))
+        .bind(a.termination_date.map(date_text))
+        .bind(a.final_bill_date.map(date_text))
+        .bind(a.total_contract_value.map(Money::cents))
+        .execute(&mut *self.tx)
+        .await
+        .map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn account(&mut self, tenant: TenantId, id: AccountId) -> Result<Option<Account>, DomainError> {
+        sqlx::query(&format!("SELECT {COLUMNS} FROM accounts WHERE tenant_id = $1 AND id = $2"))
+            .bind(tenant.to_string())
+            .bind(id.to_string())
+            .fetch_optional(&mut *self.tx)
+            .await
+            .map_err(db_error)?
+            .map(|row| account_from(&row))
+            .transpose()
+    }
+
+    async fn account_by_reference(
+        &mut self,
+        tenant: TenantId,
+        reference: &AccountReferenceNo,
+    ) -> Result<Option<Account>, DomainError> {
+        sqlx::query(&format!("SELECT {COLUMNS} FROM accounts WHERE tenant_id = $1 AND reference_no = $2"))
+            .bind(tenant.to_string())
+            .bind(reference.as_str())
+            .fetch_optional(&mut *self.tx)
+            .await
+            .map_err(db_error)?
+            .map(|row| account_from(&row))
+            .transpose()
+    }
+
+    async fn find_accounts(
+        &mut self,
+        tenant: TenantId,
+        reference: Option<&AccountReferenceNo>,
+        external: Option<&ExternalReferenceNo>,
+        limit: i64,
+    ) -> Result<Vec<Account>, DomainError> {
+        // A NULL parameter means "not given": `($2 IS NULL OR col = $2)` keeps one statement
+        // (and one prepared plan) for the three combinations.
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM accounts WHERE tenant_id = $1 \
+             AND ($2 IS NULL OR reference_no = $2) AND ($3 IS NULL OR external_reference_no = $3) \
+             ORDER BY reference_no LIMIT $4"
+        ))
+        .bind(tenant.to_string())
+        .bind(reference.map(|r| r.as_str().to_owned()))
+        .bind(external.map(|r| r.as_str().to_owned()))
+        .bind(limit)
+        .fetch_all(&mut *self.tx)
+        .await
+        .map_err(db_error)?;
+        rows.iter().map(account_from).collect()
+    }
+
+    async fn set_termination_date(
+        &mut self,
+        tenant: TenantId,
+        id: AccountId,
+        date: Option<NaiveDate>,
+    ) -> Result<(), DomainError> {
+        sqlx::query("UPDATE accounts SET termination_date = $1 WHERE tenant_id = $2 AND id = $3")
+            .bind(date.map(date_text))
+            .bind(tenant.to_string())
+            .bind(id.to_string())
+            .execute(&mut *self.tx)
+            .await
+            .map_err(db_error)?;
+        Ok(())
+    }
+}

@@ -1,0 +1,76 @@
+use async_trait::async_trait;
+
+use crate::domain::audit::{AuditEvent, Channel};
+use crate::domain::clock;
+use crate::domain::ids::{ApiUserId, TenantId};
+use crate::domain::store::AuditRepo;
+use crate::domain::DomainError;
+
+use super::errors::db_error;
+use super::row::{opt_text, opt_uuid, parsed, text, timestamp, uuid};
+use super::{Dialect, SqlTx};
+
+fn json_text(value: &Option<serde_json::Value>) -> Option<String> {
+    value.as_ref().map(serde_json::Value::to_string)
+}
+
+fn json_value(column: &str, text: Option<String>) -> Result<Option<serde_json::Value>, DomainError> {
+    text.map(|t| serde_json::from_str(&t).map_err(|_| super::row::corrupt(column, &t))).transpose()
+}
+
+#[async_trait]
+impl<D: Dialect> AuditRepo for SqlTx<D> {
+    async fn insert_audit(&mut self, e: &AuditEvent) -> Result<(), DomainError> {
+        sqlx::query(
+            "INSERT INTO audit_events (id, at, tenant_id, api_user_id, initiator, channel, operation, \
+             entity_type, entity_id, before_json, after_json, request_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+        )
+        .bind(uuid::Uuid::new_v4().to_string())
+        .bind(clock::to_storage(e.at))
+        .bind(e.tenant.to_string())
+        .bind(e.user.map(|u| u.to_string()))
+        .bind(e.initiator.as_deref())
+        .bind(e.channel.as_str())
+        .bind(&e.operation)
+        .bind(&e.entity_type)
+        .bind(&e.entity_id)
+        .bind(json_text(&e.before))
+        .bind(json_text(&e.after))
+        .bind(e.request_id.as_deref())
+        .execute(&mut *self.tx)
+        .await
+        .map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn recent_audit(&mut self, tenant: TenantId, limit: i64) -> Result<Vec<AuditEvent>, DomainError> {
+        let rows = sqlx::query(
+            "SELECT at, tenant_id, api_user_id, initiator, channel, operation, entity_type, entity_id, \
+             before_json, after_json, request_id FROM audit_events WHERE tenant_id = $1 \
+             ORDER BY at DESC, id DESC LIMIT $2",
+        )
+        .bind(tenant.to_string())
+        .bind(limit)
+        .fetch_all(&mut *self.tx)
+        .await
+        .map_err(db_error)?;
+        rows.iter()
+            .map(|row| {
+                Ok(AuditEvent {
+                    at: timestamp(row, "at")?,
+                    tenant: TenantId::from_uuid(uuid(row, "tenant_id")?),
+                    user: opt_uuid(row, "api_user_id")?.map(ApiUserId::from_uuid),
+                    initiator: opt_text(row, "initiator")?,
+                    channel: parsed("channel", &text(row, "channel")?, Channel::parse)?,
+                    operation: text(row, "operation")?,
+                    entity_type: text(row, "entity_type")?,
+                    entity_id: text(row, "entity_id")?,
+                    before: json_value("before_json", opt_text(row, "before_json")?)?,
+                    after: json_value("after_json", opt_text(row, "after_json")?)?,
+                    request_id: opt_text(row, "request_id")?,
+                })
+            })
+            .collect()
+    }
+}

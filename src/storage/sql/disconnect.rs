@@ -1,0 +1,88 @@
+use async_trait::async_trait;
+
+use crate::domain::disconnect::{Acceptance, ChargeItem, DisconnectOrder, ExternalId, OrderState};
+use crate::domain::ids::{AccountId, DisconnectOrderId, TenantId};
+use crate::domain::money::Money;
+use crate::domain::store::DisconnectRepo;
+use crate::domain::DomainError;
+
+use super::errors::db_error;
+use super::row::{int, parsed, text, uuid};
+use super::{Dialect, SqlTx};
+
+#[async_trait]
+impl<D: Dialect> DisconnectRepo for SqlTx<D> {
+    async fn insert_disconnect_order(&mut self, order: &DisconnectOrder) -> Result<(), DomainError> {
+        sqlx::query("INSERT INTO disconnect_orders (id, tenant_id, external_id, account_id, state) VALUES ($1, $2, $3, $4, $5)")
+            .bind(order.id.to_string())
+            .bind(order.tenant.to_string())
+            .bind(order.external_id.value())
+            .bind(order.account.to_string())
+            .bind(order.state.as_str())
+            .execute(&mut *self.tx)
+            .await
+            .map_err(db_error)?;
+        for (position, item) in order.charge_items.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO charge_items (order_id, item_id, position, description, amount, acceptance) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(order.id.to_string())
+            .bind(&item.id)
+            .bind(position as i64)
+            .bind(&item.description)
+            .bind(item.amount.cents())
+            .bind(item.acceptance.as_str())
+            .execute(&mut *self.tx)
+            .await
+            .map_err(db_error)?;
+        }
+        Ok(())
+    }
+
+    async fn disconnect_order_by_external_id(
+        &mut self,
+        tenant: TenantId,
+        external_id: ExternalId,
+    ) -> Result<Option<DisconnectOrder>, DomainError> {
+        let Some(row) = sqlx::query(
+            "SELECT id, tenant_id, external_id, account_id, state FROM disconnect_orders \
+             WHERE tenant_id = $1 AND external_id = $2",
+        )
+        .bind(tenant.to_string())
+        .bind(external_id.value())
+        .fetch_optional(&mut *self.tx)
+        .await
+        .map_err(db_error)?
+        else {
+            return Ok(None);
+        };
+        let id = DisconnectOrderId::from_uuid(uuid(&row, "id")?);
+        let items = sqlx::query(
+            "SELECT item_id, description, amount, acceptance FROM charge_items WHERE order_id = $1 ORDER BY position",
+        )
+        .bind(id.to_string())
+        .fetch_all(&mut *self.tx)
+        .await
+        .map_err(db_error)?;
+        let charge_items = items
+            .iter()
+            .map(|item| {
+                Ok(ChargeItem {
+                    id: text(item, "item_id")?,
+                    description: text(item, "description")?,
+                    amount: Money::from_cents(int(item, "amount")?),
+                    acceptance: parsed("acceptance", &text(item, "acceptance")?, Acceptance::parse)?,
+                })
+            })
+            .collect::<Result<_, DomainError>>()?;
+        Ok(Some(DisconnectOrder {
+            id,
+            tenant: TenantId::from_uuid(uuid(&row, "tenant_id")?),
+            external_id: ExternalId::new(int(&row, "external_id")?)?,
+            account: AccountId::from_uuid(uuid(&row, "account_id")?),
+            state: parsed("state", &text(&row, "state")?, OrderState::parse)?,
+            charge_items,
+        }))
+    }
+}

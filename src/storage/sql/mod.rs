@@ -1,0 +1,148 @@
+//! One SQL implementation of the store for both backends. Queries are written once
+//! (sqlx's `Any` driver passes `$N` placeholders to both); what the dialects do not share
+//! lives in [`dialect`]. See `migrations/README.md` for the column conventions.
+
+mod accounts;
+mod audit;
+mod catalog;
+mod customers;
+mod dialect;
+mod disconnect;
+pub(crate) mod errors;
+mod errors_extra;
+mod idempotency;
+mod queue;
+mod row;
+mod tenants;
+
+use std::marker::PhantomData;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::{Any, AnyPool, Executor, Row};
+
+use crate::domain::ids::TenantId;
+use crate::domain::store::{Store, Tx};
+use crate::domain::DomainError;
+
+pub use dialect::{Dialect, Postgres, Sqlite};
+use errors::db_error;
+
+/// Pool sizing; the defaults suit one instance on a small machine.
+#[derive(Clone, Copy, Debug)]
+pub struct PoolSettings {
+    /// Connections for PostgreSQL, or SQLite readers (SQLite always has one writer).
+    pub max_connections: u32,
+    /// How long a request waits for a connection before the store reports itself unavailable.
+    pub acquire_timeout: Duration,
+}
+
+impl Default for PoolSettings {
+    fn default() -> Self {
+        Self { max_connections: 8, acquire_timeout: Duration::from_secs(5) }
+    }
+}
+
+impl PoolSettings {
+    pub fn single() -> Self {
+        Self { max_connections: 1, ..Self::default() }
+    }
+}
+
+pub struct SqlStore<D: Dialect> {
+    writer: AnyPool,
+    reader: AnyPool,
+    _dialect: PhantomData<D>,
+}
+
+pub struct SqlTx<D: Dialect> {
+    tx: sqlx::Transaction<'static, Any>,
+    _dialect: PhantomData<D>,
+}
+
+impl<D: Dialect> SqlStore<D> {
+    pub async fn connect(url: &str, pools: PoolSettings) -> Result<Self, DomainError> {
+        sqlx::any::install_default_drivers();
+        let url = D::normalise_url(url);
+        let options = |max: u32| {
+            AnyPoolOptions::new()
+                .max_connections(max)
+                .acquire_timeout(pools.acquire_timeout)
+                .after_connect(|conn, _meta| {
+                    Box::pin(async move {
+                        for statement in D::SESSION_SETUP {
+                            conn.execute(*statement).await?;
+                        }
+                        Ok(())
+                    })
+                })
+        };
+        let (writer, reader) = match D::SINGLE_WRITER {
+            true => {
+                let writer = options(1).connect(&url).await.map_err(db_error)?;
+                let reader = options(pools.max_connections.max(1)).connect(&url).await.map_err(db_error)?;
+                (writer, reader)
+            }
+            false => {
+                let pool = options(pools.max_connections.max(1)).connect(&url).await.map_err(db_error)?;
+                (pool.clone(), pool)
+            }
+        };
+        Ok(Self { writer, reader, _dialect: PhantomData })
+    }
+
+    pub async fn migrate(&self) -> Result<(), DomainError> {
+        D::migrator().run(&self.writer).await.map_err(|e| DomainError::internal(e))
+    }
+
+    pub async fn close(&self) {
+        self.writer.close().await;
+        self.reader.close().await;
+    }
+}
+
+#[async_trait]
+impl<D: Dialect> Store for SqlStore<D> {
+    async fn begin(&self) -> Result<Box<dyn Tx>, DomainError> {
+        let tx = self.writer.begin().await.map_err(db_error)?;
+        Ok(Box::new(SqlTx::<D> { tx, _dialect: PhantomData }))
+    }
+
+    async fn read(&self) -> Result<Box<dyn Tx>, DomainError> {
+        let tx = self.reader.begin().await.map_err(db_error)?;
+        Ok(Box::new(SqlTx::<D> { tx, _dialect: PhantomData }))
+    }
+
+    async fn ping(&self) -> Result<(), DomainError> {
+        let mut conn = self.reader.acquire().await.map_err(db_error)?;
+        conn.execute("SELECT 1").await.map_err(db_error)?;
+        Ok(())
+    }
+
+    fn backend(&self) -> &'static str {
+        D::NAME
+    }
+}
+
+#[async_trait]
+impl<D: Dialect> Tx for SqlTx<D> {
+    async fn commit(self: Box<Self>) -> Result<(), DomainError> {
+        self.tx.commit().await.map_err(db_error)
+    }
+
+    async fn next_counter(&mut self, tenant: TenantId, name: &str) -> Result<i64, DomainError> {
+        // Upsert-and-increment in one statement: concurrent callers serialise on the row.
+        let row: AnyRow = sqlx::query(
+            "INSERT INTO counters (tenant_id, name, value) VALUES ($1, $2, 1) \
+             ON CONFLICT (tenant_id, name) DO UPDATE SET value = counters.value + 1 \
+             RETURNING value",
+        )
+        .bind(tenant.to_string())
+        .bind(name)
+        .fetch_one(&mut *self.tx)
+        .await
+        .map_err(db_error)?;
+        row.try_get::<i64, _>("value").map_err(db_error)
+    }
+}

@@ -1,0 +1,114 @@
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+use crate::domain::clock;
+use crate::domain::ids::TenantId;
+use crate::domain::store::{Job, JobId, NewJob, QueueRepo};
+use crate::domain::DomainError;
+
+use super::errors::db_error;
+use super::row::{int, text, uuid};
+use super::{Dialect, SqlTx};
+
+#[async_trait]
+impl<D: Dialect> QueueRepo for SqlTx<D> {
+    async fn enqueue(&mut self, job: &NewJob) -> Result<JobId, DomainError> {
+        let id = uuid::Uuid::new_v4();
+        let now = clock::to_storage(Utc::now());
+        sqlx::query(
+            "INSERT INTO jobs (id, tenant_id, kind, payload, status, run_at, attempts, max_attempts, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, 'queued', $5, 0, $6, $7, $7)",
+        )
+        .bind(id.to_string())
+        .bind(job.tenant.to_string())
+        .bind(&job.kind)
+        .bind(job.payload.to_string())
+        .bind(clock::to_storage(job.run_at))
+        .bind(i64::from(job.max_attempts))
+        .bind(now)
+        .execute(&mut *self.tx)
+        .await
+        .map_err(db_error)?;
+        Ok(JobId(id))
+    }
+
+    async fn claim_jobs(
+        &mut self,
+        worker: &str,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<Vec<Job>, DomainError> {
+        let rows = sqlx::query(D::CLAIM_JOBS)
+            .bind(worker)
+            .bind(clock::to_storage(now))
+            .bind(clock::to_storage(lease_until))
+            .bind(limit)
+            .fetch_all(&mut *self.tx)
+            .await
+            .map_err(db_error)?;
+        rows.iter()
+            .map(|row| {
+                let payload = text(row, "payload")?;
+                Ok(Job {
+                    id: JobId(uuid(row, "id")?),
+                    tenant: TenantId::from_uuid(uuid(row, "tenant_id")?),
+                    kind: text(row, "kind")?,
+                    payload: serde_json::from_str(&payload).map_err(|_| super::row::corrupt("payload", &payload))?,
+                    attempts: int(row, "attempts")? as i32,
+                    max_attempts: int(row, "max_attempts")? as i32,
+                })
+            })
+            .collect()
+    }
+
+    async fn complete_job(&mut self, id: JobId, worker: &str) -> Result<bool, DomainError> {
+        let done = sqlx::query(
+            "UPDATE jobs SET status = 'done', locked_by = NULL, locked_until = NULL, updated_at = $3 \
+             WHERE id = $1 AND status = 'running' AND locked_by = $2",
+        )
+        .bind(id.0.to_string())
+        .bind(worker)
+        .bind(clock::to_storage(Utc::now()))
+        .execute(&mut *self.tx)
+        .await
+        .map_err(db_error)?
+        .rows_affected();
+        Ok(done == 1)
+    }
+
+    async fn release_job(
+        &mut self,
+        id: JobId,
+        worker: &str,
+        error: &str,
+        retry_at: Option<DateTime<Utc>>,
+    ) -> Result<(), DomainError> {
+        let (status, run_at) = match retry_at {
+            Some(at) => ("queued", Some(clock::to_storage(at))),
+            None => ("failed", None),
+        };
+        sqlx::query(
+            "UPDATE jobs SET status = $3, run_at = COALESCE($4, run_at), last_error = $5, locked_by = NULL, \
+             locked_until = NULL, updated_at = $6 WHERE id = $1 AND locked_by = $2",
+        )
+        .bind(id.0.to_string())
+        .bind(worker)
+        .bind(status)
+        .bind(run_at)
+        .bind(error)
+        .bind(clock::to_storage(Utc::now()))
+        .execute(&mut *self.tx)
+        .await
+        .map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn pending_jobs(&mut self) -> Result<i64, DomainError> {
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM jobs WHERE status IN ('queued', 'running')")
+            .fetch_one(&mut *self.tx)
+            .await
+            .map_err(db_error)?;
+        int(&row, "n")
+    }
+}

@@ -1,0 +1,114 @@
+use async_trait::async_trait;
+use sqlx::any::AnyRow;
+
+use crate::domain::clock;
+use crate::domain::ids::{ApiUserId, CustomerId, TenantId};
+use crate::domain::store::{NewApiUser, TenantRepo};
+use crate::domain::tenant::{Tenant, TenantCode, TimeZone};
+use crate::domain::user::{ApiSet, ApiUser, Username};
+use crate::domain::DomainError;
+
+use super::errors::db_error;
+use super::row::{opt_uuid, parsed, text, uuid};
+use super::{Dialect, SqlTx};
+
+const USER_COLUMNS: &str = "u.id, u.username, u.password_hash, u.apis, u.customer_id, \
+     t.id AS tenant_id, t.code AS tenant_code, t.name AS tenant_name, t.timezone AS tenant_timezone";
+
+pub(super) fn tenant_from(row: &AnyRow, prefix: &str) -> Result<Tenant, DomainError> {
+    let col = |name: &str| format!("{prefix}{name}");
+    Ok(Tenant {
+        id: TenantId::from_uuid(uuid(row, &col("id"))?),
+        code: parsed("tenant code", &text(row, &col("code"))?, TenantCode::parse)?,
+        name: text(row, &col("name"))?,
+        time_zone: parsed("timezone", &text(row, &col("timezone"))?, TimeZone::parse)?,
+    })
+}
+
+fn user_from(row: &AnyRow) -> Result<ApiUser, DomainError> {
+    Ok(ApiUser {
+        id: ApiUserId::from_uuid(uuid(row, "id")?),
+        tenant: tenant_from(row, "tenant_")?,
+        username: parsed("username", &text(row, "username")?, Username::parse)?,
+        password_hash: text(row, "password_hash")?,
+        apis: parsed("apis", &text(row, "apis")?, ApiSet::from_csv)?,
+        customer: opt_uuid(row, "customer_id")?.map(CustomerId::from_uuid),
+    })
+}
+
+#[async_trait]
+impl<D: Dialect> TenantRepo for SqlTx<D> {
+    async fn insert_tenant(&mut self, tenant: &Tenant) -> Result<(), DomainError> {
+        sqlx::query("INSERT INTO tenants (id, code, name, timezone, created_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(tenant.id.to_string())
+            .bind(tenant.code.as_str())
+            .bind(&tenant.name)
+            .bind(tenant.time_zone.name())
+            .bind(clock::to_storage(chrono::Utc::now()))
+            .execute(&mut *self.tx)
+            .await
+            .map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn tenant_by_code(&mut self, code: &TenantCode) -> Result<Option<Tenant>, DomainError> {
+        sqlx::query("SELECT id, code, name, timezone FROM tenants WHERE code = $1")
+            .bind(code.as_str())
+            .fetch_optional(&mut *self.tx)
+            .await
+            .map_err(db_error)?
+            .map(|row| tenant_from(&row, ""))
+            .transpose()
+    }
+
+    async fn insert_user(&mut self, user: &NewApiUser) -> Result<(), DomainError> {
+        sqlx::query(
+            "INSERT INTO api_users (id, tenant_id, username, password_hash, api_key_hash, apis, customer_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(user.id.to_string())
+        .bind(user.tenant.to_string())
+        .bind(user.username.as_str())
+        .bind(&user.password_hash)
+        .bind(user.api_key_hash.as_deref())
+        .bind(user.apis.to_csv())
+        .bind(user.customer.map(|c| c.to_string()))
+        .execute(&mut *self.tx)
+        .await
+        .map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn user_by_username(&mut self, username: &str) -> Result<Option<ApiUser>, DomainError> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM api_users u JOIN tenants t ON t.id = u.tenant_id WHERE u.username = $1");
+        sqlx::query(&sql)
+            .bind(username)
+            .fetch_optional(&mut *self.tx)
+            .await
+            .map_err(db_error)?
+            .map(|row| user_from(&row))
+            .transpose()
+    }
+
+    async fn user_by_api_key_hash(&mut self, hash: &str) -> Result<Option<ApiUser>, DomainError> {
+        let sql =
+            format!("SELECT {USER_COLUMNS} FROM api_users u JOIN tenants t ON t.id = u.tenant_id WHERE u.api_key_hash = $1");
+        sqlx::query(&sql)
+            .bind(hash)
+            .fetch_optional(&mut *self.tx)
+            .await
+            .map_err(db_error)?
+            .map(|row| user_from(&row))
+            .transpose()
+    }
+
+    async fn set_password_hash(&mut self, user: ApiUserId, hash: &str) -> Result<(), DomainError> {
+        sqlx::query("UPDATE api_users SET password_hash = $1 WHERE id = $2")
+            .bind(hash)
+            .bind(user.to_string())
+            .execute(&mut *self.tx)
+            .await
+            .map_err(db_error)?;
+        Ok(())
+    }
+}
