@@ -5,4 +5,5 @@
 //! port) ← `storage` (SQLite and PostgreSQL implementations).
 
 pub mod domain;
+pub mod service;
 pub mod storage;

@@ -1,0 +1,168 @@
+//! The fixture file as written (DESIGN §5). Everything is text here; the importer parses
+//! each value with its domain constructor so errors can name the entry and field.
+
+use std::fmt;
+
+use serde::Deserialize;
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct FixtureFile {
+    #[serde(default)]
+    pub tenants: Vec<RawTenant>,
+    #[serde(default)]
+    pub users: Vec<RawUser>,
+    #[serde(default)]
+    pub customers: Vec<RawCustomer>,
+    #[serde(default)]
+    pub accounts: Vec<RawAccount>,
+    #[serde(default)]
+    pub products: Vec<RawProduct>,
+    #[serde(default)]
+    pub subscriptions: Vec<RawSubscription>,
+    #[serde(default)]
+    pub installed_items: Vec<RawInstalledItem>,
+    #[serde(default)]
+    pub product_instances: Vec<RawProductInstance>,
+    #[serde(default)]
+    pub bundles: Vec<RawBundle>,
+    #[serde(default)]
+    pub disconnect_orders: Vec<RawDisconnectOrder>,
+}
+
+/// An amount written as `1200`, `45.5` or `"45.50"`.
+#[derive(Deserialize, Clone)]
+#[serde(untagged)]
+pub enum Amount {
+    Int(i64),
+    Float(f64),
+    Text(String),
+}
+
+impl fmt::Display for Amount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Amount::Int(n) => write!(f, "{n}"),
+            Amount::Float(x) => write!(f, "{x}"),
+            Amount::Text(s) => f.write_str(s),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTenant {
+    pub code: String,
+    pub name: String,
+    pub timezone: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawUser {
+    pub tenant: String,
+    pub username: String,
+    pub password: String,
+    pub api_key: Option<String>,
+    pub apis: Vec<String>,
+    pub customer: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCustomer {
+    pub tenant: String,
+    pub id: String,
+    pub name: String,
+    pub parent: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAccount {
+    pub tenant: String,
+    pub customer: String,
+    pub reference_no: String,
+    pub external_reference_no: Option<String>,
+    pub poid: Option<String>,
+    pub status: String,
+    pub start_date: String,
+    pub termination_date: Option<String>,
+    pub final_bill_date: Option<String>,
+    pub total_contract_value: Option<Amount>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawProduct {
+    pub tenant: String,
+    pub id: String,
+    pub code: String,
+    pub alternative_code: Option<String>,
+    pub name: String,
+    pub classification: String,
+    pub plan_type: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSubscription {
+    pub tenant: String,
+    pub id: String,
+    pub number: String,
+    pub account: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawInstalledItem {
+    pub tenant: String,
+    pub id: String,
+    pub serial_number: String,
+    pub alternative_code: Option<String>,
+    pub kind: String,
+    pub subscription: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawProductInstance {
+    pub tenant: String,
+    pub id: String,
+    pub product: String,
+    pub customer: String,
+    pub account: Option<String>,
+    pub subscription: Option<String>,
+    pub installed_item: Option<String>,
+    pub bundle: Option<String>,
+    pub status: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBundle {
+    pub tenant: String,
+    pub poid: String,
+    pub account: String,
+    pub service: String,
+    pub deal: String,
+    pub package_id: i64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDisconnectOrder {
+    pub tenant: String,
+    pub external_id: i64,
+    pub account: String,
+    pub state: String,
+    pub charge_items: Vec<RawChargeItem>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawChargeItem {
+    pub id: String,
+    pub description: String,
+    pub amount: Amount,
+}

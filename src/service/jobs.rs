@@ -1,0 +1,180 @@
+//! The durable queue's worker (DESIGN §4). Jobs live in the `jobs` table, enqueued in the
+//! same transaction as the change that needs them; the worker leases due jobs, runs each
+//! handler in a transaction that also marks the job done, and retries transient failures
+//! with backoff. A crashed worker's lease runs out and another instance takes the job.
+//!
+//! Why not a crate: apalis-sql (the one maintained queue with SQLite *and* PostgreSQL)
+//! enqueues through its own storage handle, outside our transaction, so a crash between
+//! our commit and its push would lose work or run work for a rolled-back change. See README.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use chrono::Utc;
+use tokio::sync::watch;
+
+use crate::domain::store::{Job, Tx};
+use crate::domain::DomainError;
+
+use super::Services;
+
+/// A handler's verdict on a failed attempt.
+#[derive(Debug, thiserror::Error)]
+pub enum JobError {
+    /// Worth retrying (the store was unavailable, a lock timed out…).
+    #[error("transient: {0:?}")]
+    Transient(DomainError),
+    /// Retrying cannot help; the job is marked failed. Handlers record business failures
+    /// (an operation FAILED with its reason) themselves and return `Ok`.
+    #[error("permanent: {0}")]
+    Permanent(String),
+}
+
+impl From<DomainError> for JobError {
+    fn from(error: DomainError) -> Self {
+        match error {
+            DomainError::Unavailable(_) | DomainError::Conflict { .. } => JobError::Transient(error),
+            other => JobError::Permanent(format!("{other:?}")),
+        }
+    }
+}
+
+#[async_trait]
+pub trait JobHandler: Send + Sync + 'static {
+    /// Does the job's work inside `tx`; the worker commits it together with the job's
+    /// completion, so the effect happens exactly once.
+    async fn run(&self, tx: &mut dyn Tx, job: &Job, services: &Services) -> Result<(), JobError>;
+}
+
+#[derive(Default, Clone)]
+pub struct Registry {
+    handlers: HashMap<&'static str, Arc<dyn JobHandler>>,
+}
+
+impl Registry {
+    pub fn register(&mut self, kind: &'static str, handler: Arc<dyn JobHandler>) {
+        self.handlers.insert(kind, handler);
+    }
+
+    pub fn with(mut self, handlers: impl IntoIterator<Item = (&'static str, Arc<dyn JobHandler>)>) -> Self {
+        for (kind, handler) in handlers {
+            self.register(kind, handler);
+        }
+        self
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct WorkerSettings {
+    pub poll_interval: Duration,
+    pub lease: Duration,
+    pub batch: i64,
+}
+
+impl Default for WorkerSettings {
+    fn default() -> Self {
+        Self { poll_interval: Duration::from_millis(500), lease: Duration::from_secs(30), batch: 16 }
+    }
+}
+
+pub struct Worker {
+    services: Arc<Services>,
+    registry: Registry,
+    settings: WorkerSettings,
+    name: String,
+}
+
+impl Worker {
+    pub fn new(services: Arc<Services>, registry: Registry, settings: WorkerSettings) -> Self {
+        let name = format!("{}-{}", std::process::id(), uuid::Uuid::new_v4().simple());
+        Self { services, registry, settings, name }
+    }
+
+    /// Runs until `shutdown` turns true; finishes the job in hand first.
+    pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
+        tracing::info!(worker = %self.name, "job worker started");
+        loop {
+            let ran = match self.run_once().await {
+                Ok(n) => n,
+                Err(error) => {
+                    tracing::warn!(?error, "job worker could not claim work");
+                    0
+                }
+            };
+            if *shutdown.borrow() {
+                break;
+            }
+            if ran == 0 {
+                tokio::select! {
+                    _ = tokio::time::sleep(self.settings.poll_interval) => {}
+                    _ = self.services.jobs_ready.notified() => {}
+                    _ = shutdown.changed() => {}
+                }
+            }
+            if *shutdown.borrow() {
+                break;
+            }
+        }
+        tracing::info!(worker = %self.name, "job worker stopped");
+    }
+
+    /// Claims and runs one batch of due jobs; returns how many ran.
+    pub async fn run_once(&self) -> Result<usize, DomainError> {
+        let now = Utc::now();
+        let lease_until = now + chrono::Duration::from_std(self.settings.lease).unwrap_or(chrono::Duration::seconds(30));
+        let mut tx = self.services.store.begin().await?;
+        let jobs = tx.claim_jobs(&self.name, now, lease_until, self.settings.batch).await?;
+        tx.commit().await?;
+        for job in &jobs {
+            self.run_job(job).await;
+        }
+        Ok(jobs.len())
+    }
+
+    #[tracing::instrument(skip_all, fields(job = %job.id.0, kind = %job.kind, attempt = job.attempts))]
+    async fn run_job(&self, job: &Job) {
+        let Some(handler) = self.registry.handlers.get(job.kind.as_str()) else {
+            tracing::error!("no handler for job kind");
+            self.release(job, "no handler for this job kind", None).await;
+            return;
+        };
+        let result = async {
+            let mut tx = self.services.store.begin().await?;
+            handler.run(tx.as_mut(), job, &self.services).await?;
+            if tx.complete_job(job.id, &self.name).await? {
+                tx.commit().await?;
+            } else {
+                tracing::warn!("lease lost before completion; effects rolled back");
+            }
+            Ok::<_, JobError>(())
+        }
+        .await;
+        match result {
+            Ok(()) => tracing::debug!("job done"),
+            Err(JobError::Transient(error)) if job.attempts < job.max_attempts => {
+                let backoff = chrono::Duration::seconds(2i64.saturating_pow(job.attempts.clamp(0, 10) as u32));
+                tracing::warn!(?error, "job failed, will retry");
+                self.release(job, &format!("{error:?}"), Some(Utc::now() + backoff)).await;
+            }
+            Err(error) => {
+                tracing::error!(?error, "job failed for good");
+                self.release(job, &error.to_string(), None).await;
+            }
+        }
+    }
+
+    async fn release(&self, job: &Job, error: &str, retry_at: Option<chrono::DateTime<Utc>>) {
+        let result = async {
+            let mut tx = self.services.store.begin().await?;
+            tx.release_job(job.id, &self.name, error, retry_at).await?;
+            tx.commit().await
+        }
+        .await;
+        if let Err(error) = result {
+            // The lease will run out and the job will be claimed again.
+            tracing::warn!(?error, "could not release job");
+        }
+    }
+}
