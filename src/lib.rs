@@ -4,6 +4,11 @@
 //! `adapters` (HTTP, wire DTOs) → `service` (use-cases) → `domain` (entities, the store
 //! port) ← `storage` (SQLite and PostgreSQL implementations).
 
+pub mod adapters;
+pub mod cli;
+pub mod config;
 pub mod domain;
 pub mod service;
+pub mod startup;
 pub mod storage;
+pub mod telemetry;

@@ -1,1 +1,44 @@
-fn main() {}
+//! A thin shim: logging, arguments, then the library does the work.
+
+use anyhow::Context;
+use billing_compat::cli::{Cli, Command};
+use billing_compat::service::import;
+use billing_compat::{startup, storage, telemetry};
+use clap::Parser;
+
+#[actix_web::main]
+async fn main() -> anyhow::Result<()> {
+    telemetry::init("info", std::io::stderr);
+    match Cli::parse().command {
+        Command::Serve(args) => {
+            let app = startup::Application::build(args.settings()).await?;
+            app.run_until_stopped().await?;
+        }
+        Command::Migrate(db) => {
+            storage::migrate(&db.url).await?;
+            println!("migrated {}", startup::redact(&db.url));
+        }
+        Command::Import { file, database } => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("cannot read {}", file.display()))?;
+            storage::migrate(&database.url).await?;
+            let store = storage::connect(&database.url, storage::PoolSettings::single()).await?;
+            match import::import_yaml(store.as_ref(), &text).await {
+                Ok(report) => {
+                    println!(
+                        "imported {}: {} written, {} already present",
+                        file.display(),
+                        report.inserted,
+                        report.already_present
+                    )
+                }
+                Err(error) => {
+                    eprintln!("{}: {error}", file.display());
+                    eprintln!("nothing was written");
+                    std::process::exit(2);
+                }
+            }
+        }
+    }
+    Ok(())
+}

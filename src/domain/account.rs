@@ -78,7 +78,9 @@ impl AccountStatus {
             other => {
                 return Err(DomainError::invalid(
                     "status",
-                    format!("unknown value '{other}' (expected Active, Suspended, Cancelled or Closed)"),
+                    format!(
+                        "unknown value '{other}' (expected Active, Suspended, Cancelled or Closed)"
+                    ),
                 ))
             }
         })
@@ -110,7 +112,9 @@ mod tests {
         assert!(AccountReferenceNo::parse("DS1000001").is_ok());
         assert!(AccountReferenceNo::parse(&"9".repeat(15)).is_ok());
         let err = AccountReferenceNo::parse(&"9".repeat(16)).unwrap_err();
-        assert!(err.to_string().contains("AccountReferenceNo field cannot be more than 15 characters"));
+        assert!(err
+            .to_string()
+            .contains("AccountReferenceNo field cannot be more than 15 characters"));
         assert!(ExternalReferenceNo::parse(&"é".repeat(50)).is_ok());
         assert!(ExternalReferenceNo::parse(&"é".repeat(51)).is_err());
         assert!(AccountReferenceNo::parse("   ").is_err());
@@ -118,7 +122,10 @@ mod tests {
 
     #[test]
     fn statuses_parse_exactly() {
-        assert_eq!(AccountStatus::parse("Active").unwrap(), AccountStatus::Active);
+        assert_eq!(
+            AccountStatus::parse("Active").unwrap(),
+            AccountStatus::Active
+        );
         assert!(AccountStatus::parse("active").is_err());
     }
 }

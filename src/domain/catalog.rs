@@ -3,7 +3,8 @@
 use chrono::{DateTime, Utc};
 
 use super::ids::{
-    AccountId, BundleId, CustomerId, InstalledItemId, ProductId, ProductInstanceId, SubscriptionId, TenantId,
+    AccountId, BundleId, CustomerId, InstalledItemId, ProductId, ProductInstanceId, SubscriptionId,
+    TenantId,
 };
 use super::poid::Poid;
 use super::DomainError;
@@ -65,8 +66,16 @@ impl PlanType {
     pub const ACCOUNT_PRODUCT: &'static str = "ACCOUNT_PRODUCT";
 
     pub fn parse(text: &str) -> Result<Self, DomainError> {
-        if text.is_empty() || text.len() > 64 || !text.bytes().all(|b| b.is_ascii_uppercase() || b == b'_' || b.is_ascii_digit()) {
-            return Err(DomainError::invalid("plan_type", format!("'{text}' must be UPPER_SNAKE_CASE")));
+        if text.is_empty()
+            || text.len() > 64
+            || !text
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b == b'_' || b.is_ascii_digit())
+        {
+            return Err(DomainError::invalid(
+                "plan_type",
+                format!("'{text}' must be UPPER_SNAKE_CASE"),
+            ));
         }
         Ok(Self(text.to_owned()))
     }
@@ -105,8 +114,16 @@ pub struct ItemKind(String);
 
 impl ItemKind {
     pub fn parse(text: &str) -> Result<Self, DomainError> {
-        if text.is_empty() || text.len() > 64 || !text.bytes().all(|b| b.is_ascii_uppercase() || b == b'_' || b.is_ascii_digit()) {
-            return Err(DomainError::invalid("kind", format!("'{text}' must be UPPER_SNAKE_CASE")));
+        if text.is_empty()
+            || text.len() > 64
+            || !text
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b == b'_' || b.is_ascii_digit())
+        {
+            return Err(DomainError::invalid(
+                "kind",
+                format!("'{text}' must be UPPER_SNAKE_CASE"),
+            ));
         }
         Ok(Self(text.to_owned()))
     }
@@ -171,7 +188,9 @@ pub struct BundleCancellation {
 
 impl Bundle {
     pub fn is_cancelled_at(&self, now: DateTime<Utc>) -> bool {
-        self.cancellation.as_ref().is_some_and(|c| now >= c.effective_at)
+        self.cancellation
+            .as_ref()
+            .is_some_and(|c| now >= c.effective_at)
     }
 
     /// A cancel has been recorded, whether or not it has taken effect yet.
@@ -185,7 +204,9 @@ impl ProductInstance {
     /// has taken effect reads as CANCELLED (DESIGN §3, issue 6 item 4).
     pub fn effective_status(&self, bundle: Option<&Bundle>, now: DateTime<Utc>) -> InstanceStatus {
         match (self.status, bundle) {
-            (InstanceStatus::Active, Some(b)) if b.is_cancelled_at(now) => InstanceStatus::Cancelled,
+            (InstanceStatus::Active, Some(b)) if b.is_cancelled_at(now) => {
+                InstanceStatus::Cancelled
+            }
             (status, _) => status,
         }
     }
@@ -241,15 +262,25 @@ mod tests {
             effective_from: None,
             effective_to: None,
         };
-        assert_eq!(instance.effective_status(Some(&b), at - Duration::days(1)), InstanceStatus::Active);
-        assert_eq!(instance.effective_status(Some(&b), at), InstanceStatus::Cancelled);
+        assert_eq!(
+            instance.effective_status(Some(&b), at - Duration::days(1)),
+            InstanceStatus::Active
+        );
+        assert_eq!(
+            instance.effective_status(Some(&b), at),
+            InstanceStatus::Cancelled
+        );
     }
 
     #[test]
     fn enums_name_their_allowed_values() {
         let err = Classification::parse("SERVIC").unwrap_err();
-        assert!(err.to_string().contains("expected SERVICE, HARDWARE, PLAN, OTHER"));
-        assert!(PlanType::parse("ACCOUNT_PRODUCT").unwrap().is_account_product());
+        assert!(err
+            .to_string()
+            .contains("expected SERVICE, HARDWARE, PLAN, OTHER"));
+        assert!(PlanType::parse("ACCOUNT_PRODUCT")
+            .unwrap()
+            .is_account_product());
         assert!(ItemKind::parse("SMARTCARD").unwrap().is_smartcard());
         assert!(ItemKind::parse("smartcard").is_err());
     }

@@ -22,7 +22,9 @@ pub fn to_storage(at: DateTime<Utc>) -> String {
 }
 
 pub fn from_storage(text: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(text).ok().map(|t| t.with_timezone(&Utc))
+    DateTime::parse_from_rfc3339(text)
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
 }
 
 #[cfg(test)]

@@ -23,7 +23,12 @@ mod tests {
     use super::*;
 
     fn customer(id: CustomerId, parent: Option<CustomerId>) -> Customer {
-        Customer { id, tenant: TenantId::new(), parent, name: "x".into() }
+        Customer {
+            id,
+            tenant: TenantId::new(),
+            parent,
+            name: "x".into(),
+        }
     }
 
     #[test]

@@ -64,11 +64,24 @@ pub struct DisconnectOrder {
 impl DisconnectOrder {
     /// The state the items call for: any rejection cancels, all accepted proceeds.
     pub fn state_after_answers(&self) -> OrderState {
-        if self.charge_items.iter().any(|i| i.acceptance == Acceptance::Rejected) {
+        if self
+            .charge_items
+            .iter()
+            .any(|i| i.acceptance == Acceptance::Rejected)
+        {
             OrderState::Cancelled
-        } else if !self.charge_items.is_empty() && self.charge_items.iter().all(|i| i.acceptance == Acceptance::Accepted) {
+        } else if !self.charge_items.is_empty()
+            && self
+                .charge_items
+                .iter()
+                .all(|i| i.acceptance == Acceptance::Accepted)
+        {
             OrderState::InProgress
-        } else if self.charge_items.iter().any(|i| i.acceptance != Acceptance::AwaitingResponse) {
+        } else if self
+            .charge_items
+            .iter()
+            .any(|i| i.acceptance != Acceptance::AwaitingResponse)
+        {
             OrderState::Pending
         } else {
             self.state
@@ -103,16 +116,31 @@ mod tests {
     #[test]
     fn all_accepted_proceeds_any_rejected_cancels() {
         use Acceptance::*;
-        assert_eq!(order(&[Accepted, Accepted]).state_after_answers(), OrderState::InProgress);
-        assert_eq!(order(&[Accepted, AwaitingResponse]).state_after_answers(), OrderState::Pending);
-        assert_eq!(order(&[Accepted, Rejected]).state_after_answers(), OrderState::Cancelled);
-        assert_eq!(order(&[AwaitingResponse]).state_after_answers(), OrderState::Acknowledged);
+        assert_eq!(
+            order(&[Accepted, Accepted]).state_after_answers(),
+            OrderState::InProgress
+        );
+        assert_eq!(
+            order(&[Accepted, AwaitingResponse]).state_after_answers(),
+            OrderState::Pending
+        );
+        assert_eq!(
+            order(&[Accepted, Rejected]).state_after_answers(),
+            OrderState::Cancelled
+        );
+        assert_eq!(
+            order(&[AwaitingResponse]).state_after_answers(),
+            OrderState::Acknowledged
+        );
     }
 
     #[test]
     fn indicators_parse_as_mef_spells_them() {
         assert_eq!(Acceptance::parse("accepted").unwrap(), Acceptance::Accepted);
         assert!(Acceptance::parse("Accepted").is_err());
-        assert_eq!(OrderState::parse("inProgress").unwrap(), OrderState::InProgress);
+        assert_eq!(
+            OrderState::parse("inProgress").unwrap(),
+            OrderState::InProgress
+        );
     }
 }

@@ -33,11 +33,17 @@ pub enum DomainError {
 
 impl DomainError {
     pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Self {
-        DomainError::Invalid { field: field.into(), reason: reason.into() }
+        DomainError::Invalid {
+            field: field.into(),
+            reason: reason.into(),
+        }
     }
 
     pub fn rule(rule: &'static str, message: impl Into<String>) -> Self {
-        DomainError::Rule { rule, message: message.into() }
+        DomainError::Rule {
+            rule,
+            message: message.into(),
+        }
     }
 
     pub fn internal(cause: impl Into<Cause>) -> Self {
@@ -78,7 +84,9 @@ mod tests {
 
     #[test]
     fn conflict_matches_only_its_constraint() {
-        let err = DomainError::Conflict { constraint: "uq_a".into() };
+        let err = DomainError::Conflict {
+            constraint: "uq_a".into(),
+        };
         assert!(err.is_conflict_on("uq_a"));
         assert!(!err.is_conflict_on("uq_b"));
     }

@@ -18,7 +18,12 @@ impl Money {
 
     /// Parses `1200`, `1200.5` or `1200.50`; more than two decimals is refused.
     pub fn parse(text: &str) -> Result<Self, DomainError> {
-        let bad = || DomainError::invalid("amount", format!("'{text}' is not an amount with at most two decimals"));
+        let bad = || {
+            DomainError::invalid(
+                "amount",
+                format!("'{text}' is not an amount with at most two decimals"),
+            )
+        };
         let text = text.trim();
         let (negative, digits) = match text.strip_prefix('-') {
             Some(rest) => (true, rest),
@@ -33,7 +38,10 @@ impl Money {
         }
         let whole: i64 = whole.parse().map_err(|_| bad())?;
         let frac: i64 = format!("{frac:0<2}").parse().map_err(|_| bad())?;
-        let cents = whole.checked_mul(100).and_then(|c| c.checked_add(frac)).ok_or_else(bad)?;
+        let cents = whole
+            .checked_mul(100)
+            .and_then(|c| c.checked_add(frac))
+            .ok_or_else(bad)?;
         Ok(Self(if negative { -cents } else { cents }))
     }
 }

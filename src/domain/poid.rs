@@ -15,12 +15,18 @@ pub struct Poid {
 
 impl Poid {
     pub fn parse(text: &str) -> Result<Self, DomainError> {
-        let bad = |why: &str| DomainError::invalid("poid", format!("'{text}' is not a POID ({why})"));
+        let bad =
+            |why: &str| DomainError::invalid("poid", format!("'{text}' is not a POID ({why})"));
         let mut parts = text.split('+');
-        let (Some(db), Some(kind), Some(id), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+        let (Some(db), Some(kind), Some(id), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
             return Err(bad("expected <db>+-<type>+<id>"));
         };
-        let db_ok = !db.is_empty() && db.split('.').all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+        let db_ok = !db.is_empty()
+            && db
+                .split('.')
+                .all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
         if !db_ok {
             return Err(bad("the database part must be dotted digits"));
         }
@@ -28,9 +34,11 @@ impl Poid {
             return Err(bad("the type must start with '-'"));
         };
         let segments_ok = !type_path.is_empty()
-            && type_path
-                .split('-')
-                .all(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'));
+            && type_path.split('-').all(|s| {
+                !s.is_empty()
+                    && s.bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+            });
         if !segments_ok {
             return Err(bad("the type must be lowercase words separated by '-'"));
         }
@@ -38,7 +46,11 @@ impl Poid {
             return Err(bad("the id must be digits"));
         }
         let id = id.parse().map_err(|_| bad("the id is too large"))?;
-        Ok(Poid { db: db.to_owned(), kind: format!("/{}", type_path.replace('-', "/")), id })
+        Ok(Poid {
+            db: db.to_owned(),
+            kind: format!("/{}", type_path.replace('-', "/")),
+            id,
+        })
     }
 
     /// The BRM type path, e.g. `/service/email`.
@@ -52,13 +64,23 @@ impl Poid {
 
     /// True when the type is `base` or one of its subtypes (`/service` covers `/service/email`).
     pub fn is_a(&self, base: &str) -> bool {
-        self.kind == base || self.kind.strip_prefix(base).is_some_and(|rest| rest.starts_with('/'))
+        self.kind == base
+            || self
+                .kind
+                .strip_prefix(base)
+                .is_some_and(|rest| rest.starts_with('/'))
     }
 }
 
 impl fmt::Display for Poid {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}+-{}+{}", self.db, &self.kind[1..].replace('/', "-"), self.id)
+        write!(
+            f,
+            "{}+-{}+{}",
+            self.db,
+            &self.kind[1..].replace('/', "-"),
+            self.id
+        )
     }
 }
 

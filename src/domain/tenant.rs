@@ -19,7 +19,9 @@ impl TenantCode {
     pub fn parse(text: &str) -> Result<Self, DomainError> {
         let valid = !text.is_empty()
             && text.len() <= 64
-            && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+            && text
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
         if valid {
             Ok(Self(text.to_owned()))
         } else {
@@ -41,9 +43,9 @@ pub struct TimeZone(Tz);
 
 impl TimeZone {
     pub fn parse(name: &str) -> Result<Self, DomainError> {
-        name.parse::<Tz>()
-            .map(Self)
-            .map_err(|_| DomainError::invalid("timezone", format!("'{name}' is not an IANA time zone")))
+        name.parse::<Tz>().map(Self).map_err(|_| {
+            DomainError::invalid("timezone", format!("'{name}' is not an IANA time zone"))
+        })
     }
 
     pub fn name(&self) -> &'static str {
@@ -85,8 +87,14 @@ mod tests {
         let now = Utc.with_ymd_and_hms(2026, 11, 23, 11, 30, 0).unwrap();
         let auckland = TimeZone::parse("Pacific/Auckland").unwrap();
         let london = TimeZone::parse("Europe/London").unwrap();
-        assert_eq!(auckland.today(now), NaiveDate::from_ymd_opt(2026, 11, 24).unwrap());
-        assert_eq!(london.today(now), NaiveDate::from_ymd_opt(2026, 11, 23).unwrap());
+        assert_eq!(
+            auckland.today(now),
+            NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()
+        );
+        assert_eq!(
+            london.today(now),
+            NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
+        );
     }
 
     #[test]

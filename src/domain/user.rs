@@ -18,7 +18,13 @@ pub enum Api {
 }
 
 impl Api {
-    pub const ALL: [Api; 5] = [Api::Debitsuccess, Api::Flolive, Api::Crmcom, Api::BillingCare, Api::Verizon];
+    pub const ALL: [Api; 5] = [
+        Api::Debitsuccess,
+        Api::Flolive,
+        Api::Crmcom,
+        Api::BillingCare,
+        Api::Verizon,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -69,11 +75,19 @@ impl ApiSet {
     }
 
     pub fn to_csv(&self) -> String {
-        self.0.iter().map(|a| a.as_str()).collect::<Vec<_>>().join(",")
+        self.0
+            .iter()
+            .map(|a| a.as_str())
+            .collect::<Vec<_>>()
+            .join(",")
     }
 
     pub fn from_csv(text: &str) -> Result<Self, DomainError> {
-        let apis = text.split(',').filter(|s| !s.is_empty()).map(Api::from_str).collect::<Result<Vec<_>, _>>()?;
+        let apis = text
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(Api::from_str)
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(Self::new(apis))
     }
 }
@@ -85,7 +99,10 @@ pub struct Username(String);
 impl Username {
     pub fn parse(text: &str) -> Result<Self, DomainError> {
         if text.is_empty() || text.chars().count() > 100 || text.chars().any(char::is_control) {
-            return Err(DomainError::invalid("username", "must be 1-100 printable characters"));
+            return Err(DomainError::invalid(
+                "username",
+                "must be 1-100 printable characters",
+            ));
         }
         Ok(Self(text.to_owned()))
     }

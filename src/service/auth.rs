@@ -36,7 +36,12 @@ pub enum Refusal {
 
 impl Authenticator {
     pub fn new(ttl: Duration) -> Self {
-        Self { verified: Cache::builder().max_capacity(100_000).time_to_live(ttl).build() }
+        Self {
+            verified: Cache::builder()
+                .max_capacity(100_000)
+                .time_to_live(ttl)
+                .build(),
+        }
     }
 
     /// Username + password for `api`. Unknown users still cost one hash, so response
@@ -69,8 +74,17 @@ impl Authenticator {
     }
 
     /// An API key (sent as `Authorization: Bearer <key>`) for `api`.
-    pub async fn api_key(&self, store: &dyn Store, key: &str, api: Api) -> Result<Principal, DomainError> {
-        let user = store.read().await?.user_by_api_key_hash(&hash_api_key(key)).await?;
+    pub async fn api_key(
+        &self,
+        store: &dyn Store,
+        key: &str,
+        api: Api,
+    ) -> Result<Principal, DomainError> {
+        let user = store
+            .read()
+            .await?
+            .user_by_api_key_hash(&hash_api_key(key))
+            .await?;
         let outcome = match user {
             None => Err(Refusal::UnknownUser),
             Some(user) => allowed(user, api),
@@ -112,7 +126,11 @@ async fn verify_blocking(phc: String, password: String) -> Result<bool, DomainEr
 }
 
 pub fn verify_password(phc: &str, password: &str) -> bool {
-    PasswordHash::new(phc).is_ok_and(|hash| Argon2::default().verify_password(password.as_bytes(), &hash).is_ok())
+    PasswordHash::new(phc).is_ok_and(|hash| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &hash)
+            .is_ok()
+    })
 }
 
 /// argon2id with the crate's default (OWASP-recommended) parameters.

@@ -21,7 +21,10 @@ pub struct ServiceSettings {
 
 impl Default for ServiceSettings {
     fn default() -> Self {
-        Self { credential_cache_ttl: Duration::from_secs(300), idempotency_ttl: Duration::from_secs(24 * 3600) }
+        Self {
+            credential_cache_ttl: Duration::from_secs(300),
+            idempotency_ttl: Duration::from_secs(24 * 3600),
+        }
     }
 }
 
@@ -40,7 +43,11 @@ impl Services {
         Self::with_clock(store, settings, Arc::new(SystemClock))
     }
 
-    pub fn with_clock(store: Arc<dyn Store>, settings: ServiceSettings, clock: Arc<dyn Clock>) -> Self {
+    pub fn with_clock(
+        store: Arc<dyn Store>,
+        settings: ServiceSettings,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
         Self {
             auth: Authenticator::new(settings.credential_cache_ttl),
             store,

@@ -30,14 +30,20 @@ impl IdempotentRequest {
     /// 1–255 visible ASCII characters (the IETF draft's recommendation of a UUID fits).
     pub fn new(key: &str, method: &str, path: &str, body: &[u8]) -> Result<Self, DomainError> {
         if key.is_empty() || key.len() > 255 || !key.bytes().all(|b| b.is_ascii_graphic()) {
-            return Err(DomainError::invalid("Idempotency-Key", "must be 1-255 visible ASCII characters"));
+            return Err(DomainError::invalid(
+                "Idempotency-Key",
+                "must be 1-255 visible ASCII characters",
+            ));
         }
         let mut hasher = Sha256::new();
         for part in [method.as_bytes(), path.as_bytes(), body] {
             hasher.update((part.len() as u64).to_be_bytes());
             hasher.update(part);
         }
-        Ok(Self { key: key.to_owned(), request_hash: hex::encode(hasher.finalize()) })
+        Ok(Self {
+            key: key.to_owned(),
+            request_hash: hex::encode(hasher.finalize()),
+        })
     }
 }
 
@@ -52,8 +58,9 @@ pub async fn execute<O>(
     let now = services.clock.now();
     let mut tx = services.store.begin().await?;
     if let Some(idem) = idempotency {
-        if let Some(found) =
-            tx.idempotency_record(principal.tenant.id, principal.user_id, &idem.key, now).await?
+        if let Some(found) = tx
+            .idempotency_record(principal.tenant.id, principal.user_id, &idem.key, now)
+            .await?
         {
             return replay(found, idem);
         }
@@ -61,10 +68,22 @@ pub async fn execute<O>(
     let outcome = work(tx.as_mut()).await?;
     let reply = render(&outcome);
     if let Some(idem) = idempotency {
-        let ttl = Duration::from_std(services.settings.idempotency_ttl).unwrap_or(Duration::hours(24));
-        let record = IdempotencyRecord { request_hash: idem.request_hash.clone(), reply: reply.clone(), expires_at: now + ttl };
-        if let Some(winner) =
-            tx.claim_idempotency_key(principal.tenant.id, principal.user_id, &idem.key, &record, now).await?
+        let ttl =
+            Duration::from_std(services.settings.idempotency_ttl).unwrap_or(Duration::hours(24));
+        let record = IdempotencyRecord {
+            request_hash: idem.request_hash.clone(),
+            reply: reply.clone(),
+            expires_at: now + ttl,
+        };
+        if let Some(winner) = tx
+            .claim_idempotency_key(
+                principal.tenant.id,
+                principal.user_id,
+                &idem.key,
+                &record,
+                now,
+            )
+            .await?
         {
             // A concurrent duplicate committed first: drop our effects, answer as it did.
             drop(tx);
@@ -80,7 +99,10 @@ fn replay(found: IdempotencyRecord, idem: &IdempotentRequest) -> Result<StoredRe
     if found.request_hash == idem.request_hash {
         Ok(found.reply)
     } else {
-        Err(DomainError::rule(KEY_REUSED, "this Idempotency-Key was already used with a different request"))
+        Err(DomainError::rule(
+            KEY_REUSED,
+            "this Idempotency-Key was already used with a different request",
+        ))
     }
 }
 

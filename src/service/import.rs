@@ -12,13 +12,14 @@ use chrono::{NaiveDate, TimeZone, Utc};
 
 use crate::domain::account::{Account, AccountReferenceNo, AccountStatus, ExternalReferenceNo};
 use crate::domain::catalog::{
-    Bundle, Classification, InstalledItem, InstanceStatus, ItemKind, PlanType, Product, ProductInstance, Subscription,
+    Bundle, Classification, InstalledItem, InstanceStatus, ItemKind, PlanType, Product,
+    ProductInstance, Subscription,
 };
 use crate::domain::customer::Customer;
 use crate::domain::disconnect::{Acceptance, ChargeItem, DisconnectOrder, ExternalId, OrderState};
 use crate::domain::ids::{
-    AccountId, ApiUserId, BundleId, CustomerId, DisconnectOrderId, InstalledItemId, ProductId, ProductInstanceId,
-    SubscriptionId, TenantId,
+    AccountId, ApiUserId, BundleId, CustomerId, DisconnectOrderId, InstalledItemId, ProductId,
+    ProductInstanceId, SubscriptionId, TenantId,
 };
 use crate::domain::money::Money;
 use crate::domain::poid::Poid;
@@ -61,11 +62,17 @@ struct Ctx {
 
 impl Ctx {
     fn at(list: &str, index: usize, key: &str) -> Self {
-        Self { entry: format!("{list}[{index}] ({key})") }
+        Self {
+            entry: format!("{list}[{index}] ({key})"),
+        }
     }
 
     fn err(&self, field: &str, message: impl Into<String>) -> ImportError {
-        ImportError { entry: self.entry.clone(), field: field.to_owned(), message: message.into() }
+        ImportError {
+            entry: self.entry.clone(),
+            field: field.to_owned(),
+            message: message.into(),
+        }
     }
 
     /// A domain validation failure, re-labelled with the fixture's field name.
@@ -78,7 +85,9 @@ impl Ctx {
 
     fn store<T>(&self, result: Result<T, DomainError>) -> Result<T, ImportError> {
         result.map_err(|e| match e {
-            DomainError::Conflict { constraint } => self.err("", format!("conflicts with existing data ({constraint})")),
+            DomainError::Conflict { constraint } => {
+                self.err("", format!("conflicts with existing data ({constraint})"))
+            }
             other => {
                 tracing::error!(error = ?other, "import failed in the store");
                 self.err("", "the database refused the write (see the server log)")
@@ -87,32 +96,50 @@ impl Ctx {
     }
 
     fn date(&self, field: &str, text: &str) -> Result<NaiveDate, ImportError> {
-        NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| self.err(field, format!("'{text}' is not a YYYY-MM-DD date")))
+        NaiveDate::parse_from_str(text, "%Y-%m-%d")
+            .map_err(|_| self.err(field, format!("'{text}' is not a YYYY-MM-DD date")))
     }
 
-    fn opt_date(&self, field: &str, text: &Option<String>) -> Result<Option<NaiveDate>, ImportError> {
+    fn opt_date(
+        &self,
+        field: &str,
+        text: &Option<String>,
+    ) -> Result<Option<NaiveDate>, ImportError> {
         text.as_deref().map(|t| self.date(field, t)).transpose()
     }
 }
 
 /// Parses `text` (YAML) and writes it in one transaction.
 pub async fn import_yaml(store: &dyn Store, text: &str) -> Result<ImportReport, ImportError> {
-    let file: FixtureFile = serde_yaml_ng::from_str(text)
-        .map_err(|e| ImportError { entry: "file".into(), field: String::new(), message: e.to_string() })?;
+    let file: FixtureFile = serde_yaml_ng::from_str(text).map_err(|e| ImportError {
+        entry: "file".into(),
+        field: String::new(),
+        message: e.to_string(),
+    })?;
     let mut tx = store.begin().await.map_err(|e| ImportError {
         entry: "database".into(),
         field: String::new(),
         message: format!("cannot open a transaction: {e}"),
     })?;
     let mut report = ImportReport::default();
-    Importer { tx: tx.as_mut(), report: &mut report }.run(&file).await?;
-    tx.commit().await.map_err(|e| ImportError { entry: "database".into(), field: String::new(), message: e.to_string() })?;
+    Importer {
+        tx: tx.as_mut(),
+        report: &mut report,
+    }
+    .run(&file)
+    .await?;
+    tx.commit().await.map_err(|e| ImportError {
+        entry: "database".into(),
+        field: String::new(),
+        message: e.to_string(),
+    })?;
     Ok(report)
 }
 
 /// True when the database holds no tenant yet (`serve --demo` loads only then).
 pub async fn is_empty(store: &dyn Store, file_text: &str) -> Result<bool, DomainError> {
-    let file: FixtureFile = serde_yaml_ng::from_str(file_text).map_err(|e| DomainError::invalid("fixture", e.to_string()))?;
+    let file: FixtureFile = serde_yaml_ng::from_str(file_text)
+        .map_err(|e| DomainError::invalid("fixture", e.to_string()))?;
     let mut tx = store.read().await?;
     for tenant in &file.tenants {
         if let Ok(code) = TenantCode::parse(&tenant.code) {
@@ -144,7 +171,13 @@ impl Importer<'_> {
             .ok_or_else(|| ctx.err("tenant", format!("no tenant with code '{}'", code.as_str())))
     }
 
-    async fn customer(&mut self, ctx: &Ctx, field: &str, tenant: TenantId, id: &str) -> Result<CustomerId, ImportError> {
+    async fn customer(
+        &mut self,
+        ctx: &Ctx,
+        field: &str,
+        tenant: TenantId,
+        id: &str,
+    ) -> Result<CustomerId, ImportError> {
         let id = ctx.field(field, CustomerId::parse(id))?;
         match ctx.store(self.tx.customer(tenant, id).await)? {
             Some(c) => Ok(c.id),
@@ -152,10 +185,24 @@ impl Importer<'_> {
         }
     }
 
-    async fn account(&mut self, ctx: &Ctx, field: &str, tenant: TenantId, reference: &str) -> Result<Account, ImportError> {
+    async fn account(
+        &mut self,
+        ctx: &Ctx,
+        field: &str,
+        tenant: TenantId,
+        reference: &str,
+    ) -> Result<Account, ImportError> {
         let reference = ctx.field(field, AccountReferenceNo::parse(reference))?;
         ctx.store(self.tx.account_by_reference(tenant, &reference).await)?
-            .ok_or_else(|| ctx.err(field, format!("no account with reference_no '{}' in this tenant", reference.as_str())))
+            .ok_or_else(|| {
+                ctx.err(
+                    field,
+                    format!(
+                        "no account with reference_no '{}' in this tenant",
+                        reference.as_str()
+                    ),
+                )
+            })
     }
 
     async fn run(mut self, file: &FixtureFile) -> Result<(), ImportError> {
@@ -184,7 +231,12 @@ impl Importer<'_> {
             }
             let exists = ctx.store(self.tx.tenant_by_code(&code).await)?.is_some();
             if !exists {
-                let tenant = Tenant { id: TenantId::new(), code, name: t.name.clone(), time_zone: zone };
+                let tenant = Tenant {
+                    id: TenantId::new(),
+                    code,
+                    name: t.name.clone(),
+                    time_zone: zone,
+                };
                 ctx.store(self.tx.insert_tenant(&tenant).await)?;
             }
             self.counted(!exists);
@@ -223,14 +275,21 @@ impl Importer<'_> {
                                 waiting.push(i);
                                 continue;
                             }
-                            return Err(ctx.err("parent", format!("no customer {pid} in this tenant")));
+                            return Err(
+                                ctx.err("parent", format!("no customer {pid} in this tenant"))
+                            );
                         }
                         Some(pid)
                     }
                 };
                 let exists = ctx.store(self.tx.customer(tenant.id, id).await)?.is_some();
                 if !exists {
-                    let customer = Customer { id, tenant: tenant.id, parent, name: c.name.clone() };
+                    let customer = Customer {
+                        id,
+                        tenant: tenant.id,
+                        parent,
+                        name: c.name.clone(),
+                    };
                     ctx.store(self.tx.insert_customer(&customer).await)?;
                 }
                 self.counted(!exists);
@@ -254,7 +313,11 @@ impl Importer<'_> {
             if u.password.len() < 8 {
                 return Err(ctx.err("password", "must be at least 8 characters"));
             }
-            let apis = u.apis.iter().map(|a| ctx.field("apis", a.parse::<Api>())).collect::<Result<Vec<_>, _>>()?;
+            let apis = u
+                .apis
+                .iter()
+                .map(|a| ctx.field("apis", a.parse::<Api>()))
+                .collect::<Result<Vec<_>, _>>()?;
             if apis.is_empty() {
                 return Err(ctx.err("apis", "must name at least one API"));
             }
@@ -270,7 +333,10 @@ impl Importer<'_> {
             let existing = ctx.store(self.tx.user_by_username(username.as_str()).await)?;
             if let Some(existing) = &existing {
                 if existing.tenant.id != tenant.id {
-                    return Err(ctx.err("username", "is already used in another tenant (usernames are global)"));
+                    return Err(ctx.err(
+                        "username",
+                        "is already used in another tenant (usernames are global)",
+                    ));
                 }
             } else {
                 let user = NewApiUser {
@@ -293,8 +359,11 @@ impl Importer<'_> {
         for (i, a) in file.accounts.iter().enumerate() {
             let ctx = Ctx::at("accounts", i, &a.reference_no);
             let tenant = self.tenant(&ctx, &a.tenant).await?;
-            let customer = self.customer(&ctx, "customer", tenant.id, &a.customer).await?;
-            let reference_no = ctx.field("reference_no", AccountReferenceNo::parse(&a.reference_no))?;
+            let customer = self
+                .customer(&ctx, "customer", tenant.id, &a.customer)
+                .await?;
+            let reference_no =
+                ctx.field("reference_no", AccountReferenceNo::parse(&a.reference_no))?;
             let account = Account {
                 id: AccountId::new(),
                 tenant: tenant.id,
@@ -304,7 +373,11 @@ impl Importer<'_> {
                     .as_deref()
                     .map(|r| ctx.field("external_reference_no", ExternalReferenceNo::parse(r)))
                     .transpose()?,
-                poid: a.poid.as_deref().map(|p| ctx.field("poid", Poid::parse(p))).transpose()?,
+                poid: a
+                    .poid
+                    .as_deref()
+                    .map(|p| ctx.field("poid", Poid::parse(p)))
+                    .transpose()?,
                 status: ctx.field("status", AccountStatus::parse(&a.status))?,
                 start_date: ctx.date("start_date", &a.start_date)?,
                 termination_date: ctx.opt_date("termination_date", &a.termination_date)?,
@@ -321,7 +394,13 @@ impl Importer<'_> {
                     return Err(ctx.err("poid", format!("'{poid}' is not an /account POID")));
                 }
             }
-            let exists = ctx.store(self.tx.account_by_reference(tenant.id, &account.reference_no).await)?.is_some();
+            let exists = ctx
+                .store(
+                    self.tx
+                        .account_by_reference(tenant.id, &account.reference_no)
+                        .await,
+                )?
+                .is_some();
             if !exists {
                 ctx.store(self.tx.insert_account(&account).await)?;
             }
@@ -343,10 +422,17 @@ impl Importer<'_> {
                 code: p.code.clone(),
                 alternative_code: p.alternative_code.clone(),
                 name: p.name.clone(),
-                classification: ctx.field("classification", Classification::parse(&p.classification))?,
-                plan_type: p.plan_type.as_deref().map(|t| ctx.field("plan_type", PlanType::parse(t))).transpose()?,
+                classification: ctx
+                    .field("classification", Classification::parse(&p.classification))?,
+                plan_type: p
+                    .plan_type
+                    .as_deref()
+                    .map(|t| ctx.field("plan_type", PlanType::parse(t)))
+                    .transpose()?,
             };
-            let exists = ctx.store(self.tx.product_by_code(tenant.id, &p.code).await)?.is_some();
+            let exists = ctx
+                .store(self.tx.product_by_code(tenant.id, &p.code).await)?
+                .is_some();
             if !exists {
                 ctx.store(self.tx.insert_product(&product).await)?;
             }
@@ -364,9 +450,16 @@ impl Importer<'_> {
             if s.number.trim().is_empty() {
                 return Err(ctx.err("number", "must not be empty"));
             }
-            let exists = ctx.store(self.tx.subscription(tenant.id, id).await)?.is_some();
+            let exists = ctx
+                .store(self.tx.subscription(tenant.id, id).await)?
+                .is_some();
             if !exists {
-                let subscription = Subscription { id, tenant: tenant.id, number: s.number.clone(), account: account.id };
+                let subscription = Subscription {
+                    id,
+                    tenant: tenant.id,
+                    number: s.number.clone(),
+                    account: account.id,
+                };
                 ctx.store(self.tx.insert_subscription(&subscription).await)?;
             }
             self.counted(!exists);
@@ -382,8 +475,14 @@ impl Importer<'_> {
             let subscription = match &it.subscription {
                 Some(s) => {
                     let sid = ctx.field("subscription", SubscriptionId::parse(s))?;
-                    if ctx.store(self.tx.subscription(tenant.id, sid).await)?.is_none() {
-                        return Err(ctx.err("subscription", format!("no subscription {sid} in this tenant")));
+                    if ctx
+                        .store(self.tx.subscription(tenant.id, sid).await)?
+                        .is_none()
+                    {
+                        return Err(ctx.err(
+                            "subscription",
+                            format!("no subscription {sid} in this tenant"),
+                        ));
                     }
                     Some(sid)
                 }
@@ -397,7 +496,9 @@ impl Importer<'_> {
                 kind: ctx.field("kind", ItemKind::parse(&it.kind))?,
                 subscription,
             };
-            let exists = ctx.store(self.tx.installed_item(tenant.id, id).await)?.is_some();
+            let exists = ctx
+                .store(self.tx.installed_item(tenant.id, id).await)?
+                .is_some();
             if !exists {
                 ctx.store(self.tx.insert_installed_item(&item).await)?;
             }
@@ -427,10 +528,14 @@ impl Importer<'_> {
                 service,
                 deal,
                 package_id: b.package_id,
-                purchased_at: Utc.from_utc_datetime(&account.start_date.and_hms_opt(0, 0, 0).unwrap_or_default()),
+                purchased_at: Utc.from_utc_datetime(
+                    &account.start_date.and_hms_opt(0, 0, 0).unwrap_or_default(),
+                ),
                 cancellation: None,
             };
-            let exists = ctx.store(self.tx.bundle_by_poid(tenant.id, &bundle.poid).await)?.is_some();
+            let exists = ctx
+                .store(self.tx.bundle_by_poid(tenant.id, &bundle.poid).await)?
+                .is_some();
             if !exists {
                 ctx.store(self.tx.insert_bundle(&bundle).await)?;
             }
@@ -446,8 +551,15 @@ impl Importer<'_> {
             let id = ctx.field("id", ProductInstanceId::parse(&p.id))?;
             let product = ctx
                 .store(self.tx.product_by_code(tenant.id, &p.product).await)?
-                .ok_or_else(|| ctx.err("product", format!("no product with code '{}' in this tenant", p.product)))?;
-            let customer = self.customer(&ctx, "customer", tenant.id, &p.customer).await?;
+                .ok_or_else(|| {
+                    ctx.err(
+                        "product",
+                        format!("no product with code '{}' in this tenant", p.product),
+                    )
+                })?;
+            let customer = self
+                .customer(&ctx, "customer", tenant.id, &p.customer)
+                .await?;
             let account = match &p.account {
                 Some(a) => Some(self.account(&ctx, "account", tenant.id, a).await?.id),
                 None => None,
@@ -456,7 +568,12 @@ impl Importer<'_> {
                 Some(s) => {
                     let sid = ctx.field("subscription", SubscriptionId::parse(s))?;
                     ctx.store(self.tx.subscription(tenant.id, sid).await)?
-                        .ok_or_else(|| ctx.err("subscription", format!("no subscription {sid} in this tenant")))?;
+                        .ok_or_else(|| {
+                            ctx.err(
+                                "subscription",
+                                format!("no subscription {sid} in this tenant"),
+                            )
+                        })?;
                     Some(sid)
                 }
                 None => None,
@@ -465,7 +582,12 @@ impl Importer<'_> {
                 Some(s) => {
                     let iid = ctx.field("installed_item", InstalledItemId::parse(s))?;
                     ctx.store(self.tx.installed_item(tenant.id, iid).await)?
-                        .ok_or_else(|| ctx.err("installed_item", format!("no installed item {iid} in this tenant")))?;
+                        .ok_or_else(|| {
+                            ctx.err(
+                                "installed_item",
+                                format!("no installed item {iid} in this tenant"),
+                            )
+                        })?;
                     Some(iid)
                 }
                 None => None,
@@ -475,7 +597,9 @@ impl Importer<'_> {
                     let poid = ctx.field("bundle", Poid::parse(b))?;
                     let found = ctx
                         .store(self.tx.bundle_by_poid(tenant.id, &poid).await)?
-                        .ok_or_else(|| ctx.err("bundle", format!("no bundle {poid} in this tenant")))?;
+                        .ok_or_else(|| {
+                            ctx.err("bundle", format!("no bundle {poid} in this tenant"))
+                        })?;
                     Some(found.id)
                 }
                 None => None,
@@ -493,7 +617,9 @@ impl Importer<'_> {
                 effective_from: None,
                 effective_to: None,
             };
-            let exists = ctx.store(self.tx.product_instance(tenant.id, id).await)?.is_some();
+            let exists = ctx
+                .store(self.tx.product_instance(tenant.id, id).await)?
+                .is_some();
             if !exists {
                 ctx.store(self.tx.insert_product_instance(&instance).await)?;
             }
@@ -516,12 +642,18 @@ impl Importer<'_> {
             for (n, item) in o.charge_items.iter().enumerate() {
                 let field = format!("charge_items[{n}]");
                 if item.id.trim().is_empty() || !seen.insert(item.id.clone()) {
-                    return Err(ctx.err(&format!("{field}.id"), "must be non-empty and unique within the order"));
+                    return Err(ctx.err(
+                        &format!("{field}.id"),
+                        "must be non-empty and unique within the order",
+                    ));
                 }
                 items.push(ChargeItem {
                     id: item.id.clone(),
                     description: item.description.clone(),
-                    amount: ctx.field(&format!("{field}.amount"), Money::parse(&item.amount.to_string()))?,
+                    amount: ctx.field(
+                        &format!("{field}.amount"),
+                        Money::parse(&item.amount.to_string()),
+                    )?,
                     acceptance: Acceptance::AwaitingResponse,
                 });
             }
@@ -533,7 +665,13 @@ impl Importer<'_> {
                 state: ctx.field("state", OrderState::parse(&o.state))?,
                 charge_items: items,
             };
-            let exists = ctx.store(self.tx.disconnect_order_by_external_id(tenant.id, external_id).await)?.is_some();
+            let exists = ctx
+                .store(
+                    self.tx
+                        .disconnect_order_by_external_id(tenant.id, external_id)
+                        .await,
+                )?
+                .is_some();
             if !exists {
                 ctx.store(self.tx.insert_disconnect_order(&order).await)?;
             }

@@ -35,7 +35,9 @@ pub enum JobError {
 impl From<DomainError> for JobError {
     fn from(error: DomainError) -> Self {
         match error {
-            DomainError::Unavailable(_) | DomainError::Conflict { .. } => JobError::Transient(error),
+            DomainError::Unavailable(_) | DomainError::Conflict { .. } => {
+                JobError::Transient(error)
+            }
             other => JobError::Permanent(format!("{other:?}")),
         }
     }
@@ -58,7 +60,10 @@ impl Registry {
         self.handlers.insert(kind, handler);
     }
 
-    pub fn with(mut self, handlers: impl IntoIterator<Item = (&'static str, Arc<dyn JobHandler>)>) -> Self {
+    pub fn with(
+        mut self,
+        handlers: impl IntoIterator<Item = (&'static str, Arc<dyn JobHandler>)>,
+    ) -> Self {
         for (kind, handler) in handlers {
             self.register(kind, handler);
         }
@@ -75,7 +80,11 @@ pub struct WorkerSettings {
 
 impl Default for WorkerSettings {
     fn default() -> Self {
-        Self { poll_interval: Duration::from_millis(500), lease: Duration::from_secs(30), batch: 16 }
+        Self {
+            poll_interval: Duration::from_millis(500),
+            lease: Duration::from_secs(30),
+            batch: 16,
+        }
     }
 }
 
@@ -89,7 +98,12 @@ pub struct Worker {
 impl Worker {
     pub fn new(services: Arc<Services>, registry: Registry, settings: WorkerSettings) -> Self {
         let name = format!("{}-{}", std::process::id(), uuid::Uuid::new_v4().simple());
-        Self { services, registry, settings, name }
+        Self {
+            services,
+            registry,
+            settings,
+            name,
+        }
     }
 
     /// Runs until `shutdown` turns true; finishes the job in hand first.
@@ -123,9 +137,13 @@ impl Worker {
     /// Claims and runs one batch of due jobs; returns how many ran.
     pub async fn run_once(&self) -> Result<usize, DomainError> {
         let now = Utc::now();
-        let lease_until = now + chrono::Duration::from_std(self.settings.lease).unwrap_or(chrono::Duration::seconds(30));
+        let lease_until = now
+            + chrono::Duration::from_std(self.settings.lease)
+                .unwrap_or(chrono::Duration::seconds(30));
         let mut tx = self.services.store.begin().await?;
-        let jobs = tx.claim_jobs(&self.name, now, lease_until, self.settings.batch).await?;
+        let jobs = tx
+            .claim_jobs(&self.name, now, lease_until, self.settings.batch)
+            .await?;
         tx.commit().await?;
         for job in &jobs {
             self.run_job(job).await;
@@ -137,7 +155,8 @@ impl Worker {
     async fn run_job(&self, job: &Job) {
         let Some(handler) = self.registry.handlers.get(job.kind.as_str()) else {
             tracing::error!("no handler for job kind");
-            self.release(job, "no handler for this job kind", None).await;
+            self.release(job, "no handler for this job kind", None)
+                .await;
             return;
         };
         let result = async {
@@ -154,9 +173,12 @@ impl Worker {
         match result {
             Ok(()) => tracing::debug!("job done"),
             Err(JobError::Transient(error)) if job.attempts < job.max_attempts => {
-                let backoff = chrono::Duration::seconds(2i64.saturating_pow(job.attempts.clamp(0, 10) as u32));
+                let backoff = chrono::Duration::seconds(
+                    2i64.saturating_pow(job.attempts.clamp(0, 10) as u32),
+                );
                 tracing::warn!(?error, "job failed, will retry");
-                self.release(job, &format!("{error:?}"), Some(Utc::now() + backoff)).await;
+                self.release(job, &format!("{error:?}"), Some(Utc::now() + backoff))
+                    .await;
             }
             Err(error) => {
                 tracing::error!(?error, "job failed for good");

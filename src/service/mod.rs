@@ -2,9 +2,24 @@
 //! Adapters call in here with domain commands and map the results to their wire format.
 
 pub mod auth;
+pub mod billing_care;
 pub mod context;
+pub mod crmcom;
+pub mod debitsuccess;
+pub mod flolive;
 pub mod idempotency;
 pub mod import;
 pub mod jobs;
+pub mod verizon;
 
-pub use context::{Services, ServiceSettings};
+pub use context::{ServiceSettings, Services};
+
+/// Every job handler of every API, for the worker.
+pub fn job_registry() -> jobs::Registry {
+    jobs::Registry::default()
+        .with(debitsuccess::job_handlers())
+        .with(flolive::job_handlers())
+        .with(crmcom::job_handlers())
+        .with(billing_care::job_handlers())
+        .with(verizon::job_handlers())
+}

@@ -47,7 +47,17 @@ pub async fn connect(url: &str, pools: PoolSettings) -> Result<Arc<dyn Store>, D
 /// sqlx takes an advisory lock on PostgreSQL).
 pub async fn migrate(url: &str) -> Result<(), DomainError> {
     match Backend::of(url)? {
-        Backend::Sqlite => SqlStore::<sql::Sqlite>::connect(url, PoolSettings::single()).await?.migrate().await,
-        Backend::Postgres => SqlStore::<sql::Postgres>::connect(url, PoolSettings::single()).await?.migrate().await,
+        Backend::Sqlite => {
+            SqlStore::<sql::Sqlite>::connect(url, PoolSettings::single())
+                .await?
+                .migrate()
+                .await
+        }
+        Backend::Postgres => {
+            SqlStore::<sql::Postgres>::connect(url, PoolSettings::single())
+                .await?
+                .migrate()
+                .await
+        }
     }
 }

@@ -8,7 +8,11 @@ use crate::domain::DomainError;
 #[async_trait]
 pub trait AccountRepo: Send {
     async fn insert_account(&mut self, account: &Account) -> Result<(), DomainError>;
-    async fn account(&mut self, tenant: TenantId, id: AccountId) -> Result<Option<Account>, DomainError>;
+    async fn account(
+        &mut self,
+        tenant: TenantId,
+        id: AccountId,
+    ) -> Result<Option<Account>, DomainError>;
     async fn account_by_reference(
         &mut self,
         tenant: TenantId,

@@ -8,5 +8,9 @@ use crate::domain::DomainError;
 pub trait AuditRepo: Send {
     async fn insert_audit(&mut self, event: &AuditEvent) -> Result<(), DomainError>;
     /// The newest events of a tenant, newest first (operators and tests read them).
-    async fn recent_audit(&mut self, tenant: TenantId, limit: i64) -> Result<Vec<AuditEvent>, DomainError>;
+    async fn recent_audit(
+        &mut self,
+        tenant: TenantId,
+        limit: i64,
+    ) -> Result<Vec<AuditEvent>, DomainError>;
 }

@@ -1,26 +1,54 @@
 use async_trait::async_trait;
 
-use crate::domain::catalog::{Bundle, InstalledItem, InstanceStatus, Product, ProductInstance, Subscription};
-use crate::domain::ids::{AccountId, InstalledItemId, ProductId, ProductInstanceId, SubscriptionId, TenantId};
+use crate::domain::catalog::{
+    Bundle, InstalledItem, InstanceStatus, Product, ProductInstance, Subscription,
+};
+use crate::domain::ids::{
+    AccountId, InstalledItemId, ProductId, ProductInstanceId, SubscriptionId, TenantId,
+};
 use crate::domain::poid::Poid;
 use crate::domain::DomainError;
 
 #[async_trait]
 pub trait CatalogRepo: Send {
     async fn insert_product(&mut self, product: &Product) -> Result<(), DomainError>;
-    async fn product(&mut self, tenant: TenantId, id: ProductId) -> Result<Option<Product>, DomainError>;
-    async fn product_by_code(&mut self, tenant: TenantId, code: &str) -> Result<Option<Product>, DomainError>;
+    async fn product(
+        &mut self,
+        tenant: TenantId,
+        id: ProductId,
+    ) -> Result<Option<Product>, DomainError>;
+    async fn product_by_code(
+        &mut self,
+        tenant: TenantId,
+        code: &str,
+    ) -> Result<Option<Product>, DomainError>;
 
-    async fn insert_subscription(&mut self, subscription: &Subscription) -> Result<(), DomainError>;
-    async fn subscription(&mut self, tenant: TenantId, id: SubscriptionId) -> Result<Option<Subscription>, DomainError>;
+    async fn insert_subscription(&mut self, subscription: &Subscription)
+        -> Result<(), DomainError>;
+    async fn subscription(
+        &mut self,
+        tenant: TenantId,
+        id: SubscriptionId,
+    ) -> Result<Option<Subscription>, DomainError>;
 
     async fn insert_installed_item(&mut self, item: &InstalledItem) -> Result<(), DomainError>;
-    async fn installed_item(&mut self, tenant: TenantId, id: InstalledItemId) -> Result<Option<InstalledItem>, DomainError>;
+    async fn installed_item(
+        &mut self,
+        tenant: TenantId,
+        id: InstalledItemId,
+    ) -> Result<Option<InstalledItem>, DomainError>;
 
     async fn insert_bundle(&mut self, bundle: &Bundle) -> Result<(), DomainError>;
-    async fn bundle_by_poid(&mut self, tenant: TenantId, poid: &Poid) -> Result<Option<Bundle>, DomainError>;
+    async fn bundle_by_poid(
+        &mut self,
+        tenant: TenantId,
+        poid: &Poid,
+    ) -> Result<Option<Bundle>, DomainError>;
 
-    async fn insert_product_instance(&mut self, instance: &ProductInstance) -> Result<(), DomainError>;
+    async fn insert_product_instance(
+        &mut self,
+        instance: &ProductInstance,
+    ) -> Result<(), DomainError>;
     async fn product_instance(
         &mut self,
         tenant: TenantId,

@@ -7,5 +7,9 @@ use crate::domain::DomainError;
 #[async_trait]
 pub trait CustomerRepo: Send {
     async fn insert_customer(&mut self, customer: &Customer) -> Result<(), DomainError>;
-    async fn customer(&mut self, tenant: TenantId, id: CustomerId) -> Result<Option<Customer>, DomainError>;
+    async fn customer(
+        &mut self,
+        tenant: TenantId,
+        id: CustomerId,
+    ) -> Result<Option<Customer>, DomainError>;
 }

@@ -7,7 +7,8 @@ use crate::domain::DomainError;
 #[async_trait]
 pub trait DisconnectRepo: Send {
     /// Inserts the order with its charge items.
-    async fn insert_disconnect_order(&mut self, order: &DisconnectOrder) -> Result<(), DomainError>;
+    async fn insert_disconnect_order(&mut self, order: &DisconnectOrder)
+        -> Result<(), DomainError>;
     async fn disconnect_order_by_external_id(
         &mut self,
         tenant: TenantId,

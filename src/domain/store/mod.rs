@@ -6,21 +6,31 @@
 
 mod accounts;
 mod audit;
+mod billing_care;
 mod catalog;
+mod crmcom;
 mod customers;
+mod debitsuccess;
 mod disconnect;
+mod flolive;
 mod idempotency;
 mod queue;
 mod tenants;
+mod verizon;
 
 pub use accounts::AccountRepo;
 pub use audit::AuditRepo;
+pub use billing_care::BillingCareRepo;
 pub use catalog::CatalogRepo;
+pub use crmcom::CrmcomRepo;
 pub use customers::CustomerRepo;
+pub use debitsuccess::DebitsuccessRepo;
 pub use disconnect::DisconnectRepo;
+pub use flolive::FloliveRepo;
 pub use idempotency::{IdempotencyRecord, IdempotencyRepo, StoredReply};
 pub use queue::{Job, JobId, NewJob, QueueRepo};
 pub use tenants::{NewApiUser, TenantRepo};
+pub use verizon::VerizonRepo;
 
 use async_trait::async_trait;
 
@@ -43,11 +53,28 @@ pub trait Store: Send + Sync + 'static {
 /// One transaction. Dropping it without [`Tx::commit`] rolls everything back.
 #[async_trait]
 pub trait Tx:
-    TenantRepo + CustomerRepo + AccountRepo + CatalogRepo + DisconnectRepo + AuditRepo + IdempotencyRepo + QueueRepo + Send
+    TenantRepo
+    + CustomerRepo
+    + AccountRepo
+    + CatalogRepo
+    + DisconnectRepo
+    + AuditRepo
+    + IdempotencyRepo
+    + QueueRepo
+    + DebitsuccessRepo
+    + FloliveRepo
+    + CrmcomRepo
+    + BillingCareRepo
+    + VerizonRepo
+    + Send
 {
     async fn commit(self: Box<Self>) -> Result<(), DomainError>;
 
     /// Atomically increments and returns the named per-tenant counter (CRM.COM numbers):
     /// one `UPDATE … RETURNING`, never read-then-write (DESIGN §4).
-    async fn next_counter(&mut self, tenant: crate::domain::ids::TenantId, name: &str) -> Result<i64, DomainError>;
+    async fn next_counter(
+        &mut self,
+        tenant: crate::domain::ids::TenantId,
+        name: &str,
+    ) -> Result<i64, DomainError>;
 }

@@ -13,7 +13,8 @@ use super::errors::db_error;
 use super::row::{date, date_text, opt_date, opt_int, opt_text, parsed, text, uuid};
 use super::{Dialect, SqlTx};
 
-const COLUMNS: &str = "id, tenant_id, customer_id, reference_no, external_reference_no, poid, status, \
+const COLUMNS: &str =
+    "id, tenant_id, customer_id, reference_no, external_reference_no, poid, status, \
      start_date, termination_date, final_bill_date, total_contract_value";
 
 fn account_from(row: &AnyRow) -> Result<Account, DomainError> {
@@ -21,11 +22,17 @@ fn account_from(row: &AnyRow) -> Result<Account, DomainError> {
         id: AccountId::from_uuid(uuid(row, "id")?),
         tenant: TenantId::from_uuid(uuid(row, "tenant_id")?),
         customer: CustomerId::from_uuid(uuid(row, "customer_id")?),
-        reference_no: parsed("reference_no", &text(row, "reference_no")?, AccountReferenceNo::parse)?,
+        reference_no: parsed(
+            "reference_no",
+            &text(row, "reference_no")?,
+            AccountReferenceNo::parse,
+        )?,
         external_reference_no: opt_text(row, "external_reference_no")?
             .map(|v| parsed("external_reference_no", &v, ExternalReferenceNo::parse))
             .transpose()?,
-        poid: opt_text(row, "poid")?.map(|v| parsed("poid", &v, Poid::parse)).transpose()?,
+        poid: opt_text(row, "poid")?
+            .map(|v| parsed("poid", &v, Poid::parse))
+            .transpose()?,
         status: parsed("status", &text(row, "status")?, AccountStatus::parse)?,
         start_date: date(row, "start_date")?,
         termination_date: opt_date(row, "termination_date")?,
@@ -44,7 +51,11 @@ impl<D: Dialect> AccountRepo for SqlTx<D> {
         .bind(a.tenant.to_string())
         .bind(a.customer.to_string())
         .bind(a.reference_no.as_str())
-        .bind(a.external_reference_no.as_ref().map(|r| r.as_str().to_owned()))
+        .bind(
+            a.external_reference_no
+                .as_ref()
+                .map(|r| r.as_str().to_owned()),
+        )
         .bind(a.poid.as_ref().map(|p| p.to_string()))
         .bind(a.status.as_str())
         .bind(date_text(a.start_date))
@@ -57,15 +68,21 @@ impl<D: Dialect> AccountRepo for SqlTx<D> {
         Ok(())
     }
 
-    async fn account(&mut self, tenant: TenantId, id: AccountId) -> Result<Option<Account>, DomainError> {
-        sqlx::query(&format!("SELECT {COLUMNS} FROM accounts WHERE tenant_id = $1 AND id = $2"))
-            .bind(tenant.to_string())
-            .bind(id.to_string())
-            .fetch_optional(&mut *self.tx)
-            .await
-            .map_err(db_error)?
-            .map(|row| account_from(&row))
-            .transpose()
+    async fn account(
+        &mut self,
+        tenant: TenantId,
+        id: AccountId,
+    ) -> Result<Option<Account>, DomainError> {
+        sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM accounts WHERE tenant_id = $1 AND id = $2"
+        ))
+        .bind(tenant.to_string())
+        .bind(id.to_string())
+        .fetch_optional(&mut *self.tx)
+        .await
+        .map_err(db_error)?
+        .map(|row| account_from(&row))
+        .transpose()
     }
 
     async fn account_by_reference(
@@ -73,14 +90,16 @@ impl<D: Dialect> AccountRepo for SqlTx<D> {
         tenant: TenantId,
         reference: &AccountReferenceNo,
     ) -> Result<Option<Account>, DomainError> {
-        sqlx::query(&format!("SELECT {COLUMNS} FROM accounts WHERE tenant_id = $1 AND reference_no = $2"))
-            .bind(tenant.to_string())
-            .bind(reference.as_str())
-            .fetch_optional(&mut *self.tx)
-            .await
-            .map_err(db_error)?
-            .map(|row| account_from(&row))
-            .transpose()
+        sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM accounts WHERE tenant_id = $1 AND reference_no = $2"
+        ))
+        .bind(tenant.to_string())
+        .bind(reference.as_str())
+        .fetch_optional(&mut *self.tx)
+        .await
+        .map_err(db_error)?
+        .map(|row| account_from(&row))
+        .transpose()
     }
 
     async fn find_accounts(

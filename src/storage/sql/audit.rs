@@ -14,8 +14,12 @@ fn json_text(value: &Option<serde_json::Value>) -> Option<String> {
     value.as_ref().map(serde_json::Value::to_string)
 }
 
-fn json_value(column: &str, text: Option<String>) -> Result<Option<serde_json::Value>, DomainError> {
-    text.map(|t| serde_json::from_str(&t).map_err(|_| super::row::corrupt(column, &t))).transpose()
+fn json_value(
+    column: &str,
+    text: Option<String>,
+) -> Result<Option<serde_json::Value>, DomainError> {
+    text.map(|t| serde_json::from_str(&t).map_err(|_| super::row::corrupt(column, &t)))
+        .transpose()
 }
 
 #[async_trait]
@@ -44,7 +48,11 @@ impl<D: Dialect> AuditRepo for SqlTx<D> {
         Ok(())
     }
 
-    async fn recent_audit(&mut self, tenant: TenantId, limit: i64) -> Result<Vec<AuditEvent>, DomainError> {
+    async fn recent_audit(
+        &mut self,
+        tenant: TenantId,
+        limit: i64,
+    ) -> Result<Vec<AuditEvent>, DomainError> {
         let rows = sqlx::query(
             "SELECT at, tenant_id, api_user_id, initiator, channel, operation, entity_type, entity_id, \
              before_json, after_json, request_id FROM audit_events WHERE tenant_id = $1 \

@@ -2,12 +2,13 @@ use async_trait::async_trait;
 use sqlx::any::AnyRow;
 
 use crate::domain::catalog::{
-    Bundle, BundleCancellation, Classification, InstalledItem, InstanceStatus, ItemKind, PlanType, Product,
-    ProductInstance, Subscription,
+    Bundle, BundleCancellation, Classification, InstalledItem, InstanceStatus, ItemKind, PlanType,
+    Product, ProductInstance, Subscription,
 };
 use crate::domain::clock;
 use crate::domain::ids::{
-    AccountId, BundleId, CustomerId, InstalledItemId, ProductId, ProductInstanceId, SubscriptionId, TenantId,
+    AccountId, BundleId, CustomerId, InstalledItemId, ProductId, ProductInstanceId, SubscriptionId,
+    TenantId,
 };
 use crate::domain::poid::Poid;
 use crate::domain::store::CatalogRepo;
@@ -17,12 +18,15 @@ use super::errors::db_error;
 use super::row::{int, opt_int, opt_text, opt_timestamp, opt_uuid, parsed, text, timestamp, uuid};
 use super::{Dialect, SqlTx};
 
-const PRODUCT_COLUMNS: &str = "id, tenant_id, code, alternative_code, name, classification, plan_type";
+const PRODUCT_COLUMNS: &str =
+    "id, tenant_id, code, alternative_code, name, classification, plan_type";
 const SUBSCRIPTION_COLUMNS: &str = "id, tenant_id, number, account_id";
 const ITEM_COLUMNS: &str = "id, tenant_id, serial_number, alternative_code, kind, subscription_id";
-const BUNDLE_COLUMNS: &str = "id, tenant_id, poid, account_id, service_poid, deal_poid, package_id, purchased_at, \
+const BUNDLE_COLUMNS: &str =
+    "id, tenant_id, poid, account_id, service_poid, deal_poid, package_id, purchased_at, \
      cancel_effective_at, cancel_description, cancel_flag, cancel_extension";
-const INSTANCE_COLUMNS: &str = "id, tenant_id, product_id, customer_id, account_id, subscription_id, \
+const INSTANCE_COLUMNS: &str =
+    "id, tenant_id, product_id, customer_id, account_id, subscription_id, \
      installed_item_id, bundle_id, status, effective_from, effective_to";
 
 pub(super) fn product_from(row: &AnyRow) -> Result<Product, DomainError> {
@@ -32,8 +36,14 @@ pub(super) fn product_from(row: &AnyRow) -> Result<Product, DomainError> {
         code: text(row, "code")?,
         alternative_code: opt_text(row, "alternative_code")?,
         name: text(row, "name")?,
-        classification: parsed("classification", &text(row, "classification")?, Classification::parse)?,
-        plan_type: opt_text(row, "plan_type")?.map(|v| parsed("plan_type", &v, PlanType::parse)).transpose()?,
+        classification: parsed(
+            "classification",
+            &text(row, "classification")?,
+            Classification::parse,
+        )?,
+        plan_type: opt_text(row, "plan_type")?
+            .map(|v| parsed("plan_type", &v, PlanType::parse))
+            .transpose()?,
     })
 }
 
@@ -99,88 +109,118 @@ pub(super) fn instance_from(row: &AnyRow) -> Result<ProductInstance, DomainError
 #[async_trait]
 impl<D: Dialect> CatalogRepo for SqlTx<D> {
     async fn insert_product(&mut self, p: &Product) -> Result<(), DomainError> {
-        sqlx::query(&format!("INSERT INTO products ({PRODUCT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)"))
-            .bind(p.id.to_string())
-            .bind(p.tenant.to_string())
-            .bind(&p.code)
-            .bind(p.alternative_code.as_deref())
-            .bind(&p.name)
-            .bind(p.classification.as_str())
-            .bind(p.plan_type.as_ref().map(|t| t.as_str().to_owned()))
-            .execute(&mut *self.tx)
-            .await
-            .map_err(db_error)?;
+        sqlx::query(&format!(
+            "INSERT INTO products ({PRODUCT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+        ))
+        .bind(p.id.to_string())
+        .bind(p.tenant.to_string())
+        .bind(&p.code)
+        .bind(p.alternative_code.as_deref())
+        .bind(&p.name)
+        .bind(p.classification.as_str())
+        .bind(p.plan_type.as_ref().map(|t| t.as_str().to_owned()))
+        .execute(&mut *self.tx)
+        .await
+        .map_err(db_error)?;
         Ok(())
     }
 
-    async fn product(&mut self, tenant: TenantId, id: ProductId) -> Result<Option<Product>, DomainError> {
-        sqlx::query(&format!("SELECT {PRODUCT_COLUMNS} FROM products WHERE tenant_id = $1 AND id = $2"))
-            .bind(tenant.to_string())
-            .bind(id.to_string())
-            .fetch_optional(&mut *self.tx)
-            .await
-            .map_err(db_error)?
-            .map(|row| product_from(&row))
-            .transpose()
+    async fn product(
+        &mut self,
+        tenant: TenantId,
+        id: ProductId,
+    ) -> Result<Option<Product>, DomainError> {
+        sqlx::query(&format!(
+            "SELECT {PRODUCT_COLUMNS} FROM products WHERE tenant_id = $1 AND id = $2"
+        ))
+        .bind(tenant.to_string())
+        .bind(id.to_string())
+        .fetch_optional(&mut *self.tx)
+        .await
+        .map_err(db_error)?
+        .map(|row| product_from(&row))
+        .transpose()
     }
 
-    async fn product_by_code(&mut self, tenant: TenantId, code: &str) -> Result<Option<Product>, DomainError> {
-        sqlx::query(&format!("SELECT {PRODUCT_COLUMNS} FROM products WHERE tenant_id = $1 AND code = $2"))
-            .bind(tenant.to_string())
-            .bind(code)
-            .fetch_optional(&mut *self.tx)
-            .await
-            .map_err(db_error)?
-            .map(|row| product_from(&row))
-            .transpose()
+    async fn product_by_code(
+        &mut self,
+        tenant: TenantId,
+        code: &str,
+    ) -> Result<Option<Product>, DomainError> {
+        sqlx::query(&format!(
+            "SELECT {PRODUCT_COLUMNS} FROM products WHERE tenant_id = $1 AND code = $2"
+        ))
+        .bind(tenant.to_string())
+        .bind(code)
+        .fetch_optional(&mut *self.tx)
+        .await
+        .map_err(db_error)?
+        .map(|row| product_from(&row))
+        .transpose()
     }
 
     async fn insert_subscription(&mut self, s: &Subscription) -> Result<(), DomainError> {
-        sqlx::query(&format!("INSERT INTO subscriptions ({SUBSCRIPTION_COLUMNS}) VALUES ($1, $2, $3, $4)"))
-            .bind(s.id.to_string())
-            .bind(s.tenant.to_string())
-            .bind(&s.number)
-            .bind(s.account.to_string())
-            .execute(&mut *self.tx)
-            .await
-            .map_err(db_error)?;
+        sqlx::query(&format!(
+            "INSERT INTO subscriptions ({SUBSCRIPTION_COLUMNS}) VALUES ($1, $2, $3, $4)"
+        ))
+        .bind(s.id.to_string())
+        .bind(s.tenant.to_string())
+        .bind(&s.number)
+        .bind(s.account.to_string())
+        .execute(&mut *self.tx)
+        .await
+        .map_err(db_error)?;
         Ok(())
     }
 
-    async fn subscription(&mut self, tenant: TenantId, id: SubscriptionId) -> Result<Option<Subscription>, DomainError> {
-        sqlx::query(&format!("SELECT {SUBSCRIPTION_COLUMNS} FROM subscriptions WHERE tenant_id = $1 AND id = $2"))
-            .bind(tenant.to_string())
-            .bind(id.to_string())
-            .fetch_optional(&mut *self.tx)
-            .await
-            .map_err(db_error)?
-            .map(|row| subscription_from(&row))
-            .transpose()
+    async fn subscription(
+        &mut self,
+        tenant: TenantId,
+        id: SubscriptionId,
+    ) -> Result<Option<Subscription>, DomainError> {
+        sqlx::query(&format!(
+            "SELECT {SUBSCRIPTION_COLUMNS} FROM subscriptions WHERE tenant_id = $1 AND id = $2"
+        ))
+        .bind(tenant.to_string())
+        .bind(id.to_string())
+        .fetch_optional(&mut *self.tx)
+        .await
+        .map_err(db_error)?
+        .map(|row| subscription_from(&row))
+        .transpose()
     }
 
     async fn insert_installed_item(&mut self, i: &InstalledItem) -> Result<(), DomainError> {
-        sqlx::query(&format!("INSERT INTO installed_items ({ITEM_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)"))
-            .bind(i.id.to_string())
-            .bind(i.tenant.to_string())
-            .bind(&i.serial_number)
-            .bind(i.alternative_code.as_deref())
-            .bind(i.kind.as_str())
-            .bind(i.subscription.map(|s| s.to_string()))
-            .execute(&mut *self.tx)
-            .await
-            .map_err(db_error)?;
+        sqlx::query(&format!(
+            "INSERT INTO installed_items ({ITEM_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)"
+        ))
+        .bind(i.id.to_string())
+        .bind(i.tenant.to_string())
+        .bind(&i.serial_number)
+        .bind(i.alternative_code.as_deref())
+        .bind(i.kind.as_str())
+        .bind(i.subscription.map(|s| s.to_string()))
+        .execute(&mut *self.tx)
+        .await
+        .map_err(db_error)?;
         Ok(())
     }
 
-    async fn installed_item(&mut self, tenant: TenantId, id: InstalledItemId) -> Result<Option<InstalledItem>, DomainError> {
-        sqlx::query(&format!("SELECT {ITEM_COLUMNS} FROM installed_items WHERE tenant_id = $1 AND id = $2"))
-            .bind(tenant.to_string())
-            .bind(id.to_string())
-            .fetch_optional(&mut *self.tx)
-            .await
-            .map_err(db_error)?
-            .map(|row| item_from(&row))
-            .transpose()
+    async fn installed_item(
+        &mut self,
+        tenant: TenantId,
+        id: InstalledItemId,
+    ) -> Result<Option<InstalledItem>, DomainError> {
+        sqlx::query(&format!(
+            "SELECT {ITEM_COLUMNS} FROM installed_items WHERE tenant_id = $1 AND id = $2"
+        ))
+        .bind(tenant.to_string())
+        .bind(id.to_string())
+        .fetch_optional(&mut *self.tx)
+        .await
+        .map_err(db_error)?
+        .map(|row| item_from(&row))
+        .transpose()
     }
 
     async fn insert_bundle(&mut self, b: &Bundle) -> Result<(), DomainError> {
@@ -206,15 +246,21 @@ impl<D: Dialect> CatalogRepo for SqlTx<D> {
         Ok(())
     }
 
-    async fn bundle_by_poid(&mut self, tenant: TenantId, poid: &Poid) -> Result<Option<Bundle>, DomainError> {
-        sqlx::query(&format!("SELECT {BUNDLE_COLUMNS} FROM bundles WHERE tenant_id = $1 AND poid = $2"))
-            .bind(tenant.to_string())
-            .bind(poid.to_string())
-            .fetch_optional(&mut *self.tx)
-            .await
-            .map_err(db_error)?
-            .map(|row| bundle_from(&row))
-            .transpose()
+    async fn bundle_by_poid(
+        &mut self,
+        tenant: TenantId,
+        poid: &Poid,
+    ) -> Result<Option<Bundle>, DomainError> {
+        sqlx::query(&format!(
+            "SELECT {BUNDLE_COLUMNS} FROM bundles WHERE tenant_id = $1 AND poid = $2"
+        ))
+        .bind(tenant.to_string())
+        .bind(poid.to_string())
+        .fetch_optional(&mut *self.tx)
+        .await
+        .map_err(db_error)?
+        .map(|row| bundle_from(&row))
+        .transpose()
     }
 
     async fn insert_product_instance(&mut self, p: &ProductInstance) -> Result<(), DomainError> {
@@ -243,14 +289,16 @@ impl<D: Dialect> CatalogRepo for SqlTx<D> {
         tenant: TenantId,
         id: ProductInstanceId,
     ) -> Result<Option<ProductInstance>, DomainError> {
-        sqlx::query(&format!("SELECT {INSTANCE_COLUMNS} FROM product_instances WHERE tenant_id = $1 AND id = $2"))
-            .bind(tenant.to_string())
-            .bind(id.to_string())
-            .fetch_optional(&mut *self.tx)
-            .await
-            .map_err(db_error)?
-            .map(|row| instance_from(&row))
-            .transpose()
+        sqlx::query(&format!(
+            "SELECT {INSTANCE_COLUMNS} FROM product_instances WHERE tenant_id = $1 AND id = $2"
+        ))
+        .bind(tenant.to_string())
+        .bind(id.to_string())
+        .fetch_optional(&mut *self.tx)
+        .await
+        .map_err(db_error)?
+        .map(|row| instance_from(&row))
+        .transpose()
     }
 
     async fn product_instances_of_account(

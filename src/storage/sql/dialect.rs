@@ -82,4 +82,3 @@ impl Dialect for Postgres {
         url.to_owned()
     }
 }
-

@@ -12,7 +12,10 @@ use super::{Dialect, SqlTx};
 
 #[async_trait]
 impl<D: Dialect> DisconnectRepo for SqlTx<D> {
-    async fn insert_disconnect_order(&mut self, order: &DisconnectOrder) -> Result<(), DomainError> {
+    async fn insert_disconnect_order(
+        &mut self,
+        order: &DisconnectOrder,
+    ) -> Result<(), DomainError> {
         sqlx::query("INSERT INTO disconnect_orders (id, tenant_id, external_id, account_id, state) VALUES ($1, $2, $3, $4, $5)")
             .bind(order.id.to_string())
             .bind(order.tenant.to_string())
@@ -72,7 +75,11 @@ impl<D: Dialect> DisconnectRepo for SqlTx<D> {
                     id: text(item, "item_id")?,
                     description: text(item, "description")?,
                     amount: Money::from_cents(int(item, "amount")?),
-                    acceptance: parsed("acceptance", &text(item, "acceptance")?, Acceptance::parse)?,
+                    acceptance: parsed(
+                        "acceptance",
+                        &text(item, "acceptance")?,
+                        Acceptance::parse,
+                    )?,
                 })
             })
             .collect::<Result<_, DomainError>>()?;

@@ -11,26 +11,59 @@ const SQLITE_UNIQUE: &[(&str, &str)] = &[
     ("tenants.code", "uq_tenants_code"),
     ("api_users.username", "uq_api_users_username"),
     ("api_users.api_key_hash", "uq_api_users_api_key"),
-    ("accounts.tenant_id, accounts.reference_no", "uq_accounts_reference_no"),
+    (
+        "accounts.tenant_id, accounts.reference_no",
+        "uq_accounts_reference_no",
+    ),
     ("accounts.tenant_id, accounts.poid", "uq_accounts_poid"),
     ("products.tenant_id, products.code", "uq_products_code"),
-    ("subscriptions.tenant_id, subscriptions.number", "uq_subscriptions_number"),
-    ("installed_items.tenant_id, installed_items.serial_number", "uq_installed_items_serial_number"),
+    (
+        "subscriptions.tenant_id, subscriptions.number",
+        "uq_subscriptions_number",
+    ),
+    (
+        "installed_items.tenant_id, installed_items.serial_number",
+        "uq_installed_items_serial_number",
+    ),
     ("bundles.tenant_id, bundles.poid", "uq_bundles_poid"),
-    ("disconnect_orders.tenant_id, disconnect_orders.external_id", "uq_disconnect_orders_external_id"),
-    ("charge_items.order_id, charge_items.item_id", "pk_charge_items"),
-    ("idempotency_keys.tenant_id, idempotency_keys.api_user_id, idempotency_keys.key", "pk_idempotency_keys"),
+    (
+        "disconnect_orders.tenant_id, disconnect_orders.external_id",
+        "uq_disconnect_orders_external_id",
+    ),
+    (
+        "charge_items.order_id, charge_items.item_id",
+        "pk_charge_items",
+    ),
+    (
+        "idempotency_keys.tenant_id, idempotency_keys.api_user_id, idempotency_keys.key",
+        "pk_idempotency_keys",
+    ),
     ("counters.tenant_id, counters.name", "pk_counters"),
 ];
 
-/// Registers further SQLite column lists from later migrations (kept beside them).
+/// Each API's storage module lists the column sets of the constraints its migration adds.
 fn sqlite_constraint(message: &str) -> Option<String> {
     let columns = message.strip_prefix("UNIQUE constraint failed: ")?;
-    if let Some((_, name)) = SQLITE_UNIQUE.iter().chain(super::errors_extra::SQLITE_UNIQUE_EXTRA).find(|(cols, _)| *cols == columns) {
+    let lists = [
+        SQLITE_UNIQUE,
+        super::debitsuccess::SQLITE_UNIQUE,
+        super::flolive::SQLITE_UNIQUE,
+        super::crmcom::SQLITE_UNIQUE,
+        super::billing_care::SQLITE_UNIQUE,
+        super::verizon::SQLITE_UNIQUE,
+    ];
+    if let Some((_, name)) = lists
+        .iter()
+        .flat_map(|l| l.iter())
+        .find(|(cols, _)| *cols == columns)
+    {
         return Some((*name).to_owned());
     }
     // Primary keys of single-column tables: `<table>.id` → `pk_<table>`.
-    columns.strip_suffix(".id").filter(|t| !t.contains(',')).map(|table| format!("pk_{table}"))
+    columns
+        .strip_suffix(".id")
+        .filter(|t| !t.contains(','))
+        .map(|table| format!("pk_{table}"))
 }
 
 pub(crate) fn db_error(error: sqlx::Error) -> DomainError {
@@ -43,10 +76,13 @@ pub(crate) fn db_error(error: sqlx::Error) -> DomainError {
                 .unwrap_or_else(|| "unknown".to_owned());
             DomainError::Conflict { constraint }
         }
-        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) | sqlx::Error::Tls(_) => {
+        sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_) => DomainError::Unavailable(Box::new(error)),
+        sqlx::Error::Database(db) if is_unavailable_code(db.code().as_deref()) => {
             DomainError::Unavailable(Box::new(error))
         }
-        sqlx::Error::Database(db) if is_unavailable_code(db.code().as_deref()) => DomainError::Unavailable(Box::new(error)),
         _ => DomainError::Internal(Box::new(error)),
     }
 }
@@ -54,7 +90,22 @@ pub(crate) fn db_error(error: sqlx::Error) -> DomainError {
 /// Codes that mean "try again later": SQLite busy/locked, PostgreSQL connection
 /// failures, shutdown and serialisation failures.
 fn is_unavailable_code(code: Option<&str>) -> bool {
-    matches!(code, Some("5" | "6" | "517" | "57P01" | "57P02" | "57P03" | "53300" | "40001" | "40P01" | "08000" | "08003" | "08006"))
+    matches!(
+        code,
+        Some(
+            "5" | "6"
+                | "517"
+                | "57P01"
+                | "57P02"
+                | "57P03"
+                | "53300"
+                | "40001"
+                | "40P01"
+                | "08000"
+                | "08003"
+                | "08006"
+        )
+    )
 }
 
 #[cfg(test)]
@@ -64,10 +115,16 @@ mod tests {
     #[test]
     fn sqlite_messages_map_to_constraint_names() {
         assert_eq!(
-            sqlite_constraint("UNIQUE constraint failed: accounts.tenant_id, accounts.reference_no").as_deref(),
+            sqlite_constraint(
+                "UNIQUE constraint failed: accounts.tenant_id, accounts.reference_no"
+            )
+            .as_deref(),
             Some("uq_accounts_reference_no")
         );
-        assert_eq!(sqlite_constraint("UNIQUE constraint failed: customers.id").as_deref(), Some("pk_customers"));
+        assert_eq!(
+            sqlite_constraint("UNIQUE constraint failed: customers.id").as_deref(),
+            Some("pk_customers")
+        );
         assert_eq!(sqlite_constraint("NOT NULL constraint failed: x.y"), None);
     }
 }

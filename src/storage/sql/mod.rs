@@ -4,16 +4,20 @@
 
 mod accounts;
 mod audit;
+mod billing_care;
 mod catalog;
+mod crmcom;
 mod customers;
+mod debitsuccess;
 mod dialect;
 mod disconnect;
 pub(crate) mod errors;
-mod errors_extra;
+mod flolive;
 mod idempotency;
 mod queue;
 mod row;
 mod tenants;
+mod verizon;
 
 use std::marker::PhantomData;
 use std::time::Duration;
@@ -40,13 +44,19 @@ pub struct PoolSettings {
 
 impl Default for PoolSettings {
     fn default() -> Self {
-        Self { max_connections: 8, acquire_timeout: Duration::from_secs(5) }
+        Self {
+            max_connections: 8,
+            acquire_timeout: Duration::from_secs(5),
+        }
     }
 }
 
 impl PoolSettings {
     pub fn single() -> Self {
-        Self { max_connections: 1, ..Self::default() }
+        Self {
+            max_connections: 1,
+            ..Self::default()
+        }
     }
 }
 
@@ -81,19 +91,32 @@ impl<D: Dialect> SqlStore<D> {
         let (writer, reader) = match D::SINGLE_WRITER {
             true => {
                 let writer = options(1).connect(&url).await.map_err(db_error)?;
-                let reader = options(pools.max_connections.max(1)).connect(&url).await.map_err(db_error)?;
+                let reader = options(pools.max_connections.max(1))
+                    .connect(&url)
+                    .await
+                    .map_err(db_error)?;
                 (writer, reader)
             }
             false => {
-                let pool = options(pools.max_connections.max(1)).connect(&url).await.map_err(db_error)?;
+                let pool = options(pools.max_connections.max(1))
+                    .connect(&url)
+                    .await
+                    .map_err(db_error)?;
                 (pool.clone(), pool)
             }
         };
-        Ok(Self { writer, reader, _dialect: PhantomData })
+        Ok(Self {
+            writer,
+            reader,
+            _dialect: PhantomData,
+        })
     }
 
     pub async fn migrate(&self) -> Result<(), DomainError> {
-        D::migrator().run(&self.writer).await.map_err(|e| DomainError::internal(e))
+        D::migrator()
+            .run(&self.writer)
+            .await
+            .map_err(|e| DomainError::internal(e))
     }
 
     pub async fn close(&self) {
@@ -106,12 +129,18 @@ impl<D: Dialect> SqlStore<D> {
 impl<D: Dialect> Store for SqlStore<D> {
     async fn begin(&self) -> Result<Box<dyn Tx>, DomainError> {
         let tx = self.writer.begin().await.map_err(db_error)?;
-        Ok(Box::new(SqlTx::<D> { tx, _dialect: PhantomData }))
+        Ok(Box::new(SqlTx::<D> {
+            tx,
+            _dialect: PhantomData,
+        }))
     }
 
     async fn read(&self) -> Result<Box<dyn Tx>, DomainError> {
         let tx = self.reader.begin().await.map_err(db_error)?;
-        Ok(Box::new(SqlTx::<D> { tx, _dialect: PhantomData }))
+        Ok(Box::new(SqlTx::<D> {
+            tx,
+            _dialect: PhantomData,
+        }))
     }
 
     async fn ping(&self) -> Result<(), DomainError> {

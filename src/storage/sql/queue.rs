@@ -54,7 +54,8 @@ impl<D: Dialect> QueueRepo for SqlTx<D> {
                     id: JobId(uuid(row, "id")?),
                     tenant: TenantId::from_uuid(uuid(row, "tenant_id")?),
                     kind: text(row, "kind")?,
-                    payload: serde_json::from_str(&payload).map_err(|_| super::row::corrupt("payload", &payload))?,
+                    payload: serde_json::from_str(&payload)
+                        .map_err(|_| super::row::corrupt("payload", &payload))?,
                     attempts: int(row, "attempts")? as i32,
                     max_attempts: int(row, "max_attempts")? as i32,
                 })
@@ -105,10 +106,11 @@ impl<D: Dialect> QueueRepo for SqlTx<D> {
     }
 
     async fn pending_jobs(&mut self) -> Result<i64, DomainError> {
-        let row = sqlx::query("SELECT COUNT(*) AS n FROM jobs WHERE status IN ('queued', 'running')")
-            .fetch_one(&mut *self.tx)
-            .await
-            .map_err(db_error)?;
+        let row =
+            sqlx::query("SELECT COUNT(*) AS n FROM jobs WHERE status IN ('queued', 'running')")
+                .fetch_one(&mut *self.tx)
+                .await
+                .map_err(db_error)?;
         int(&row, "n")
     }
 }

@@ -48,7 +48,9 @@ pub(crate) fn date(row: &AnyRow, column: &str) -> Result<NaiveDate, DomainError>
 }
 
 pub(crate) fn opt_date(row: &AnyRow, column: &str) -> Result<Option<NaiveDate>, DomainError> {
-    opt_text(row, column)?.map(|value| parse_date(column, &value)).transpose()
+    opt_text(row, column)?
+        .map(|value| parse_date(column, &value))
+        .transpose()
 }
 
 fn parse_date(column: &str, value: &str) -> Result<NaiveDate, DomainError> {
@@ -60,7 +62,10 @@ pub(crate) fn timestamp(row: &AnyRow, column: &str) -> Result<DateTime<Utc>, Dom
     clock::from_storage(&value).ok_or_else(|| corrupt(column, &value))
 }
 
-pub(crate) fn opt_timestamp(row: &AnyRow, column: &str) -> Result<Option<DateTime<Utc>>, DomainError> {
+pub(crate) fn opt_timestamp(
+    row: &AnyRow,
+    column: &str,
+) -> Result<Option<DateTime<Utc>>, DomainError> {
     opt_text(row, column)?
         .map(|value| clock::from_storage(&value).ok_or_else(|| corrupt(column, &value)))
         .transpose()
@@ -72,6 +77,10 @@ pub(crate) fn date_text(date: NaiveDate) -> String {
 }
 
 /// Re-parses a stored value with its domain constructor, turning a failure into corruption.
-pub(crate) fn parsed<T>(column: &str, value: &str, parse: impl FnOnce(&str) -> Result<T, DomainError>) -> Result<T, DomainError> {
+pub(crate) fn parsed<T>(
+    column: &str,
+    value: &str,
+    parse: impl FnOnce(&str) -> Result<T, DomainError>,
+) -> Result<T, DomainError> {
     parse(value).map_err(|_| corrupt(column, value))
 }

@@ -1,0 +1,20 @@
+//! HTTP plumbing shared by every vendor adapter: negotiation, the XML gate, credentials,
+//! observability, health and the OpenAPI document.
+
+pub mod credentials;
+pub mod health;
+pub mod negotiation;
+pub mod observability;
+pub mod openapi;
+pub mod xml_gate;
+
+use std::sync::Arc;
+
+use crate::config::Settings;
+use crate::service::Services;
+
+/// What every handler is given (as `web::Data<AppState>`).
+pub struct AppState {
+    pub services: Arc<Services>,
+    pub settings: Settings,
+}

@@ -1,0 +1,149 @@
+//! Per-request tracing span with `X-Request-Id` (accepted when sane, generated otherwise,
+//! always echoed) and Prometheus metrics: requests by API, operation and outcome, and a
+//! latency histogram (DESIGN §7).
+
+use std::sync::OnceLock;
+use std::time::Instant;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::middleware::Next;
+use actix_web::HttpMessage;
+use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
+use tracing::Instrument;
+
+pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// The request's id, for handlers (audit rows carry it).
+#[derive(Clone, Debug)]
+pub struct RequestId(pub String);
+
+/// The API a path belongs to, for metric labels.
+pub fn api_of(path: &str) -> &'static str {
+    if path.starts_with("/DSWebService/") {
+        "debitsuccess"
+    } else if path.starts_with("/api/v2/") {
+        "flolive"
+    } else if path.starts_with("/crmapi/") {
+        "crmcom"
+    } else if path.starts_with("/bcws/") {
+        "billing_care"
+    } else if path.starts_with("/proquest/") {
+        "verizon"
+    } else {
+        "service"
+    }
+}
+
+fn accepted_id(value: Option<&HeaderValue>) -> Option<String> {
+    let text = value?.to_str().ok()?;
+    let sane = !text.is_empty() && text.len() <= 128 && text.bytes().all(|b| b.is_ascii_graphic());
+    sane.then(|| text.to_owned())
+}
+
+pub async fn observe(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let started = Instant::now();
+    let request_id = accepted_id(req.headers().get(&REQUEST_ID))
+        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+    req.extensions_mut().insert(RequestId(request_id.clone()));
+    let api = api_of(req.path());
+    let span = tracing::info_span!(
+        "request",
+        request_id = %request_id,
+        method = %req.method(),
+        path = %req.path(),
+        api,
+        status = tracing::field::Empty,
+    );
+    let mut response = next.call(req).instrument(span.clone()).await?;
+    let status = response.status();
+    span.record("status", status.as_u16());
+    let operation = response
+        .request()
+        .match_pattern()
+        .unwrap_or_else(|| "unmatched".to_owned());
+    let outcome = if status.is_server_error() {
+        "server_error"
+    } else if status.is_client_error() {
+        "client_error"
+    } else {
+        "ok"
+    };
+    let labels = [
+        ("api", api.to_owned()),
+        ("operation", operation),
+        ("outcome", outcome.to_owned()),
+    ];
+    metrics::counter!("billing_compat_http_requests_total", &labels).increment(1);
+    metrics::histogram!("billing_compat_http_request_duration_seconds", &labels)
+        .record(started.elapsed().as_secs_f64());
+    if let Ok(value) = HeaderValue::from_str(&request_id) {
+        response.headers_mut().insert(REQUEST_ID, value);
+    }
+    Ok(response)
+}
+
+/// Business outcomes that travel inside a 200 (a SOAP `Status=Failed`, a CRM.COM error
+/// code): adapters record them here so dashboards see them.
+pub fn record_outcome(api: &'static str, operation: &'static str, outcome: &str) {
+    metrics::counter!(
+        "billing_compat_operations_total",
+        "api" => api, "operation" => operation, "outcome" => outcome.to_owned()
+    )
+    .increment(1);
+}
+
+/// The process-wide Prometheus recorder (installed once, even with several servers in
+/// one test process).
+pub fn prometheus() -> &'static PrometheusHandle {
+    static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+    HANDLE.get_or_init(|| {
+        let builder = PrometheusBuilder::new()
+            .set_buckets_for_metric(
+                Matcher::Suffix("duration_seconds".into()),
+                &[
+                    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5,
+                ],
+            )
+            .expect("static bucket list is not empty");
+        let recorder = builder.build_recorder();
+        let handle = recorder.handle();
+        if metrics::set_global_recorder(recorder).is_err() {
+            tracing::warn!("a metrics recorder was already installed");
+        }
+        handle
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_ids_are_accepted_only_when_sane() {
+        assert_eq!(
+            accepted_id(Some(&HeaderValue::from_static("abc-123"))),
+            Some("abc-123".into())
+        );
+        assert_eq!(
+            accepted_id(Some(&HeaderValue::from_static("has space"))),
+            None
+        );
+        assert_eq!(
+            accepted_id(Some(&HeaderValue::from_str(&"x".repeat(129)).unwrap())),
+            None
+        );
+        assert_eq!(accepted_id(None), None);
+    }
+
+    #[test]
+    fn paths_map_to_apis() {
+        assert_eq!(api_of("/DSWebService/DSServices.svc"), "debitsuccess");
+        assert_eq!(api_of("/api/v2/request/x"), "flolive");
+        assert_eq!(api_of("/healthz"), "service");
+    }
+}

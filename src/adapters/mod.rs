@@ -1,0 +1,36 @@
+//! Adapters (DESIGN §2): one folder per vendor, mirroring the vendor's API, each with
+//! private wire types, `TryFrom<Dto>` into domain commands and one error type mapped once
+//! from `DomainError` to the vendor's format.
+
+pub mod billing_care;
+pub mod crmcom;
+pub mod debitsuccess;
+pub mod flolive;
+pub mod http;
+pub mod verizon;
+
+use actix_web::web;
+
+/// Every route of the service.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(http::health::healthz)
+        .service(http::health::readyz)
+        .service(http::health::metrics)
+        .service(http::openapi::openapi_json)
+        .configure(debitsuccess::configure)
+        .configure(flolive::configure)
+        .configure(crmcom::configure)
+        .configure(billing_care::configure)
+        .configure(verizon::configure);
+}
+
+/// The REST adapters' OpenAPI fragments, merged into `/openapi.json`.
+pub fn openapi_parts() -> Vec<utoipa::openapi::OpenApi> {
+    vec![
+        flolive::openapi(),
+        crmcom::openapi(),
+        billing_care::openapi(),
+        verizon::openapi(),
+        debitsuccess::openapi(),
+    ]
+}

@@ -1,0 +1,78 @@
+//! Settings (DESIGN §5): every field comes from a CLI flag with an environment-variable
+//! fallback (see `cli.rs`); `Settings::default()` is what tests start from.
+
+use std::time::Duration;
+
+use crate::adapters::http::xml_gate::XmlLimits;
+use crate::service::jobs::WorkerSettings;
+use crate::service::ServiceSettings;
+use crate::storage::{PoolSettings, DEFAULT_DATABASE_URL};
+
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// `host:port`; port 0 picks a free one (tests).
+    pub bind: String,
+    pub database_url: String,
+    /// Load the demo fixture into an empty database at start.
+    pub demo: bool,
+    /// HTTP worker threads (0: one per core).
+    pub http_workers: usize,
+    /// The base URL clients reach us at (`https://billing.example.com`), used in the WSDL's
+    /// `soap:address`. Unset: the request's own scheme and Host.
+    pub public_base_url: Option<String>,
+    /// Honour `X-Forwarded-Proto`/`X-Forwarded-Host` (only behind a proxy you trust).
+    pub trust_proxy: bool,
+    /// Request body cap (DESIGN §7: 1 MiB → 413).
+    pub body_limit: usize,
+    /// A body must arrive within this time (slow-body defence).
+    pub body_timeout: Duration,
+    pub xml: XmlLimits,
+    pub pool: PoolSettings,
+    pub service: ServiceSettings,
+    /// Run the durable-queue worker in this process.
+    pub run_worker: bool,
+    pub worker: WorkerSettings,
+    pub vendors: VendorSettings,
+}
+
+/// Knobs the vendor APIs document.
+#[derive(Clone, Debug)]
+pub struct VendorSettings {
+    /// CRM.COM tokens expire after this much idle time (DESIGN §6.3: 1 hour).
+    pub crmcom_token_idle: Duration,
+    /// Billing Care requires a bearer token (production); test systems turn this off.
+    pub billing_care_require_token: bool,
+    /// Lifetime of a Billing Care access token (`expires_in`).
+    pub billing_care_token_ttl: Duration,
+}
+
+impl Default for VendorSettings {
+    fn default() -> Self {
+        Self {
+            crmcom_token_idle: Duration::from_secs(3600),
+            billing_care_require_token: true,
+            billing_care_token_ttl: Duration::from_secs(3600),
+        }
+    }
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            bind: "127.0.0.1:8080".into(),
+            database_url: DEFAULT_DATABASE_URL.into(),
+            demo: false,
+            http_workers: 0,
+            public_base_url: None,
+            trust_proxy: false,
+            body_limit: 1024 * 1024,
+            body_timeout: Duration::from_secs(10),
+            xml: XmlLimits::default(),
+            pool: PoolSettings::default(),
+            service: ServiceSettings::default(),
+            run_worker: true,
+            worker: WorkerSettings::default(),
+            vendors: VendorSettings::default(),
+        }
+    }
+}

@@ -1,0 +1,137 @@
+//! Building the application in one place (tests bind port 0 and use the same code).
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::dev::{Server, ServerHandle};
+use actix_web::middleware::{from_fn, NormalizePath, TrailingSlash};
+use actix_web::{web, App, HttpServer};
+use anyhow::Context;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::adapters;
+use crate::adapters::http::AppState;
+use crate::config::Settings;
+use crate::service::jobs::Worker;
+use crate::service::{import, job_registry, Services};
+use crate::storage;
+
+/// The demo fixture, built in so `serve --demo` works from any directory.
+pub const DEMO_FIXTURE: &str = include_str!("../fixtures/demo.yaml");
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    services: Arc<Services>,
+    worker: Option<(watch::Sender<bool>, JoinHandle<()>)>,
+}
+
+impl Application {
+    /// Connects, migrates, loads the demo data when asked, binds, and starts the worker.
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let store = storage::connect(&settings.database_url, settings.pool)
+            .await
+            .with_context(|| {
+                format!(
+                    "cannot open the database {}",
+                    redact(&settings.database_url)
+                )
+            })?;
+        storage::migrate(&settings.database_url)
+            .await
+            .context("migrations failed")?;
+        let services = Arc::new(Services::new(store, settings.service.clone()));
+        if settings.demo {
+            load_demo(&services).await?;
+        }
+        let listener = TcpListener::bind(&settings.bind)
+            .with_context(|| format!("cannot bind {}", settings.bind))?;
+        let port = listener.local_addr()?.port();
+        let worker = settings.run_worker.then(|| {
+            let (stop, stopped) = watch::channel(false);
+            let worker = Worker::new(services.clone(), job_registry(), settings.worker.clone());
+            (stop, tokio::spawn(worker.run(stopped)))
+        });
+        adapters::http::observability::prometheus();
+        let workers = settings.http_workers;
+        let state = web::Data::new(AppState {
+            services: services.clone(),
+            settings,
+        });
+        let mut server = HttpServer::new(move || {
+            App::new()
+                .wrap(from_fn(adapters::http::observability::observe))
+                .wrap(NormalizePath::new(TrailingSlash::Trim))
+                .app_data(state.clone())
+                .configure(adapters::configure)
+        })
+        .shutdown_timeout(10);
+        if workers > 0 {
+            server = server.workers(workers);
+        }
+        let server = server.listen(listener)?.run();
+        tracing::info!(port, "billing-compat listening");
+        Ok(Self {
+            port,
+            server,
+            services,
+            worker,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn services(&self) -> Arc<Services> {
+        self.services.clone()
+    }
+
+    /// Stops the server gracefully (tests; SIGTERM does the same in production).
+    pub fn handle(&self) -> ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serves until SIGTERM/SIGINT (actix stops gracefully), then stops the worker.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let result = self.server.await;
+        if let Some((stop, handle)) = self.worker {
+            let _ = stop.send(true);
+            let _ = handle.await;
+        }
+        tracing::info!("billing-compat stopped");
+        result
+    }
+}
+
+async fn load_demo(services: &Services) -> anyhow::Result<()> {
+    if import::is_empty(services.store.as_ref(), DEMO_FIXTURE).await? {
+        let report = import::import_yaml(services.store.as_ref(), DEMO_FIXTURE)
+            .await
+            .map_err(|e| anyhow::anyhow!("demo fixture: {e}"))?;
+        tracing::info!(inserted = report.inserted, "demo data loaded");
+    } else {
+        tracing::info!("database already holds data; demo data not loaded");
+    }
+    Ok(())
+}
+
+/// Database URLs may carry passwords: never log them.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            format!("{}://***{}", &url[..scheme], &url[at..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn redacts_credentials_in_urls() {
+        assert_eq!(super::redact("postgres://u:p@h/db"), "postgres://***@h/db");
+        assert_eq!(super::redact("sqlite://x.db"), "sqlite://x.db");
+    }
+}

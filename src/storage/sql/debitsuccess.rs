@@ -1,0 +1,13 @@
+//! SQL for the debitsuccess API's own storage needs.
+
+use async_trait::async_trait;
+
+use crate::domain::store::DebitsuccessRepo;
+
+use super::{Dialect, SqlTx};
+
+/// SQLite's column lists for this API's unique constraints (see `errors.rs`).
+pub(crate) const SQLITE_UNIQUE: &[(&str, &str)] = &[];
+
+#[async_trait]
+impl<D: Dialect> DebitsuccessRepo for SqlTx<D> {}
