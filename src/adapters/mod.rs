@@ -11,12 +11,13 @@ pub mod verizon;
 
 use actix_web::web;
 
-/// Every route of the service.
+/// Every route of the service. Routes are `web::resource(..)` with per-method routes, so a
+/// known path called with another method answers 405, not 404.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(http::health::healthz)
-        .service(http::health::readyz)
-        .service(http::health::metrics)
-        .service(http::openapi::openapi_json)
+    cfg.service(web::resource("/healthz").get(http::health::healthz))
+        .service(web::resource("/readyz").get(http::health::readyz))
+        .service(web::resource("/metrics").get(http::health::metrics))
+        .service(web::resource("/openapi.json").get(http::openapi::openapi_json))
         .configure(debitsuccess::configure)
         .configure(flolive::configure)
         .configure(crmcom::configure)

@@ -1,7 +1,7 @@
 //! `/healthz` (the process answers), `/readyz` (the database answers) and `/metrics`.
 
 use actix_web::http::header::ContentType;
-use actix_web::{get, web, HttpResponse};
+use actix_web::{web, HttpResponse};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -18,7 +18,6 @@ pub struct Health {
 
 /// Liveness: answers while the process serves HTTP.
 #[utoipa::path(get, path = "/healthz", tag = "service", responses((status = 200, body = Health)))]
-#[get("/healthz")]
 pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(Health {
         status: "ok",
@@ -30,7 +29,6 @@ pub async fn healthz() -> HttpResponse {
 #[utoipa::path(get, path = "/readyz", tag = "service", responses(
     (status = 200, body = Health), (status = 503, body = Health)
 ))]
-#[get("/readyz")]
 pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     let store = &state.services.store;
     match store.ping().await {
@@ -50,7 +48,6 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
 
 /// Prometheus text exposition.
 #[utoipa::path(get, path = "/metrics", tag = "service", responses((status = 200, description = "Prometheus metrics", content_type = "text/plain")))]
-#[get("/metrics")]
 pub async fn metrics() -> HttpResponse {
     HttpResponse::Ok()
         .insert_header(ContentType(

@@ -161,7 +161,7 @@ pub fn reply_format(accept: Option<&str>, default: Format) -> Option<Format> {
     best.map(|(_, _, format)| format)
 }
 
-fn header_str<'a>(req: &'a HttpRequest, name: header::HeaderName) -> Option<&'a str> {
+fn header_str(req: &HttpRequest, name: header::HeaderName) -> Option<&str> {
     req.headers().get(name).and_then(|v| v.to_str().ok())
 }
 

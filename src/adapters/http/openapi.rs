@@ -3,7 +3,7 @@
 
 use std::sync::OnceLock;
 
-use actix_web::{get, HttpResponse};
+use actix_web::HttpResponse;
 use utoipa::OpenApi;
 
 #[derive(OpenApi)]
@@ -31,7 +31,6 @@ pub fn document() -> &'static utoipa::openapi::OpenApi {
     })
 }
 
-#[get("/openapi.json")]
 pub async fn openapi_json() -> HttpResponse {
     HttpResponse::Ok().json(document())
 }

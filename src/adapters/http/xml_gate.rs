@@ -78,7 +78,7 @@ impl<'a> GatedReader<'a> {
     }
 
     /// The next event with its namespace resolved; `Eof` only after the root closed.
-    pub fn next(&mut self) -> Result<(ResolveResult<'_>, Event<'a>), XmlGateError> {
+    pub fn next_event(&mut self) -> Result<(ResolveResult<'_>, Event<'a>), XmlGateError> {
         let (ns, event) = self
             .reader
             .read_resolved_event()
@@ -130,7 +130,7 @@ impl<'a> GatedReader<'a> {
 pub fn check(bytes: &[u8], limits: XmlLimits) -> Result<(), XmlGateError> {
     let mut gate = GatedReader::new(bytes, limits);
     loop {
-        let (_, event) = gate.next()?;
+        let (_, event) = gate.next_event()?;
         if let Event::Eof = event {
             return Ok(());
         }

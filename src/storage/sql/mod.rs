@@ -116,7 +116,7 @@ impl<D: Dialect> SqlStore<D> {
         D::migrator()
             .run(&self.writer)
             .await
-            .map_err(|e| DomainError::internal(e))
+            .map_err(DomainError::internal)
     }
 
     pub async fn close(&self) {

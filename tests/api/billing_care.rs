@@ -1,0 +1,1 @@
+//! Tests for the billing_care adapter (DESIGN §6).

@@ -1,0 +1,1 @@
+//! Tests for the crmcom adapter (DESIGN §6).

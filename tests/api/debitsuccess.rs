@@ -1,0 +1,1 @@
+//! Tests for the debitsuccess adapter (DESIGN §6).

@@ -1,0 +1,1 @@
+//! Tests for the flolive adapter (DESIGN §6).

@@ -1,0 +1,8 @@
+//! The foundation: health, negotiation plumbing, storage contract, queue, import, auth.
+
+mod auth;
+mod health;
+mod idempotency;
+mod import;
+mod queue;
+mod storage;

@@ -1,0 +1,12 @@
+//! Black-box tests: one binary, a fresh database and server per test (DESIGN §4: the same
+//! integration tests run on SQLite by default and on PostgreSQL when `TEST_DATABASE_URL`
+//! names a server). `tests/api/` mirrors `src/adapters/`.
+
+mod helpers;
+
+mod billing_care;
+mod crmcom;
+mod debitsuccess;
+mod flolive;
+mod foundation;
+mod verizon;
