@@ -17,8 +17,15 @@ use tokio::sync::OnceCell;
 /// Where the tests' databases live.
 #[derive(Clone, Debug)]
 pub enum TestDb {
-    Sqlite { dir: Arc<tempfile::TempDir>, url: String },
-    Postgres { admin_url: String, name: String, url: String },
+    Sqlite {
+        dir: Arc<tempfile::TempDir>,
+        url: String,
+    },
+    Postgres {
+        admin_url: String,
+        name: String,
+        url: String,
+    },
 }
 
 impl TestDb {
@@ -34,12 +41,16 @@ impl TestDb {
 }
 
 fn postgres_admin_url() -> Option<String> {
-    std::env::var("TEST_DATABASE_URL").ok().filter(|u| u.starts_with("postgres"))
+    std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| u.starts_with("postgres"))
 }
 
 /// Replaces the database name of a PostgreSQL URL.
 fn with_database(url: &str, name: &str) -> String {
-    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
+    let (base, query) = url
+        .split_once('?')
+        .map_or((url, None), |(b, q)| (b, Some(q)));
     let root = base.rsplit_once('/').map_or(base, |(root, _)| root);
     match query {
         Some(q) => format!("{root}/{name}?{q}"),
@@ -50,7 +61,9 @@ fn with_database(url: &str, name: &str) -> String {
 async fn admin(admin_url: &str, sql: &str) {
     use sqlx::Executor;
     sqlx::any::install_default_drivers();
-    let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(admin_url).await.expect("connect as admin");
+    let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(admin_url)
+        .await
+        .expect("connect as admin");
     // CREATE DATABASE … TEMPLATE fails while another copy of the template is being made.
     for attempt in 0..50 {
         match conn.execute(sql).await {
@@ -65,8 +78,12 @@ async fn admin(admin_url: &str, sql: &str) {
 
 async fn load_demo(url: &str) {
     storage::migrate(url).await.expect("migrate");
-    let store = storage::connect(url, PoolSettings::single()).await.expect("connect");
-    import::import_yaml(store.as_ref(), DEMO_FIXTURE).await.expect("demo fixture imports");
+    let store = storage::connect(url, PoolSettings::single())
+        .await
+        .expect("connect");
+    import::import_yaml(store.as_ref(), DEMO_FIXTURE)
+        .await
+        .expect("demo fixture imports");
 }
 
 /// The per-process template: migrated, demo data loaded, built once.
@@ -89,8 +106,12 @@ async fn template() -> &'static TestDb {
 
 async fn checkpoint(url: &str) {
     use sqlx::Executor;
-    let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(url).await.unwrap();
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").await.unwrap();
+    let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(url)
+        .await
+        .unwrap();
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        .await
+        .unwrap();
 }
 
 /// A new, empty database (not migrated).
@@ -100,12 +121,22 @@ pub async fn empty_database() -> TestDb {
         Some(admin_url) => {
             admin(&admin_url, &format!("CREATE DATABASE {name}")).await;
             let url = with_database(&admin_url, &name);
-            TestDb::Postgres { admin_url, name, url }
+            TestDb::Postgres {
+                admin_url,
+                name,
+                url,
+            }
         }
         None => {
             let dir = tempfile::tempdir().expect("temp dir");
-            let url = format!("sqlite://{}", dir.path().join(format!("{name}.db")).display());
-            TestDb::Sqlite { dir: Arc::new(dir), url }
+            let url = format!(
+                "sqlite://{}",
+                dir.path().join(format!("{name}.db")).display()
+            );
+            TestDb::Sqlite {
+                dir: Arc::new(dir),
+                url,
+            }
         }
     }
 }
@@ -115,17 +146,34 @@ pub async fn demo_database() -> TestDb {
     let template = template().await;
     let name = format!("bc_test_{}", uuid::Uuid::new_v4().simple());
     match template {
-        TestDb::Postgres { admin_url, name: template_name, .. } => {
-            admin(admin_url, &format!("CREATE DATABASE {name} TEMPLATE {template_name}")).await;
+        TestDb::Postgres {
+            admin_url,
+            name: template_name,
+            ..
+        } => {
+            admin(
+                admin_url,
+                &format!("CREATE DATABASE {name} TEMPLATE {template_name}"),
+            )
+            .await;
             let url = with_database(admin_url, &name);
-            TestDb::Postgres { admin_url: admin_url.clone(), name, url }
+            TestDb::Postgres {
+                admin_url: admin_url.clone(),
+                name,
+                url,
+            }
         }
-        TestDb::Sqlite { url: template_url, .. } => {
+        TestDb::Sqlite {
+            url: template_url, ..
+        } => {
             let source = PathBuf::from(template_url.trim_start_matches("sqlite://"));
             let dir = tempfile::tempdir().expect("temp dir");
             let target = dir.path().join(format!("{name}.db"));
             std::fs::copy(&source, &target).expect("copy template");
-            TestDb::Sqlite { dir: Arc::new(dir), url: format!("sqlite://{}", target.display()) }
+            TestDb::Sqlite {
+                dir: Arc::new(dir),
+                url: format!("sqlite://{}", target.display()),
+            }
         }
     }
 }
@@ -160,7 +208,12 @@ impl TestApp {
 }
 
 pub fn test_settings(db: &TestDb) -> Settings {
-    let mut settings = Settings { bind: "127.0.0.1:0".into(), database_url: db.url().to_owned(), http_workers: 2, ..Settings::default() };
+    let mut settings = Settings {
+        bind: "127.0.0.1:0".into(),
+        database_url: db.url().to_owned(),
+        http_workers: 2,
+        ..Settings::default()
+    };
     settings.pool.max_connections = 4;
     settings.worker.poll_interval = std::time::Duration::from_millis(50);
     settings
@@ -181,7 +234,9 @@ pub async fn spawn_on(db: TestDb, adjust: impl FnOnce(&mut Settings)) -> TestApp
     billing_compat::telemetry::init("warn", std::io::sink);
     let mut settings = test_settings(&db);
     adjust(&mut settings);
-    let app = Application::build(settings).await.expect("application builds");
+    let app = Application::build(settings)
+        .await
+        .expect("application builds");
     let port = app.port();
     let services = app.services();
     let handle = app.handle();
@@ -191,7 +246,10 @@ pub async fn spawn_on(db: TestDb, adjust: impl FnOnce(&mut Settings)) -> TestApp
         port,
         db,
         services,
-        client: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap(),
+        client: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap(),
         handle,
         task: Some(task),
     }
@@ -201,14 +259,18 @@ pub async fn spawn_on(db: TestDb, adjust: impl FnOnce(&mut Settings)) -> TestApp
 pub async fn empty_store() -> (TestDb, Arc<dyn Store>) {
     let db = empty_database().await;
     storage::migrate(db.url()).await.expect("migrate");
-    let store = storage::connect(db.url(), PoolSettings::default()).await.expect("connect");
+    let store = storage::connect(db.url(), PoolSettings::default())
+        .await
+        .expect("connect");
     (db, store)
 }
 
 /// A store over a fresh copy of the demo data.
 pub async fn demo_store() -> (TestDb, Arc<dyn Store>) {
     let db = demo_database().await;
-    let store = storage::connect(db.url(), PoolSettings::default()).await.expect("connect");
+    let store = storage::connect(db.url(), PoolSettings::default())
+        .await
+        .expect("connect");
     (db, store)
 }
 

@@ -1,7 +1,7 @@
 use async_trait::async_trait;
 use chrono::NaiveDate;
 
-use crate::domain::account::{Account, AccountReferenceNo, ExternalReferenceNo};
+use crate::domain::account::{Account, AccountReferenceNo, AccountStatus, ExternalReferenceNo};
 use crate::domain::ids::{AccountId, TenantId};
 use crate::domain::DomainError;
 
@@ -32,5 +32,11 @@ pub trait AccountRepo: Send {
         tenant: TenantId,
         id: AccountId,
         date: Option<NaiveDate>,
+    ) -> Result<(), DomainError>;
+    async fn set_account_status(
+        &mut self,
+        tenant: TenantId,
+        id: AccountId,
+        status: AccountStatus,
     ) -> Result<(), DomainError>;
 }

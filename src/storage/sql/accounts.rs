@@ -141,4 +141,20 @@ impl<D: Dialect> AccountRepo for SqlTx<D> {
             .map_err(db_error)?;
         Ok(())
     }
+
+    async fn set_account_status(
+        &mut self,
+        tenant: TenantId,
+        id: AccountId,
+        status: AccountStatus,
+    ) -> Result<(), DomainError> {
+        sqlx::query("UPDATE accounts SET status = $1 WHERE tenant_id = $2 AND id = $3")
+            .bind(status.as_str())
+            .bind(tenant.to_string())
+            .bind(id.to_string())
+            .execute(&mut *self.tx)
+            .await
+            .map_err(db_error)?;
+        Ok(())
+    }
 }

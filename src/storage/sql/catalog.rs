@@ -263,6 +263,23 @@ impl<D: Dialect> CatalogRepo for SqlTx<D> {
         .transpose()
     }
 
+    async fn bundle(
+        &mut self,
+        tenant: TenantId,
+        id: BundleId,
+    ) -> Result<Option<Bundle>, DomainError> {
+        sqlx::query(&format!(
+            "SELECT {BUNDLE_COLUMNS} FROM bundles WHERE tenant_id = $1 AND id = $2"
+        ))
+        .bind(tenant.to_string())
+        .bind(id.to_string())
+        .fetch_optional(&mut *self.tx)
+        .await
+        .map_err(db_error)?
+        .map(|row| bundle_from(&row))
+        .transpose()
+    }
+
     async fn insert_product_instance(&mut self, p: &ProductInstance) -> Result<(), DomainError> {
         sqlx::query(&format!(
             "INSERT INTO product_instances ({INSTANCE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"

@@ -11,15 +11,24 @@ use crate::helpers::spawn_app;
 async fn right_password_wrong_password_unknown_user_and_wrong_api() {
     let app = spawn_app().await;
     let (auth, store) = (&app.services.auth, app.store());
-    let ok = auth.password(store.as_ref(), "ds-gym", "Gym-Pass-2024", Api::Debitsuccess).await.unwrap();
+    let ok = auth
+        .password(store.as_ref(), "ds-gym", "Gym-Pass-2024", Api::Debitsuccess)
+        .await
+        .unwrap();
     assert_eq!(ok.tenant.code.as_str(), "acme");
     for (user, pass, api) in [
         ("ds-gym", "wrong", Api::Debitsuccess),
         ("nobody", "Gym-Pass-2024", Api::Debitsuccess),
         ("ds-gym", "Gym-Pass-2024", Api::Flolive),
     ] {
-        let err = auth.password(store.as_ref(), user, pass, api).await.unwrap_err();
-        assert!(matches!(err, DomainError::Unauthenticated), "{user}/{api}: {err:?}");
+        let err = auth
+            .password(store.as_ref(), user, pass, api)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, DomainError::Unauthenticated),
+            "{user}/{api}: {err:?}"
+        );
     }
 }
 
@@ -27,20 +36,40 @@ async fn right_password_wrong_password_unknown_user_and_wrong_api() {
 async fn a_password_change_takes_effect_at_once_despite_the_cache() {
     let app = spawn_app().await;
     let (auth, store) = (&app.services.auth, app.store());
-    let user = auth.password(store.as_ref(), "ds-gym", "Gym-Pass-2024", Api::Debitsuccess).await.unwrap();
+    let user = auth
+        .password(store.as_ref(), "ds-gym", "Gym-Pass-2024", Api::Debitsuccess)
+        .await
+        .unwrap();
     let mut tx = store.begin().await.unwrap();
-    tx.set_password_hash(user.user_id, &hash_password("New-Pass-2025").unwrap()).await.unwrap();
+    tx.set_password_hash(user.user_id, &hash_password("New-Pass-2025").unwrap())
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
-    assert!(auth.password(store.as_ref(), "ds-gym", "Gym-Pass-2024", Api::Debitsuccess).await.is_err());
-    assert!(auth.password(store.as_ref(), "ds-gym", "New-Pass-2025", Api::Debitsuccess).await.is_ok());
+    assert!(auth
+        .password(store.as_ref(), "ds-gym", "Gym-Pass-2024", Api::Debitsuccess)
+        .await
+        .is_err());
+    assert!(auth
+        .password(store.as_ref(), "ds-gym", "New-Pass-2025", Api::Debitsuccess)
+        .await
+        .is_ok());
 }
 
 #[tokio::test]
 async fn api_keys_authenticate_for_their_apis_only() {
     let app = spawn_app().await;
     let (auth, store) = (&app.services.auth, app.store());
-    let who = auth.api_key(store.as_ref(), "acme-flolive-key", Api::Flolive).await.unwrap();
+    let who = auth
+        .api_key(store.as_ref(), "acme-flolive-key", Api::Flolive)
+        .await
+        .unwrap();
     assert_eq!(who.username.as_str(), "flo-parent");
-    assert!(auth.api_key(store.as_ref(), "acme-flolive-key", Api::Verizon).await.is_err());
-    assert!(auth.api_key(store.as_ref(), "not-a-key", Api::Flolive).await.is_err());
+    assert!(auth
+        .api_key(store.as_ref(), "acme-flolive-key", Api::Verizon)
+        .await
+        .is_err());
+    assert!(auth
+        .api_key(store.as_ref(), "not-a-key", Api::Flolive)
+        .await
+        .is_err());
 }

@@ -10,11 +10,24 @@ use crate::helpers::spawn_app;
 
 async fn principal(app: &crate::helpers::TestApp) -> Principal {
     let services = &app.services;
-    services.auth.password(services.store.as_ref(), "flo-parent", "Flo-Pass-2024", Api::Flolive).await.unwrap()
+    services
+        .auth
+        .password(
+            services.store.as_ref(),
+            "flo-parent",
+            "Flo-Pass-2024",
+            Api::Flolive,
+        )
+        .await
+        .unwrap()
 }
 
 fn reply(n: i64) -> StoredReply {
-    StoredReply { status: 200, content_type: "application/json".into(), body: format!("{{\"n\":{n}}}") }
+    StoredReply {
+        status: 200,
+        content_type: "application/json".into(),
+        body: format!("{{\"n\":{n}}}"),
+    }
 }
 
 #[tokio::test]
@@ -39,7 +52,10 @@ async fn a_key_replays_the_first_reply_and_runs_the_work_once() {
     assert!(replies.iter().all(|r| r == &reply(1)), "{replies:?}");
     // The work ran once: the counter moved once.
     let mut tx = app.store().begin().await.unwrap();
-    assert_eq!(tx.next_counter(who.tenant.id, "idem-test").await.unwrap(), 2);
+    assert_eq!(
+        tx.next_counter(who.tenant.id, "idem-test").await.unwrap(),
+        2
+    );
     assert!(tx.tenant_by_code(&acme).await.unwrap().is_some());
 }
 
@@ -49,9 +65,28 @@ async fn reusing_a_key_with_another_request_is_refused() {
     let who = principal(&app).await;
     let first = IdempotentRequest::new("key-2", "POST", "/x", b"{\"a\":1}").unwrap();
     let other = IdempotentRequest::new("key-2", "POST", "/x", b"{\"a\":2}").unwrap();
-    execute(&app.services, &who, Some(&first), async |_tx| Ok(1), |n| reply(*n)).await.unwrap();
-    let err = execute(&app.services, &who, Some(&other), async |_tx| Ok(2), |n| reply(*n)).await.unwrap_err();
-    assert!(matches!(err, DomainError::Rule { rule, .. } if rule == KEY_REUSED), "{err:?}");
+    execute(
+        &app.services,
+        &who,
+        Some(&first),
+        async |_tx| Ok(1),
+        |n| reply(*n),
+    )
+    .await
+    .unwrap();
+    let err = execute(
+        &app.services,
+        &who,
+        Some(&other),
+        async |_tx| Ok(2),
+        |n| reply(*n),
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(err, DomainError::Rule { rule, .. } if rule == KEY_REUSED),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
@@ -59,11 +94,25 @@ async fn a_refused_request_is_not_stored() {
     let app = spawn_app().await;
     let who = principal(&app).await;
     let key = IdempotentRequest::new("key-3", "POST", "/x", b"{}").unwrap();
-    let err = execute(&app.services, &who, Some(&key), async |_tx| Err::<i64, _>(DomainError::rule("nope", "no")), |n| reply(*n))
-        .await
-        .unwrap_err();
+    let err = execute(
+        &app.services,
+        &who,
+        Some(&key),
+        async |_tx| Err::<i64, _>(DomainError::rule("nope", "no")),
+        |n| reply(*n),
+    )
+    .await
+    .unwrap_err();
     assert!(matches!(err, DomainError::Rule { rule: "nope", .. }));
-    let ok = execute(&app.services, &who, Some(&key), async |_tx| Ok(7), |n| reply(*n)).await.unwrap();
+    let ok = execute(
+        &app.services,
+        &who,
+        Some(&key),
+        async |_tx| Ok(7),
+        |n| reply(*n),
+    )
+    .await
+    .unwrap();
     assert_eq!(ok, reply(7));
 }
 
@@ -73,12 +122,21 @@ async fn concurrent_duplicates_apply_once() {
     let who = principal(&app).await;
     let key = IdempotentRequest::new("key-4", "POST", "/x", b"{}").unwrap();
     let runs = (0..8).map(|_| {
-        execute(&app.services, &who, Some(&key), async |tx| tx.next_counter(who.tenant.id, "idem-race").await, |n| reply(*n))
+        execute(
+            &app.services,
+            &who,
+            Some(&key),
+            async |tx| tx.next_counter(who.tenant.id, "idem-race").await,
+            |n| reply(*n),
+        )
     });
     let results = futures_util::future::join_all(runs).await;
     let replies: Vec<_> = results.into_iter().filter_map(Result::ok).collect();
     assert!(!replies.is_empty());
     assert!(replies.iter().all(|r| r == &reply(1)), "{replies:?}");
     let mut tx = app.store().begin().await.unwrap();
-    assert_eq!(tx.next_counter(who.tenant.id, "idem-race").await.unwrap(), 2);
+    assert_eq!(
+        tx.next_counter(who.tenant.id, "idem-race").await.unwrap(),
+        2
+    );
 }

@@ -19,11 +19,24 @@ async fn the_demo_fixture_imports_into_an_empty_database_and_again_changes_nothi
 async fn refused(yaml: &str) -> String {
     let (_db, store) = demo_store().await;
     let before = store.read().await.unwrap().pending_jobs().await.unwrap();
-    let err = import_yaml(store.as_ref(), yaml).await.unwrap_err().to_string();
+    let err = import_yaml(store.as_ref(), yaml)
+        .await
+        .unwrap_err()
+        .to_string();
     // Nothing was written: the new tenant of the file is absent.
     let code = billing_compat::domain::tenant::TenantCode::parse("newco").unwrap();
-    assert!(store.read().await.unwrap().tenant_by_code(&code).await.unwrap().is_none());
-    assert_eq!(store.read().await.unwrap().pending_jobs().await.unwrap(), before);
+    assert!(store
+        .read()
+        .await
+        .unwrap()
+        .tenant_by_code(&code)
+        .await
+        .unwrap()
+        .is_none());
+    assert_eq!(
+        store.read().await.unwrap().pending_jobs().await.unwrap(),
+        before
+    );
     err
 }
 
@@ -44,7 +57,12 @@ async fn a_dangling_reference_is_named() {
         "{GOOD_HEAD}accounts:\n  - {{ tenant: newco, customer: 9c000000-0000-4000-8000-000000000009, reference_no: N1, status: Active, start_date: 2025-01-01 }}\n"
     );
     let err = refused(&yaml).await;
-    assert!(err.starts_with("accounts[0] (N1) field customer: no customer 9c000000-0000-4000-8000-000000000009"), "{err}");
+    assert!(
+        err.starts_with(
+            "accounts[0] (N1) field customer: no customer 9c000000-0000-4000-8000-000000000009"
+        ),
+        "{err}"
+    );
 }
 
 #[tokio::test]
@@ -52,11 +70,16 @@ async fn bad_dates_lengths_and_unknown_fields_are_named() {
     let date = format!(
         "{GOOD_HEAD}accounts:\n  - {{ tenant: newco, customer: 9c000000-0000-4000-8000-000000000001, reference_no: N1, status: Active, start_date: 2025-13-01 }}\n"
     );
-    assert_eq!(refused(&date).await, "accounts[0] (N1) field start_date: '2025-13-01' is not a YYYY-MM-DD date");
+    assert_eq!(
+        refused(&date).await,
+        "accounts[0] (N1) field start_date: '2025-13-01' is not a YYYY-MM-DD date"
+    );
     let long = format!(
         "{GOOD_HEAD}accounts:\n  - {{ tenant: newco, customer: 9c000000-0000-4000-8000-000000000001, reference_no: N1234567890123456, status: Active, start_date: 2025-01-01 }}\n"
     );
-    assert!(refused(&long).await.contains("field reference_no: AccountReferenceNo field cannot be more than 15 characters"));
+    assert!(refused(&long).await.contains(
+        "field reference_no: AccountReferenceNo field cannot be more than 15 characters"
+    ));
     let unknown = format!("{GOOD_HEAD}acounts: []\n");
     let err = refused(&unknown).await;
     assert!(err.starts_with("file: unknown field `acounts`"), "{err}");
@@ -66,7 +89,10 @@ async fn bad_dates_lengths_and_unknown_fields_are_named() {
 async fn a_customer_cycle_is_refused() {
     let yaml = "tenants:\n  - { code: newco, name: New Co }\ncustomers:\n  - { tenant: newco, id: 9c000000-0000-4000-8000-000000000001, name: A, parent: 9c000000-0000-4000-8000-000000000002 }\n  - { tenant: newco, id: 9c000000-0000-4000-8000-000000000002, name: B, parent: 9c000000-0000-4000-8000-000000000001 }\n";
     let err = refused(yaml).await;
-    assert!(err.contains("field parent: the parent chain loops"), "{err}");
+    assert!(
+        err.contains("field parent: the parent chain loops"),
+        "{err}"
+    );
 }
 
 #[tokio::test]

@@ -14,13 +14,27 @@ use chrono::{Duration, Utc};
 use crate::helpers::demo_store;
 
 async fn acme(store: &dyn Store) -> TenantId {
-    store.read().await.unwrap().tenant_by_code(&TenantCode::parse("acme").unwrap()).await.unwrap().unwrap().id
+    store
+        .read()
+        .await
+        .unwrap()
+        .tenant_by_code(&TenantCode::parse("acme").unwrap())
+        .await
+        .unwrap()
+        .unwrap()
+        .id
 }
 
 async fn enqueue(store: &dyn Store, tenant: TenantId, kind: &str, n: usize) {
     let mut tx = store.begin().await.unwrap();
     for i in 0..n {
-        let job = NewJob { tenant, kind: kind.into(), payload: serde_json::json!({ "n": i }), run_at: Utc::now(), max_attempts: 3 };
+        let job = NewJob {
+            tenant,
+            kind: kind.into(),
+            payload: serde_json::json!({ "n": i }),
+            run_at: Utc::now(),
+            max_attempts: 3,
+        };
         tx.enqueue(&job).await.unwrap();
     }
     tx.commit().await.unwrap();
@@ -33,15 +47,24 @@ async fn a_leased_job_is_not_claimed_twice_until_its_lease_runs_out() {
     enqueue(store.as_ref(), tenant, "test.kind", 3).await;
     let now = Utc::now();
     let mut tx = store.begin().await.unwrap();
-    let first = tx.claim_jobs("w1", now, now + Duration::seconds(30), 10).await.unwrap();
-    let second = tx.claim_jobs("w2", now, now + Duration::seconds(30), 10).await.unwrap();
+    let first = tx
+        .claim_jobs("w1", now, now + Duration::seconds(30), 10)
+        .await
+        .unwrap();
+    let second = tx
+        .claim_jobs("w2", now, now + Duration::seconds(30), 10)
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     assert_eq!(first.len(), 3);
     assert!(second.is_empty());
     // After the lease ends (w1 died), w2 takes them over; w1 can no longer complete them.
     let later = now + Duration::seconds(31);
     let mut tx = store.begin().await.unwrap();
-    let taken = tx.claim_jobs("w2", later, later + Duration::seconds(30), 10).await.unwrap();
+    let taken = tx
+        .claim_jobs("w2", later, later + Duration::seconds(30), 10)
+        .await
+        .unwrap();
     assert_eq!(taken.len(), 3);
     assert!(taken.iter().all(|j| j.attempts == 2));
     assert!(!tx.complete_job(taken[0].id, "w1").await.unwrap());
@@ -63,7 +86,10 @@ async fn concurrent_claimers_split_the_work_without_overlap() {
             loop {
                 let now = Utc::now();
                 let mut tx = store.begin().await.unwrap();
-                let jobs = tx.claim_jobs(&format!("w{w}"), now, now + Duration::seconds(30), 3).await.unwrap();
+                let jobs = tx
+                    .claim_jobs(&format!("w{w}"), now, now + Duration::seconds(30), 3)
+                    .await
+                    .unwrap();
                 tx.commit().await.unwrap();
                 if jobs.is_empty() {
                     return ids;
@@ -91,7 +117,9 @@ impl JobHandler for Flaky {
     async fn run(&self, _tx: &mut dyn Tx, _job: &Job, _s: &Services) -> Result<(), JobError> {
         let n = self.calls.fetch_add(1, Ordering::SeqCst);
         if n < self.fail_first {
-            Err(JobError::Transient(billing_compat::domain::DomainError::Unavailable("flaky".into())))
+            Err(JobError::Transient(
+                billing_compat::domain::DomainError::Unavailable("flaky".into()),
+            ))
         } else {
             Ok(())
         }
@@ -103,10 +131,18 @@ async fn the_worker_completes_jobs_and_gives_up_after_max_attempts() {
     let (_db, store) = demo_store().await;
     let tenant = acme(store.as_ref()).await;
     let services = Arc::new(Services::new(store.clone(), ServiceSettings::default()));
-    let ok = Arc::new(Flaky { calls: AtomicUsize::new(0), fail_first: 0 });
-    let broken = Arc::new(Flaky { calls: AtomicUsize::new(0), fail_first: usize::MAX });
-    let registry = Registry::default()
-        .with([("test.ok", ok.clone() as Arc<dyn JobHandler>), ("test.broken", broken.clone() as Arc<dyn JobHandler>)]);
+    let ok = Arc::new(Flaky {
+        calls: AtomicUsize::new(0),
+        fail_first: 0,
+    });
+    let broken = Arc::new(Flaky {
+        calls: AtomicUsize::new(0),
+        fail_first: usize::MAX,
+    });
+    let registry = Registry::default().with([
+        ("test.ok", ok.clone() as Arc<dyn JobHandler>),
+        ("test.broken", broken.clone() as Arc<dyn JobHandler>),
+    ]);
     enqueue(store.as_ref(), tenant, "test.ok", 2).await;
     enqueue(store.as_ref(), tenant, "test.broken", 1).await;
     let worker = Worker::new(services, registry, WorkerSettings::default());
@@ -114,5 +150,9 @@ async fn the_worker_completes_jobs_and_gives_up_after_max_attempts() {
     assert_eq!(ok.calls.load(Ordering::SeqCst), 2);
     // The broken job was released for a retry later, not completed.
     assert_eq!(store.read().await.unwrap().pending_jobs().await.unwrap(), 1);
-    assert_eq!(worker.run_once().await.unwrap(), 0, "retry waits for its backoff");
+    assert_eq!(
+        worker.run_once().await.unwrap(),
+        0,
+        "retry waits for its backoff"
+    );
 }

@@ -1,7 +1,9 @@
 //! The storage contract: the same cases on whichever backend `TEST_DATABASE_URL` selects
 //! (SQLite by default). CI runs this file on both.
 
-use billing_compat::domain::account::{Account, AccountReferenceNo, AccountStatus, ExternalReferenceNo};
+use billing_compat::domain::account::{
+    Account, AccountReferenceNo, AccountStatus, ExternalReferenceNo,
+};
 use billing_compat::domain::audit::{AuditEvent, Channel};
 use billing_compat::domain::customer::Customer;
 use billing_compat::domain::ids::{AccountId, CustomerId, TenantId};
@@ -13,10 +15,20 @@ use chrono::{NaiveDate, Utc};
 use crate::helpers::{demo_store, empty_store};
 
 fn tenant(code: &str) -> Tenant {
-    Tenant { id: TenantId::new(), code: TenantCode::parse(code).unwrap(), name: code.into(), time_zone: TimeZone::default() }
+    Tenant {
+        id: TenantId::new(),
+        code: TenantCode::parse(code).unwrap(),
+        name: code.into(),
+        time_zone: TimeZone::default(),
+    }
 }
 
-fn account(tenant: TenantId, customer: CustomerId, reference: &str, external: Option<&str>) -> Account {
+fn account(
+    tenant: TenantId,
+    customer: CustomerId,
+    reference: &str,
+    external: Option<&str>,
+) -> Account {
     Account {
         id: AccountId::new(),
         tenant,
@@ -35,7 +47,12 @@ fn account(tenant: TenantId, customer: CustomerId, reference: &str, external: Op
 /// One tenant with one customer, committed.
 async fn seeded(store: &dyn billing_compat::domain::store::Store) -> (Tenant, Customer) {
     let t = tenant("t1");
-    let c = Customer { id: CustomerId::new(), tenant: t.id, parent: None, name: "C".into() };
+    let c = Customer {
+        id: CustomerId::new(),
+        tenant: t.id,
+        parent: None,
+        name: "C".into(),
+    };
     let mut tx = store.begin().await.unwrap();
     tx.insert_tenant(&t).await.unwrap();
     tx.insert_customer(&c).await.unwrap();
@@ -62,8 +79,13 @@ async fn named_unique_constraints_become_conflicts() {
     let (_db, store) = empty_store().await;
     let (t, c) = seeded(store.as_ref()).await;
     let mut tx = store.begin().await.unwrap();
-    tx.insert_account(&account(t.id, c.id, "R1", None)).await.unwrap();
-    let err = tx.insert_account(&account(t.id, c.id, "R1", None)).await.unwrap_err();
+    tx.insert_account(&account(t.id, c.id, "R1", None))
+        .await
+        .unwrap();
+    let err = tx
+        .insert_account(&account(t.id, c.id, "R1", None))
+        .await
+        .unwrap_err();
     assert!(err.is_conflict_on("uq_accounts_reference_no"), "{err:?}");
     // PostgreSQL aborts a transaction at its first error: each check gets its own.
     drop(tx);
@@ -82,19 +104,42 @@ async fn an_uncommitted_transaction_leaves_nothing() {
         tx.insert_account(&a).await.unwrap();
         // dropped: rolled back
     }
-    assert_eq!(store.read().await.unwrap().account(t.id, a.id).await.unwrap(), None);
+    assert_eq!(
+        store
+            .read()
+            .await
+            .unwrap()
+            .account(t.id, a.id)
+            .await
+            .unwrap(),
+        None
+    );
 }
 
 #[tokio::test]
 async fn queries_never_cross_tenants() {
     let (_db, store) = demo_store().await;
     let mut tx = store.read().await.unwrap();
-    let acme = tx.tenant_by_code(&TenantCode::parse("acme").unwrap()).await.unwrap().unwrap();
-    let globex = tx.tenant_by_code(&TenantCode::parse("globex").unwrap()).await.unwrap().unwrap();
+    let acme = tx
+        .tenant_by_code(&TenantCode::parse("acme").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let globex = tx
+        .tenant_by_code(&TenantCode::parse("globex").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
     // EXT-ALPHA-1 exists in both tenants: each sees only its own.
     let ext = ExternalReferenceNo::parse("EXT-ALPHA-1").unwrap();
-    let mine = tx.find_accounts(acme.id, None, Some(&ext), 10).await.unwrap();
-    let theirs = tx.find_accounts(globex.id, None, Some(&ext), 10).await.unwrap();
+    let mine = tx
+        .find_accounts(acme.id, None, Some(&ext), 10)
+        .await
+        .unwrap();
+    let theirs = tx
+        .find_accounts(globex.id, None, Some(&ext), 10)
+        .await
+        .unwrap();
     assert_eq!(mine.len(), 1);
     assert_eq!(theirs.len(), 1);
     assert_ne!(mine[0].id, theirs[0].id);
@@ -105,14 +150,42 @@ async fn queries_never_cross_tenants() {
 async fn find_accounts_requires_every_given_reference_to_match() {
     let (_db, store) = demo_store().await;
     let mut tx = store.read().await.unwrap();
-    let acme = tx.tenant_by_code(&TenantCode::parse("acme").unwrap()).await.unwrap().unwrap();
+    let acme = tx
+        .tenant_by_code(&TenantCode::parse("acme").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
     let r1 = AccountReferenceNo::parse("DS1000001").unwrap();
     let right = ExternalReferenceNo::parse("EXT-ALPHA-1").unwrap();
     let wrong = ExternalReferenceNo::parse("EXT-SHARED").unwrap();
-    assert_eq!(tx.find_accounts(acme.id, Some(&r1), Some(&right), 10).await.unwrap().len(), 1);
-    assert_eq!(tx.find_accounts(acme.id, Some(&r1), Some(&wrong), 10).await.unwrap().len(), 0);
-    assert_eq!(tx.find_accounts(acme.id, None, Some(&wrong), 10).await.unwrap().len(), 2);
-    assert_eq!(tx.find_accounts(acme.id, None, Some(&wrong), 1).await.unwrap().len(), 1);
+    assert_eq!(
+        tx.find_accounts(acme.id, Some(&r1), Some(&right), 10)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        tx.find_accounts(acme.id, Some(&r1), Some(&wrong), 10)
+            .await
+            .unwrap()
+            .len(),
+        0
+    );
+    assert_eq!(
+        tx.find_accounts(acme.id, None, Some(&wrong), 10)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+    assert_eq!(
+        tx.find_accounts(acme.id, None, Some(&wrong), 1)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
 }
 
 #[tokio::test]
@@ -167,11 +240,24 @@ async fn audit_events_are_written_in_the_use_case_transaction() {
         let mut tx = store.begin().await.unwrap();
         tx.insert_audit(&event).await.unwrap();
     }
-    assert!(store.read().await.unwrap().recent_audit(t.id, 10).await.unwrap().is_empty());
+    assert!(store
+        .read()
+        .await
+        .unwrap()
+        .recent_audit(t.id, 10)
+        .await
+        .unwrap()
+        .is_empty());
     let mut tx = store.begin().await.unwrap();
     tx.insert_audit(&event).await.unwrap();
     tx.commit().await.unwrap();
-    let events = store.read().await.unwrap().recent_audit(t.id, 10).await.unwrap();
+    let events = store
+        .read()
+        .await
+        .unwrap()
+        .recent_audit(t.id, 10)
+        .await
+        .unwrap();
     assert_eq!(events.len(), 1);
     assert_eq!(events[0].initiator.as_deref(), Some("FrontDesk"));
     assert_eq!(events[0].before, Some(serde_json::json!({"a": 1})));
