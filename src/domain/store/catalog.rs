@@ -4,7 +4,7 @@ use crate::domain::catalog::{
     Bundle, InstalledItem, InstanceStatus, Product, ProductInstance, Subscription,
 };
 use crate::domain::ids::{
-    AccountId, InstalledItemId, ProductId, ProductInstanceId, SubscriptionId, TenantId,
+    AccountId, BundleId, InstalledItemId, ProductId, ProductInstanceId, SubscriptionId, TenantId,
 };
 use crate::domain::poid::Poid;
 use crate::domain::DomainError;
@@ -43,6 +43,12 @@ pub trait CatalogRepo: Send {
         &mut self,
         tenant: TenantId,
         poid: &Poid,
+    ) -> Result<Option<Bundle>, DomainError>;
+
+    async fn bundle(
+        &mut self,
+        tenant: TenantId,
+        id: BundleId,
     ) -> Result<Option<Bundle>, DomainError>;
 
     async fn insert_product_instance(
