@@ -2,6 +2,7 @@
 //! always echoed) and Prometheus metrics: requests by API, operation and outcome, and a
 //! latency histogram (DESIGN §7).
 
+use std::panic::AssertUnwindSafe;
 use std::sync::OnceLock;
 use std::time::Instant;
 
@@ -10,6 +11,7 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::Next;
 use actix_web::HttpMessage;
+use futures_util::FutureExt;
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use tracing::Instrument;
 
@@ -44,7 +46,7 @@ fn accepted_id(value: Option<&HeaderValue>) -> Option<String> {
 
 pub async fn observe(
     req: ServiceRequest,
-    next: Next<impl MessageBody>,
+    next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let started = Instant::now();
     let request_id = accepted_id(req.headers().get(&REQUEST_ID))
@@ -59,7 +61,25 @@ pub async fn observe(
         api,
         status = tracing::field::Empty,
     );
-    let mut response = next.call(req).instrument(span.clone()).await?;
+    // A panic is a bug, never an answer: it must not cost the connection or the worker
+    // thread. It becomes a plain 500 (actix renders the error; the request itself is gone,
+    // so no X-Request-Id header — the log line carries it).
+    let mut response = match AssertUnwindSafe(next.call(req).instrument(span.clone()))
+        .catch_unwind()
+        .await
+    {
+        Ok(response) => response?,
+        Err(_) => {
+            tracing::error!(parent: &span, "handler panicked");
+            let labels = [
+                ("api", api.to_owned()),
+                ("operation", "panic".to_owned()),
+                ("outcome", "server_error".to_owned()),
+            ];
+            metrics::counter!("billing_compat_http_requests_total", &labels).increment(1);
+            return Err(actix_web::error::ErrorInternalServerError("internal error"));
+        }
+    };
     let status = response.status();
     span.record("status", status.as_u16());
     let operation = response
@@ -138,6 +158,30 @@ mod tests {
             None
         );
         assert_eq!(accepted_id(None), None);
+    }
+
+    #[actix_web::test]
+    async fn a_panicking_handler_becomes_a_500_and_the_next_request_is_served() {
+        use actix_web::{middleware::from_fn, test, web, App};
+        let app = test::init_service(App::new().wrap(from_fn(observe)).route(
+            "/boom",
+            web::get().to(|| async {
+                if true {
+                    panic!("boom")
+                }
+                "unreachable"
+            }),
+        ))
+        .await;
+        for _ in 0..2 {
+            let request = test::TestRequest::get().uri("/boom").to_request();
+            // The error reaches actix's dispatcher, which answers with its status.
+            let error = test::try_call_service(&app, request)
+                .await
+                .err()
+                .expect("an error, not a response");
+            assert_eq!(error.as_response_error().status_code(), 500);
+        }
     }
 
     #[test]
