@@ -114,9 +114,16 @@ async fn checkpoint(url: &str) {
         .unwrap();
 }
 
+/// Test databases are named `<prefix><uuid>`; CI sets its own prefix so it can drop exactly
+/// what its run created.
+fn database_name() -> String {
+    let prefix = std::env::var("BC_TEST_DB_PREFIX").unwrap_or_else(|_| "bc_test_".to_owned());
+    format!("{prefix}{}", uuid::Uuid::new_v4().simple())
+}
+
 /// A new, empty database (not migrated).
 pub async fn empty_database() -> TestDb {
-    let name = format!("bc_test_{}", uuid::Uuid::new_v4().simple());
+    let name = database_name();
     match postgres_admin_url() {
         Some(admin_url) => {
             admin(&admin_url, &format!("CREATE DATABASE {name}")).await;
@@ -144,7 +151,7 @@ pub async fn empty_database() -> TestDb {
 /// A new database holding the migrated demo data.
 pub async fn demo_database() -> TestDb {
     let template = template().await;
-    let name = format!("bc_test_{}", uuid::Uuid::new_v4().simple());
+    let name = database_name();
     match template {
         TestDb::Postgres {
             admin_url,
