@@ -39,7 +39,7 @@ use super::wire::{self, ConfirmationDto};
         ("externalId" = i64, Query, minimum = 0, maximum = 9223372036854775807_i64,
          description = "The disconnect order's externalId (MEF: integer). A client may send it in the body \
                         instead; when both are sent they must be equal."),
-        ("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]+$",
+        ("Idempotency-Key" = Option<String>, Header, nullable = false, min_length = 1, max_length = 255, pattern = "^[!-~]+$",
          description = "Replays the first reply of a request for 24 h; reusing it with another request is a 409."),
     ),
     request_body(

@@ -32,7 +32,7 @@ pub(super) struct ConfirmationDto {
     /// The disconnect order, for clients that send it in the body. When the query names
     /// the order too, both must be equal (400 invalidBody otherwise).
     #[serde(default)]
-    #[schema(value_type = i64, minimum = 0, required = false)]
+    #[schema(value_type = i64, minimum = 0, maximum = 9223372036854775807_i64, required = false)]
     external_id: Option<BodyExternalId>,
     /// The customer's answers, one per charge item (at least one).
     #[serde(default)]
@@ -92,7 +92,11 @@ impl<'de> Deserialize<'de> for BodyExternalId {
                     json_number: true,
                 })
             }
+            /// JSON Schema counts `4958.0` as an integer; so do we (exact values only).
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+                if v.fract() == 0.0 && (0.0..9.0e15).contains(&v) {
+                    return self.visit_i64(v as i64);
+                }
                 Err(E::invalid_value(de::Unexpected::Float(v), &self))
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {

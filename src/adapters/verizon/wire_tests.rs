@@ -92,6 +92,13 @@ fn json_must_send_the_body_external_id_as_a_number() {
         "invalidBody"
     );
     assert!(serde_json::from_str::<ConfirmationDto>(r#"{"externalId":1.5}"#).is_err());
+    assert!(serde_json::from_str::<ConfirmationDto>(r#"{"externalId":1e300}"#).is_err());
+    // JSON Schema's integer: a number without a fraction, whatever its spelling.
+    let whole = json(
+        r#"{"externalId":9002.0,"acknowledgementRequest":[{"id":"CI-1","acceptanceIndicator":"accepted"}]}"#,
+    );
+    let command = confirmation(None, whole, Format::Json).unwrap();
+    assert_eq!(command.external_id.value(), 9002);
 }
 
 #[test]

@@ -138,3 +138,58 @@ async fn other_methods_are_405() {
         .unwrap();
     assert_eq!(response.status().as_u16(), 405);
 }
+
+#[tokio::test]
+async fn the_openapi_document_describes_the_operation_in_both_formats() {
+    let app = spawn_app().await;
+    let doc: serde_json::Value = app
+        .client
+        .get(app.url("/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let op = &doc["paths"][PATH]["post"];
+    assert_eq!(op["tags"], serde_json::json!(["verizon"]));
+    assert_eq!(op["operationId"], "disconnectCustomerConfirmation");
+    let mut statuses: Vec<&str> = op["responses"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    statuses.sort_unstable();
+    assert_eq!(
+        statuses,
+        ["204", "400", "401", "404", "406", "408", "409", "413", "415", "422", "500", "503"]
+    );
+    let body = &op["requestBody"]["content"];
+    assert!(body["application/json"].is_object() && body["application/xml"].is_object());
+    assert!(op["responses"]["409"]["content"]["application/xml"].is_object());
+    assert_eq!(
+        op["security"],
+        serde_json::json!([{ "verizon_basic": [] }, { "verizon_bearer": [] }])
+    );
+    let schemes = &doc["components"]["securitySchemes"];
+    assert_eq!(schemes["verizon_basic"]["scheme"], "basic");
+    assert_eq!(schemes["verizon_bearer"]["scheme"], "bearer");
+    let schemas = &doc["components"]["schemas"];
+    assert_eq!(
+        schemas["VerizonError"]["required"],
+        serde_json::json!(["code", "reason", "message", "referenceError"])
+    );
+    assert_eq!(
+        schemas["VerizonError"]["properties"]["reason"]["maxLength"],
+        255
+    );
+    assert_eq!(
+        schemas["VerizonAcceptanceIndicator"]["enum"],
+        serde_json::json!(["accepted", "rejected"])
+    );
+    assert_eq!(
+        schemas["VerizonDisconnectCustomerConfirmation"]["xml"]["name"],
+        "disconnectCustomerConfirmation"
+    );
+}
