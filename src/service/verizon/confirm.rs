@@ -7,6 +7,10 @@
 //! therefore run one after the other: the second sees the first's answers, so the order
 //! can neither stay stuck in `pending` with every item answered nor be handed to the
 //! disconnect twice (the state change is also guarded by the version read under the lock).
+//! The `Idempotency-Key` look-up that may run before the lock reads another table; under
+//! PostgreSQL's default READ COMMITTED every statement sees the latest commits, so the items
+//! read after the lock are current. (Under a stricter isolation level a lost race surfaces as
+//! a serialisation failure: `Unavailable`, answered 503, nothing applied.)
 
 use chrono::Utc;
 use serde_json::json;
