@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod clock;
 pub mod customer;
 pub mod disconnect;
+pub mod disconnect_answers;
 pub mod error;
 pub mod ids;
 pub mod money;

@@ -1,1 +1,8 @@
-//! Tests for the verizon adapter (DESIGN §6).
+//! Verizon Digital Connect: `POST /proquest/disconnectCustomerConfirmation` (DESIGN §6.5).
+
+mod concurrency;
+mod confirm;
+mod disconnect;
+mod errors;
+mod support;
+mod transport;
