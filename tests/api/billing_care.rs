@@ -6,4 +6,5 @@ mod cancel_json;
 mod cancel_rules;
 mod cancel_xml;
 mod failures;
+mod fixtures;
 mod support;

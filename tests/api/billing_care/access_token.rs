@@ -216,3 +216,29 @@ async fn the_token_endpoint_answers_503_when_the_store_is_unavailable() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn a_token_dies_with_its_users_billing_care_access() {
+    use sqlx::Executor;
+    let app = spawn_app().await;
+    let token = acme_token(&app).await;
+    // An operator withdraws the API (no API does this; the table is the operator's tool).
+    sqlx::any::install_default_drivers();
+    let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(app.db.url())
+        .await
+        .unwrap();
+    conn.execute("UPDATE api_users SET apis = 'debitsuccess' WHERE username = 'bc-client'")
+        .await
+        .unwrap();
+    expect_json_problem(
+        cancel_json(&app, &token, SEED_BODY).await,
+        401,
+        "INVALID_TOKEN",
+        "the access token is invalid or has expired; get a token from GET /bcws/webresources/v1.0/authentication/queryAccessToken",
+    )
+    .await;
+    assert!(bundle(&app, "acme", BUNDLE_5001)
+        .await
+        .cancellation
+        .is_none());
+}
