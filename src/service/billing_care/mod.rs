@@ -4,6 +4,7 @@
 pub mod cancel_bundle;
 pub mod refs;
 pub mod tokens;
+pub mod values;
 
 use std::sync::Arc;
 
