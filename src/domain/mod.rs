@@ -3,6 +3,7 @@
 //! Nothing here knows about HTTP, SQL or XML: adapters translate wire types into
 //! these types, the service layer applies the rules, storage persists them.
 
+pub mod access_token;
 pub mod account;
 pub mod audit;
 pub mod catalog;

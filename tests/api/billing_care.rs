@@ -1,1 +1,10 @@
-//! Tests for the billing_care adapter (DESIGN §6).
+//! Oracle Billing Care (DESIGN §6.4, seed 004): the access-token flow and cancel bundle,
+//! JSON and XML. `tests/api/billing_care/` mirrors `src/adapters/billing_care/`.
+
+mod access_token;
+mod cancel_json;
+mod cancel_rules;
+mod cancel_xml;
+mod failures;
+mod fixtures;
+mod support;

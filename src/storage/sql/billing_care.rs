@@ -1,13 +1,142 @@
-//! SQL for the billing_care API's own storage needs.
+//! SQL for the Oracle Billing Care API's own storage needs (migration 0005 and bundles).
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 
+use crate::domain::access_token::{AccessTokenGrant, NewAccessToken};
+use crate::domain::catalog::{Bundle, BundleCancellation};
+use crate::domain::clock;
+use crate::domain::ids::{AccountId, ApiUserId, BundleId, TenantId};
+use crate::domain::poid::Poid;
 use crate::domain::store::BillingCareRepo;
+use crate::domain::DomainError;
 
+use super::catalog::bundle_from;
+use super::errors::db_error;
+use super::row::{text, timestamp, uuid};
 use super::{Dialect, SqlTx};
 
 /// SQLite's column lists for this API's unique constraints (see `errors.rs`).
-pub(crate) const SQLITE_UNIQUE: &[(&str, &str)] = &[];
+pub(crate) const SQLITE_UNIQUE: &[(&str, &str)] =
+    &[("billing_care_tokens.token_hash", "pk_billing_care_tokens")];
+
+/// The columns `catalog::bundle_from` reads.
+const BUNDLE_COLUMNS: &str =
+    "b.id, b.tenant_id, b.poid, b.account_id, b.service_poid, b.deal_poid, b.package_id, \
+     b.purchased_at, b.cancel_effective_at, b.cancel_description, b.cancel_flag, b.cancel_extension";
 
 #[async_trait]
-impl<D: Dialect> BillingCareRepo for SqlTx<D> {}
+impl<D: Dialect> BillingCareRepo for SqlTx<D> {
+    async fn insert_access_token(&mut self, token: &NewAccessToken) -> Result<(), DomainError> {
+        sqlx::query(
+            "INSERT INTO billing_care_tokens (token_hash, tenant_id, api_user_id, issued_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(&token.hash)
+        .bind(token.tenant.to_string())
+        .bind(token.user.to_string())
+        .bind(clock::to_storage(token.issued_at))
+        .bind(clock::to_storage(token.expires_at))
+        .execute(&mut *self.tx)
+        .await
+        .map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn access_token(&mut self, hash: &str) -> Result<Option<AccessTokenGrant>, DomainError> {
+        // The user must still belong to the token's tenant (a token never moves tenants).
+        let row = sqlx::query(
+            "SELECT t.tenant_id, t.api_user_id, u.username, t.expires_at \
+             FROM billing_care_tokens t JOIN api_users u \
+               ON u.id = t.api_user_id AND u.tenant_id = t.tenant_id \
+             WHERE t.token_hash = $1",
+        )
+        .bind(hash)
+        .fetch_optional(&mut *self.tx)
+        .await
+        .map_err(db_error)?;
+        row.map(|row| {
+            Ok(AccessTokenGrant {
+                tenant: TenantId::from_uuid(uuid(&row, "tenant_id")?),
+                user: ApiUserId::from_uuid(uuid(&row, "api_user_id")?),
+                username: text(&row, "username")?,
+                expires_at: timestamp(&row, "expires_at")?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn purge_expired_tokens(
+        &mut self,
+        user: ApiUserId,
+        now: DateTime<Utc>,
+    ) -> Result<u64, DomainError> {
+        let done = sqlx::query(
+            "DELETE FROM billing_care_tokens WHERE api_user_id = $1 AND expires_at <= $2",
+        )
+        .bind(user.to_string())
+        .bind(clock::to_storage(now))
+        .execute(&mut *self.tx)
+        .await
+        .map_err(db_error)?;
+        Ok(done.rows_affected())
+    }
+
+    async fn account_id_by_poid(
+        &mut self,
+        tenant: TenantId,
+        poid: &Poid,
+    ) -> Result<Option<AccountId>, DomainError> {
+        let row = sqlx::query("SELECT id FROM accounts WHERE tenant_id = $1 AND poid = $2")
+            .bind(tenant.to_string())
+            .bind(poid.to_string())
+            .fetch_optional(&mut *self.tx)
+            .await
+            .map_err(db_error)?;
+        row.map(|row| Ok(AccountId::from_uuid(uuid(&row, "id")?)))
+            .transpose()
+    }
+
+    async fn bundles_on_service(
+        &mut self,
+        tenant: TenantId,
+        account: AccountId,
+        service: &Poid,
+    ) -> Result<Vec<Bundle>, DomainError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {BUNDLE_COLUMNS} FROM bundles b \
+             WHERE b.tenant_id = $1 AND b.account_id = $2 AND b.service_poid = $3 \
+             ORDER BY b.purchased_at, b.poid"
+        ))
+        .bind(tenant.to_string())
+        .bind(account.to_string())
+        .bind(service.to_string())
+        .fetch_all(&mut *self.tx)
+        .await
+        .map_err(db_error)?;
+        rows.iter().map(bundle_from).collect()
+    }
+
+    async fn record_bundle_cancel(
+        &mut self,
+        tenant: TenantId,
+        bundle: BundleId,
+        c: &BundleCancellation,
+    ) -> Result<bool, DomainError> {
+        let done = sqlx::query(
+            "UPDATE bundles SET cancel_effective_at = $1, cancel_description = $2, \
+             cancel_flag = $3, cancel_extension = $4 \
+             WHERE tenant_id = $5 AND id = $6 AND cancel_effective_at IS NULL",
+        )
+        .bind(clock::to_storage(c.effective_at))
+        .bind(c.description.as_deref())
+        .bind(c.flag.map(i64::from))
+        .bind(c.extension.as_deref())
+        .bind(tenant.to_string())
+        .bind(bundle.to_string())
+        .execute(&mut *self.tx)
+        .await
+        .map_err(db_error)?;
+        Ok(done.rows_affected() == 1)
+    }
+}

@@ -1,0 +1,307 @@
+//! Oracle's REST error shape (DESIGN §6.4): `{"type","title","status","detail","o:errorCode"}`
+//! in JSON, and the same children under `<error>` in XML (the `o:` prefix declared on the
+//! root, so namespace-aware parsers read it). One `match` maps every failure, the
+//! `DomainError`s included, to a status and an `o:errorCode` (DESIGN §2).
+
+use actix_web::http::{header, StatusCode};
+use actix_web::HttpResponse;
+use quick_xml::escape::escape;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::adapters::http::negotiation::{to_response, Format, WireError};
+use crate::domain::store::StoredReply;
+use crate::domain::DomainError;
+use crate::service::billing_care::rules;
+use crate::service::idempotency::KEY_REUSED;
+
+/// The namespace of the `o:` prefix in the XML form.
+pub const ORACLE_NS: &str = "urn:billing-compat:oracle-rest-error";
+const REALM: &str = "realm=\"billing_care\"";
+
+/// An error reply (Oracle REST error format).
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = billing_care::Error, xml(name = "error"))]
+pub(super) struct OracleError {
+    /// A URI naming the HTTP status (RFC 2616 §10 anchors, as Oracle's REST services use).
+    #[serde(rename = "type")]
+    #[schema(rename = "type")]
+    kind: String,
+    /// The HTTP status text.
+    title: String,
+    status: u16,
+    /// What was wrong, precisely.
+    detail: String,
+    /// A stable code (README: Oracle Billing Care error codes).
+    #[serde(rename = "o:errorCode")]
+    #[schema(
+        rename = "o:errorCode",
+        xml(
+            name = "errorCode",
+            prefix = "o",
+            namespace = "urn:billing-compat:oracle-rest-error"
+        )
+    )]
+    error_code: &'static str,
+}
+
+/// Everything the Billing Care adapter answers with other than success.
+#[derive(Debug)]
+pub(super) enum ApiError {
+    Wire(WireError),
+    Domain(DomainError),
+    /// No credentials where a bearer token is required (or Basic where only Bearer counts).
+    MissingToken {
+        basic_allowed: bool,
+    },
+    /// A bearer token that is unknown, expired or revoked, or an unreadable header.
+    InvalidToken,
+    /// Basic client credentials refused (unknown user, wrong secret, no billing_care API).
+    InvalidCredentials,
+}
+
+impl From<DomainError> for ApiError {
+    fn from(e: DomainError) -> Self {
+        ApiError::Domain(e)
+    }
+}
+
+struct Problem {
+    status: StatusCode,
+    code: &'static str,
+    detail: String,
+    challenge: Option<String>,
+}
+
+impl Problem {
+    fn new(status: StatusCode, code: &'static str, detail: impl Into<String>) -> Self {
+        Self {
+            status,
+            code,
+            detail: detail.into(),
+            challenge: None,
+        }
+    }
+}
+
+const TOKEN_HINT: &str =
+    "get a token from GET /bcws/webresources/v1.0/authentication/queryAccessToken";
+
+impl ApiError {
+    fn problem(&self) -> Problem {
+        use StatusCode as S;
+        match self {
+            ApiError::Wire(wire) => {
+                let code = match wire {
+                    WireError::UnsupportedMediaType { .. } => "UNSUPPORTED_MEDIA_TYPE",
+                    WireError::NotAcceptable => "NOT_ACCEPTABLE",
+                    WireError::TooLarge { .. } => "PAYLOAD_TOO_LARGE",
+                    WireError::BodyTimeout { .. } => "REQUEST_TIMEOUT",
+                    WireError::Unreadable(..)
+                    | WireError::Malformed { .. }
+                    | WireError::UnsafeXml { .. } => "MALFORMED_BODY",
+                };
+                Problem::new(wire.status(), code, wire.to_string())
+            }
+            ApiError::MissingToken { basic_allowed } => {
+                let (detail, challenge) = if *basic_allowed {
+                    (
+                        format!("credentials are required: send Authorization: Bearer <token> ({TOKEN_HINT}) or HTTP Basic client credentials"),
+                        format!("Bearer {REALM}, Basic {REALM}"),
+                    )
+                } else {
+                    (
+                        format!("a bearer token is required: send Authorization: Bearer <token>; {TOKEN_HINT}"),
+                        format!("Bearer {REALM}"),
+                    )
+                };
+                Problem {
+                    challenge: Some(challenge),
+                    ..Problem::new(S::UNAUTHORIZED, "MISSING_TOKEN", detail)
+                }
+            }
+            ApiError::InvalidToken => Problem {
+                challenge: Some(format!(
+                    "Bearer {REALM}, error=\"invalid_token\", error_description=\"The access token is invalid or has expired\""
+                )),
+                ..Problem::new(
+                    S::UNAUTHORIZED,
+                    "INVALID_TOKEN",
+                    format!("the access token is invalid or has expired; {TOKEN_HINT}"),
+                )
+            },
+            ApiError::InvalidCredentials => Problem {
+                challenge: Some(format!("Basic {REALM}")),
+                ..Problem::new(
+                    S::UNAUTHORIZED,
+                    "INVALID_CREDENTIALS",
+                    "invalid client credentials: send HTTP Basic client_id:client_secret of an API user allowed the billing_care API",
+                )
+            },
+            ApiError::Domain(err) => match err {
+                DomainError::Rule { rule, message } => {
+                    let (status, code) = match *rule {
+                        rules::NULL_ID => (S::BAD_REQUEST, "NULL_ID"),
+                        rules::MALFORMED_ID => (S::BAD_REQUEST, "MALFORMED_ID"),
+                        rules::WRONG_ID_TYPE => (S::BAD_REQUEST, "WRONG_ID_TYPE"),
+                        rules::AMBIGUOUS_BUNDLE => (S::BAD_REQUEST, "AMBIGUOUS_BUNDLE"),
+                        rules::ACCOUNT_NOT_FOUND => (S::NOT_FOUND, "ACCOUNT_NOT_FOUND"),
+                        rules::BUNDLE_NOT_FOUND => (S::NOT_FOUND, "BUNDLE_NOT_FOUND"),
+                        rules::ALREADY_CANCELLED => (S::CONFLICT, "ALREADY_CANCELLED"),
+                        // The idempotency draft suggests 422; Oracle's REST status set
+                        // has no 422, and a key already bound to another request is a
+                        // conflict with the key's state.
+                        KEY_REUSED => (S::CONFLICT, "IDEMPOTENCY_KEY_REUSED"),
+                        _ => (S::BAD_REQUEST, "RULE_VIOLATION"),
+                    };
+                    Problem::new(status, code, message.clone())
+                }
+                DomainError::Invalid { field, reason } => {
+                    Problem::new(S::BAD_REQUEST, "INVALID_VALUE", format!("{field}: {reason}"))
+                }
+                DomainError::NotFound(what) => {
+                    Problem::new(S::NOT_FOUND, "NOT_FOUND", format!("{what} not found"))
+                }
+                DomainError::Conflict { .. } => Problem::new(
+                    S::CONFLICT,
+                    "CONFLICT",
+                    "the request conflicts with a concurrent change; retry",
+                ),
+                DomainError::Unauthenticated => ApiError::InvalidToken.problem(),
+                DomainError::Forbidden(why) => {
+                    Problem::new(S::FORBIDDEN, "FORBIDDEN", why.clone())
+                }
+                DomainError::Unavailable(_) => {
+                    tracing::error!(error = ?err, "billing_care: store unavailable");
+                    Problem::new(
+                        S::SERVICE_UNAVAILABLE,
+                        "SERVICE_UNAVAILABLE",
+                        "the service is temporarily unavailable; try again later",
+                    )
+                }
+                DomainError::Internal(_) => {
+                    tracing::error!(error = ?err, "billing_care: internal error");
+                    Problem::new(
+                        S::INTERNAL_SERVER_ERROR,
+                        "INTERNAL_ERROR",
+                        "an internal server error occurred",
+                    )
+                }
+            },
+        }
+    }
+
+    /// The format to answer in when the request's own could not be settled.
+    pub fn wire_format(&self) -> Option<Format> {
+        match self {
+            ApiError::Wire(w) => Some(w.reply_format()),
+            _ => None,
+        }
+    }
+
+    pub fn respond(&self, format: Format) -> HttpResponse {
+        let format = self.wire_format().unwrap_or(format);
+        let problem = self.problem();
+        let mut response = to_response(render(format, &problem));
+        if let Some(challenge) = problem.challenge.as_deref() {
+            if let Ok(value) = header::HeaderValue::from_str(challenge) {
+                response
+                    .headers_mut()
+                    .insert(header::WWW_AUTHENTICATE, value);
+            }
+        }
+        response
+    }
+}
+
+/// RFC 2616 §10 anchors for the statuses it knows, RFC 9110 for the rest.
+fn type_uri(status: StatusCode) -> String {
+    let section = match status.as_u16() {
+        400 => "10.4.1",
+        401 => "10.4.2",
+        403 => "10.4.4",
+        404 => "10.4.5",
+        406 => "10.4.7",
+        408 => "10.4.9",
+        409 => "10.4.10",
+        413 => "10.4.14",
+        415 => "10.4.16",
+        500 => "10.5.1",
+        503 => "10.5.4",
+        other => return format!("https://www.rfc-editor.org/rfc/rfc9110#status.{other}"),
+    };
+    format!("http://www.w3.org/Protocols/rfc2616/rfc2616-sec10.html#sec{section}")
+}
+
+fn render(format: Format, p: &Problem) -> StoredReply {
+    let error = OracleError {
+        kind: type_uri(p.status),
+        title: p.status.canonical_reason().unwrap_or("Error").to_owned(),
+        status: p.status.as_u16(),
+        detail: p.detail.clone(),
+        error_code: p.code,
+    };
+    let body = match format {
+        Format::Json => serde_json::to_string(&error).unwrap_or_default(),
+        // Written by hand: the `o:` prefix needs its namespace declared on the root.
+        Format::Xml => format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><error xmlns:o=\"{ORACLE_NS}\">\
+             <type>{}</type><title>{}</title><status>{}</status><detail>{}</detail>\
+             <o:errorCode>{}</o:errorCode></error>",
+            escape(error.kind.as_str()),
+            escape(error.title.as_str()),
+            error.status,
+            escape(error.detail.as_str()),
+            escape(error.error_code),
+        ),
+    };
+    StoredReply {
+        status: error.status,
+        content_type: format.content_type().to_owned(),
+        body,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_errors_have_oracles_five_fields() {
+        let reply = render(
+            Format::Json,
+            &Problem::new(
+                StatusCode::NOT_FOUND,
+                "BUNDLE_NOT_FOUND",
+                "no \"such\" bundle",
+            ),
+        );
+        assert_eq!(
+            reply.body,
+            r#"{"type":"http://www.w3.org/Protocols/rfc2616/rfc2616-sec10.html#sec10.4.5","title":"Not Found","status":404,"detail":"no \"such\" bundle","o:errorCode":"BUNDLE_NOT_FOUND"}"#
+        );
+    }
+
+    #[test]
+    fn xml_errors_escape_and_declare_the_prefix() {
+        let reply = render(
+            Format::Xml,
+            &Problem::new(StatusCode::BAD_REQUEST, "NULL_ID", "a <b> & c"),
+        );
+        assert_eq!(
+            reply.body,
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><error xmlns:o=\"urn:billing-compat:oracle-rest-error\">\
+             <type>http://www.w3.org/Protocols/rfc2616/rfc2616-sec10.html#sec10.4.1</type><title>Bad Request</title>\
+             <status>400</status><detail>a &lt;b&gt; &amp; c</detail><o:errorCode>NULL_ID</o:errorCode></error>"
+        );
+        assert_eq!(reply.content_type, "application/xml; charset=utf-8");
+    }
+
+    #[test]
+    fn statuses_without_an_rfc2616_anchor_link_rfc9110() {
+        assert_eq!(
+            type_uri(StatusCode::UNPROCESSABLE_ENTITY),
+            "https://www.rfc-editor.org/rfc/rfc9110#status.422"
+        );
+    }
+}

@@ -1,0 +1,135 @@
+//! The Billing Care access-token flow (DESIGN §6.4; Oracle's "Authenticate" page):
+//! `GET …/authentication/queryAccessToken` with Basic client_id:client_secret returns a
+//! bearer token that later calls present as `Authorization: Bearer <token>`.
+//!
+//! Tokens are 256 random bits from the OS, base64url; only their SHA-256 is stored, bound to
+//! the user and tenant. Nothing lives in process memory, so any instance sharing the
+//! database accepts a token another instance issued (DESIGN §4).
+
+use std::time::Duration;
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use rand::rngs::OsRng;
+use rand::RngCore;
+use serde_json::json;
+
+use crate::domain::access_token::NewAccessToken;
+use crate::domain::audit::{AuditEvent, Channel};
+use crate::domain::user::{Api, Principal};
+use crate::domain::DomainError;
+use crate::service::auth::hash_api_key;
+use crate::service::Services;
+
+/// A freshly issued token. `Debug` hides the secret.
+pub struct IssuedToken {
+    pub token: String,
+    /// Seconds until it expires (`expires_in`).
+    pub expires_in: u64,
+}
+
+impl std::fmt::Debug for IssuedToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "IssuedToken(***, expires_in={})", self.expires_in)
+    }
+}
+
+/// Issues a token to an authenticated client. The same transaction drops the user's expired
+/// tokens (so the table does not grow with every login) and writes the audit row.
+#[tracing::instrument(skip_all, fields(user = %principal.username.as_str()))]
+pub async fn issue(
+    services: &Services,
+    principal: &Principal,
+    ttl: Duration,
+    channel: Channel,
+    request_id: Option<String>,
+) -> Result<IssuedToken, DomainError> {
+    let now = services.clock.now();
+    let lifetime = chrono::Duration::from_std(ttl).map_err(DomainError::internal)?;
+    let token = random_token();
+    let mut tx = services.store.begin().await?;
+    tx.purge_expired_tokens(principal.user_id, now).await?;
+    tx.insert_access_token(&NewAccessToken {
+        hash: hash_api_key(&token),
+        tenant: principal.tenant.id,
+        user: principal.user_id,
+        issued_at: now,
+        expires_at: now + lifetime,
+    })
+    .await?;
+    tx.insert_audit(&AuditEvent {
+        at: now,
+        tenant: principal.tenant.id,
+        user: Some(principal.user_id),
+        initiator: None,
+        channel,
+        operation: "billing_care.queryAccessToken".into(),
+        entity_type: "api_user".into(),
+        entity_id: principal.user_id.to_string(),
+        before: None,
+        after: Some(
+            json!({ "token_expires_at": crate::domain::clock::to_storage(now + lifetime) }),
+        ),
+        request_id,
+    })
+    .await?;
+    tx.commit().await?;
+    Ok(IssuedToken {
+        token,
+        expires_in: ttl.as_secs(),
+    })
+}
+
+/// The caller behind a bearer token. Unknown, expired and revoked tokens (the user lost the
+/// billing_care API, or was removed) are one undifferentiated refusal.
+pub async fn authenticate(services: &Services, token: &str) -> Result<Principal, DomainError> {
+    let now = services.clock.now();
+    let mut tx = services.store.read().await?;
+    let grant = tx.access_token(&hash_api_key(token)).await?;
+    let Some(grant) = grant.filter(|g| g.is_live_at(now)) else {
+        tracing::info!("bearer token refused (unknown or expired)");
+        return Err(DomainError::Unauthenticated);
+    };
+    let user = tx
+        .user_by_username(&grant.username)
+        .await?
+        .filter(|u| u.id == grant.user && u.tenant.id == grant.tenant);
+    match user {
+        Some(user) if user.apis.contains(Api::BillingCare) => Ok(Principal::from(user)),
+        _ => {
+            tracing::info!("bearer token refused (user no longer allowed)");
+            Err(DomainError::Unauthenticated)
+        }
+    }
+}
+
+fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    OsRng.fill_bytes(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_256_bit_url_safe_and_distinct() {
+        let a = random_token();
+        let b = random_token();
+        assert_eq!(a.len(), 43);
+        assert_ne!(a, b);
+        assert!(a
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_'));
+    }
+
+    #[test]
+    fn debug_hides_the_token() {
+        let issued = IssuedToken {
+            token: "s3cret-token".into(),
+            expires_in: 60,
+        };
+        assert!(!format!("{issued:?}").contains("s3cret"));
+    }
+}
