@@ -8,6 +8,7 @@ mod concurrency;
 mod detach;
 mod idempotency;
 mod request_status;
+mod samples;
 mod wire;
 
 use billing_compat::domain::catalog::{InstanceStatus, ProductInstance};

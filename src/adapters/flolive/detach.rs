@@ -38,7 +38,8 @@ pub(super) struct DetachContent {
     tag = "flolive",
     operation_id = "floliveDetachProduct",
     params(
-        ("customerId" = uuid::Uuid, Path, description = "A direct sub-customer of the requestor"),
+        ("customerId" = uuid::Uuid, Path, description = "A direct sub-customer of the requestor",
+            example = "c0000000-0000-4000-8000-000000000002"),
         ("productInstanceId" = uuid::Uuid, Path, description = "The product instance to detach (deallocate)"),
         ("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$",
             description = "Replays the first reply of a repeated call for 24 h"),

@@ -77,7 +77,8 @@ impl From<OperationRequest> for StatusContent {
     path = "/api/v2/request/{requestId}",
     tag = "flolive",
     operation_id = "floliveRequestStatus",
-    params(("requestId" = uuid::Uuid, Path, description = "The requestId of an ACK")),
+    params(("requestId" = uuid::Uuid, Path, description = "The requestId of an ACK",
+        example = "ff74dca6-8e7f-4b85-a42b-13860913b370")),
     responses(
         (status = 200, description = "The request's status", content(
             (super::envelope::Ack<StatusContent> = "application/json"),

@@ -40,6 +40,14 @@ async fn an_unacceptable_accept_gets_406_in_json() {
         .header("Accept", "text/html")
         .body(format!(r#"{{"productId":"{DATA_1GB}"}}"#));
     assert_attach_nak(&send(authorize(attach, PARENT_KEY)).await, 406, "Accept");
+    // Answered before the credentials are looked at, as for the bodiless operations.
+    let anonymous = app
+        .client
+        .post(app.url(&attach_path(NORTH)))
+        .header("Content-Type", "application/json")
+        .header("Accept", "text/html")
+        .body("{}");
+    assert_attach_nak(&send(anonymous).await, 406, "Accept");
     let status = app
         .client
         .get(app.url("/api/v2/request/ff74dca6-8e7f-4b85-a42b-13860913b370"))
