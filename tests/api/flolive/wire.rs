@@ -129,6 +129,17 @@ async fn the_openapi_document_describes_the_three_operations() {
             .map(String::as_str)
             .collect();
         assert_eq!(documented, statuses, "{path}");
+        if method != "get" {
+            let key = operation["parameters"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|p| p["name"] == "Idempotency-Key")
+                .unwrap_or_else(|| panic!("{path} documents Idempotency-Key"));
+            assert_eq!(key["in"], "header");
+            assert_eq!(key["required"], false);
+            assert_eq!(key["schema"]["type"], "string", "a header is never null");
+        }
         let ok = &operation["responses"]["200"]["content"];
         assert!(ok["application/json"].is_object() && ok["application/xml"].is_object());
     }
