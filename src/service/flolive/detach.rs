@@ -2,7 +2,7 @@
 //! accepted synchronously and completed by the durable queue (DESIGN §6.2).
 
 use crate::domain::catalog::InstanceStatus;
-use crate::domain::ids::{CustomerId, ProductInstanceId};
+use crate::domain::ids::{CustomerId, ProductInstanceId, RequestId};
 use crate::domain::operation::{
     OperationKind, OperationRequest, OperationStatus, LIVE_DETACH_CONSTRAINT,
 };
@@ -98,7 +98,7 @@ async fn check(
         ));
     }
     Ok(OperationRequest {
-        id: crate::domain::ids::RequestId::new(),
+        id: RequestId::new(),
         tenant,
         kind: OperationKind::DetachProduct,
         status: OperationStatus::InProgress,

@@ -17,7 +17,7 @@ use serde_json::json;
 use crate::domain::audit::{AuditEvent, Channel};
 use crate::domain::catalog::Product;
 use crate::domain::customer::Customer;
-use crate::domain::ids::{CustomerId, TenantId};
+use crate::domain::ids::{CustomerId, ProductInstanceId, RequestId, TenantId};
 use crate::domain::operation::OperationRequest;
 use crate::domain::store::{NewJob, Tx};
 use crate::domain::user::Principal;
@@ -64,8 +64,8 @@ pub struct Origin {
 /// An accepted detach or attach: what the ACK carries.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Accepted {
-    pub request: crate::domain::ids::RequestId,
-    pub instance: crate::domain::ids::ProductInstanceId,
+    pub request: RequestId,
+    pub instance: ProductInstanceId,
 }
 
 /// Background work this API hands to the durable queue.
