@@ -1,10 +1,196 @@
-//! flolive use-cases (DESIGN §6).
+//! floLIVE customer products (DESIGN §6.2, seed 001): detach and attach a product instance
+//! on a sub-customer, accepted at once and completed by the durable queue, and the status
+//! of such a request.
+//!
+//! Shared here: who the requestor is, which customers it may act on, which products
+//! qualify, and the rule ids adapters map to the vendor's codes.
+
+mod attach;
+mod completion;
+mod detach;
+mod status;
 
 use std::sync::Arc;
 
+use serde_json::json;
+
+use crate::domain::audit::{AuditEvent, Channel};
+use crate::domain::catalog::Product;
+use crate::domain::customer::Customer;
+use crate::domain::ids::{CustomerId, ProductInstanceId, RequestId, TenantId};
+use crate::domain::operation::OperationRequest;
+use crate::domain::store::{NewJob, Tx};
+use crate::domain::user::Principal;
+use crate::domain::DomainError;
+
 use super::jobs::JobHandler;
+
+pub use attach::{attach, AttachProduct};
+pub use detach::{detach, DetachProduct};
+pub use status::request_status;
+
+/// Job kinds this API puts on the durable queue.
+pub const DETACH_JOB: &str = "flolive.detach";
+pub const ATTACH_JOB: &str = "flolive.attach";
+
+/// Transient failures (the store unavailable) are retried with backoff up to this many times.
+const MAX_ATTEMPTS: i32 = 8;
+
+/// Rule ids (`DomainError::Rule`) and stored failure codes of FAILED operations.
+pub mod rules {
+    /// Seed 001: "Reject any request to detach an offer whose planType is not ACCOUNT_PRODUCT".
+    pub const NOT_ACCOUNT_PRODUCT: &str = "flolive.not_account_product";
+    /// The instance is not attached (ACTIVE): detached already, or cancelled (e.g. its
+    /// Billing Care bundle cancel took effect).
+    pub const NOT_ATTACHED: &str = "flolive.instance_not_attached";
+    /// A detach of this instance is in flight or done (the live-detach unique index).
+    pub const DETACH_EXISTS: &str = "flolive.detach_exists";
+    /// The attach body's `customerId` names another customer than the path.
+    pub const CUSTOMER_MISMATCH: &str = "flolive.customer_mismatch";
+    /// Stored on a FAILED operation whose customer stopped being eligible meanwhile.
+    pub const NOT_ELIGIBLE: &str = "flolive.customer_not_eligible";
+    /// Stored on a FAILED operation whose customer, product or instance vanished meanwhile.
+    pub const GONE: &str = "flolive.not_found";
+}
+
+/// Where a call came from, for its audit row.
+#[derive(Clone, Debug)]
+pub struct Origin {
+    pub channel: Channel,
+    /// The HTTP request's `X-Request-Id`.
+    pub request_id: Option<String>,
+}
+
+/// An accepted detach or attach: what the ACK carries.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Accepted {
+    pub request: RequestId,
+    pub instance: ProductInstanceId,
+}
 
 /// Background work this API hands to the durable queue.
 pub fn job_handlers() -> Vec<(&'static str, Arc<dyn JobHandler>)> {
-    Vec::new()
+    vec![
+        (
+            DETACH_JOB,
+            Arc::new(completion::DetachJob) as Arc<dyn JobHandler>,
+        ),
+        (
+            ATTACH_JOB,
+            Arc::new(completion::AttachJob) as Arc<dyn JobHandler>,
+        ),
+    ]
+}
+
+/// DESIGN §6.2: "the requestor is the user's customer". A user acting for no customer
+/// cannot use this API.
+pub fn requestor(principal: &Principal) -> Result<CustomerId, DomainError> {
+    principal.customer.ok_or_else(|| {
+        DomainError::Forbidden(format!(
+            "user '{}' does not act for a customer, so it has no sub-customers",
+            principal.username.as_str()
+        ))
+    })
+}
+
+/// Seed 001, Eligibility: "The Requestor is eligible to detach a product from his
+/// sub-customers only. It is not allowed to detach a product from any other level of the
+/// customer hierarchy." Unknown customers (other tenants' too) are not found; known ones
+/// that are not direct children of the requestor are forbidden.
+async fn sub_customer(
+    tx: &mut dyn Tx,
+    tenant: TenantId,
+    requestor: CustomerId,
+    id: CustomerId,
+) -> Result<Customer, DomainError> {
+    let customer = tx
+        .customer(tenant, id)
+        .await?
+        .ok_or(DomainError::NotFound("customer"))?;
+    if customer.is_direct_child_of(requestor) {
+        Ok(customer)
+    } else {
+        Err(DomainError::Forbidden(not_sub_customer(id, requestor)))
+    }
+}
+
+fn not_sub_customer(id: CustomerId, requestor: CustomerId) -> String {
+    format!(
+        "customer {id} is not a direct sub-customer of the requestor {requestor}; \
+         only direct sub-customers are eligible"
+    )
+}
+
+/// Seed 001 developer note: only `ACCOUNT_PRODUCT` plans may be detached (and, by the
+/// floLIVE Attach page, attached).
+fn require_account_product(product: &Product) -> Result<(), DomainError> {
+    if product
+        .plan_type
+        .as_ref()
+        .is_some_and(|t| t.is_account_product())
+    {
+        return Ok(());
+    }
+    Err(DomainError::rule(
+        rules::NOT_ACCOUNT_PRODUCT,
+        not_account_product(product),
+    ))
+}
+
+fn not_account_product(product: &Product) -> String {
+    format!(
+        "product {} ({}) has planType {}; only ACCOUNT_PRODUCT products can be attached or detached",
+        product.id,
+        product.code,
+        product.plan_type.as_ref().map_or("(none)", |t| t.as_str())
+    )
+}
+
+/// The job that completes `operation`, enqueued in the accepting transaction.
+async fn enqueue_completion(
+    tx: &mut dyn Tx,
+    kind: &str,
+    operation: &OperationRequest,
+) -> Result<(), DomainError> {
+    tx.enqueue(&NewJob {
+        tenant: operation.tenant,
+        kind: kind.to_owned(),
+        payload: json!({ "requestId": operation.id.to_string() }),
+        run_at: operation.created_at,
+        max_attempts: MAX_ATTEMPTS,
+    })
+    .await?;
+    Ok(())
+}
+
+/// The audit row of an accepted request (DESIGN §4: same transaction as the change).
+async fn audit_accepted(
+    tx: &mut dyn Tx,
+    principal: &Principal,
+    origin: &Origin,
+    operation: &OperationRequest,
+) -> Result<(), DomainError> {
+    tx.insert_audit(&AuditEvent {
+        at: operation.created_at,
+        tenant: operation.tenant,
+        user: Some(principal.user_id),
+        initiator: None,
+        channel: origin.channel,
+        operation: format!(
+            "flolive.{}.accepted",
+            operation.kind.as_str().to_lowercase()
+        ),
+        entity_type: "operation_request".into(),
+        entity_id: operation.id.to_string(),
+        before: None,
+        after: Some(json!({
+            "kind": operation.kind.as_str(),
+            "status": operation.status.as_str(),
+            "customer": operation.customer.to_string(),
+            "product": operation.product.to_string(),
+            "productInstance": operation.instance.to_string(),
+        })),
+        request_id: origin.request_id.clone(),
+    })
+    .await
 }

@@ -1,0 +1,140 @@
+//! The one error type of the floLIVE adapter: every failure becomes a NAK (seed 001) with
+//! an HTTP status (DESIGN §6.2: 400 rule violation, 401 unauthenticated, 403 not eligible,
+//! 404 unknown customer/instance — other tenants' too, 503 store unavailable).
+//!
+//! Codes: `CUSTOMER_1049` and `GLOBAL_1001` are floLIVE's (seed 001). The others are ours,
+//! in floLIVE's style, and listed in the README: `CUSTOMER_1048` (attach), `REQUEST_1001`
+//! (request status), `AUTH_1001` (401), `AUTH_1003` (403).
+
+use actix_web::http::{header, StatusCode};
+use actix_web::HttpResponse;
+
+use crate::adapters::http::negotiation::{reply, Format, WireError};
+use crate::domain::DomainError;
+use crate::service::idempotency::KEY_REUSED;
+
+use super::envelope::{Nak, XML_ROOT};
+
+/// The operation a failure belongs to: it picks the code of business failures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Operation {
+    Detach,
+    Attach,
+    RequestStatus,
+}
+
+impl Operation {
+    /// The code and message of this operation's failures.
+    pub(super) fn failure(self) -> (&'static str, &'static str) {
+        match self {
+            Operation::Detach => ("CUSTOMER_1049", "Failed to detach product instance"),
+            Operation::Attach => ("CUSTOMER_1048", "Failed to attach product"),
+            Operation::RequestStatus => ("REQUEST_1001", "Failed to get request status"),
+        }
+    }
+}
+
+pub(super) const UNAVAILABLE: (&str, &str) =
+    ("GLOBAL_1001", "Service unavailable. Please try again");
+pub(super) const UNAUTHENTICATED: (&str, &str) = ("AUTH_1001", "Authentication failed");
+pub(super) const FORBIDDEN: (&str, &str) = ("AUTH_1003", "Access denied");
+
+/// Sent with every 401 (RFC 9110 §11.6.1): both schemes this API takes.
+const CHALLENGE: &str = r#"Basic realm="floLIVE", Bearer realm="floLIVE""#;
+
+#[derive(Debug)]
+pub(super) struct FloliveError {
+    status: StatusCode,
+    code: (&'static str, &'static str),
+    details: String,
+    format: Format,
+}
+
+impl FloliveError {
+    /// The one mapping from `DomainError` to floLIVE's format.
+    pub(super) fn domain(operation: Operation, error: DomainError, format: Format) -> Self {
+        let failure = operation.failure();
+        let (status, code, details) = match error {
+            DomainError::Invalid { field, reason } => (
+                StatusCode::BAD_REQUEST,
+                failure,
+                format!("invalid {field}: {reason}"),
+            ),
+            DomainError::NotFound(what) => {
+                (StatusCode::NOT_FOUND, failure, format!("{what} not found"))
+            }
+            // draft-ietf-httpapi-idempotency-key-header §2.7: a key reused with another
+            // request is 422.
+            DomainError::Rule { rule, message } if rule == KEY_REUSED => {
+                (StatusCode::UNPROCESSABLE_ENTITY, failure, message)
+            }
+            DomainError::Rule { message, .. } => (StatusCode::BAD_REQUEST, failure, message),
+            DomainError::Conflict { constraint } => {
+                tracing::warn!(%constraint, "unexpected constraint conflict");
+                (
+                    StatusCode::CONFLICT,
+                    failure,
+                    "the request met a concurrent change; retry it".to_owned(),
+                )
+            }
+            DomainError::Unauthenticated => (
+                StatusCode::UNAUTHORIZED,
+                UNAUTHENTICATED,
+                "send HTTP Basic credentials of an API user with the floLIVE API, or \
+                 Authorization: Bearer <api key>"
+                    .to_owned(),
+            ),
+            DomainError::Forbidden(reason) => (StatusCode::FORBIDDEN, FORBIDDEN, reason),
+            DomainError::Unavailable(_) => {
+                tracing::warn!(?error, "store unavailable");
+                (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    UNAVAILABLE,
+                    "the data store is unavailable; retry later".to_owned(),
+                )
+            }
+            DomainError::Internal(_) => {
+                tracing::error!(?error, "internal error");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    failure,
+                    "internal error".to_owned(),
+                )
+            }
+        };
+        Self {
+            status,
+            code,
+            details,
+            format,
+        }
+    }
+
+    /// A request that could not be taken off the wire (406, 413, 415, 400).
+    pub(super) fn wire(operation: Operation, error: WireError) -> Self {
+        Self {
+            status: error.status(),
+            code: operation.failure(),
+            details: error.to_string(),
+            format: error.reply_format(),
+        }
+    }
+
+    pub(super) fn respond(self) -> HttpResponse {
+        let nak = Nak {
+            error_code: self.code.0,
+            error_message: self.code.1,
+            content: "",
+            pageable: None,
+            error_details: self.details,
+        };
+        let mut response = reply(self.format, self.status, XML_ROOT, &nak);
+        if self.status == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                header::HeaderValue::from_static(CHALLENGE),
+            );
+        }
+        response
+    }
+}

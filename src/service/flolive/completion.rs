@@ -1,0 +1,213 @@
+//! The durable queue's side of detach and attach (DESIGN §6.2): the worker runs these in
+//! a transaction that also completes the job, so the instance changes and the operation
+//! leaves IN_PROGRESS exactly once. If the state changed between accept and completion the
+//! operation is recorded FAILED with the reason (a business outcome: the job still succeeds).
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use serde_json::json;
+
+use crate::domain::audit::{AuditEvent, Channel};
+use crate::domain::catalog::{InstanceStatus, ProductInstance};
+use crate::domain::ids::RequestId;
+use crate::domain::operation::{OperationRequest, OperationStatus};
+use crate::domain::store::{Job, Tx};
+use crate::domain::DomainError;
+use crate::service::jobs::{JobError, JobHandler};
+use crate::service::Services;
+
+use super::{not_account_product, not_sub_customer, rules};
+
+/// Why a completion could not apply: a stored rule id and a sentence.
+struct Failure {
+    code: &'static str,
+    message: String,
+}
+
+impl Failure {
+    fn new(code: &'static str, message: String) -> Self {
+        Self { code, message }
+    }
+}
+
+pub(super) struct DetachJob;
+pub(super) struct AttachJob;
+
+#[async_trait]
+impl JobHandler for DetachJob {
+    async fn run(&self, tx: &mut dyn Tx, job: &Job, services: &Services) -> Result<(), JobError> {
+        let Some(operation) = in_progress(tx, job).await? else {
+            return Ok(());
+        };
+        let now = services.clock.now();
+        let outcome = detach_now(tx, &operation, now).await?;
+        finish(tx, &operation, outcome, now).await?;
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl JobHandler for AttachJob {
+    async fn run(&self, tx: &mut dyn Tx, job: &Job, services: &Services) -> Result<(), JobError> {
+        let Some(operation) = in_progress(tx, job).await? else {
+            return Ok(());
+        };
+        let now = services.clock.now();
+        let outcome = attach_now(tx, &operation, now).await?;
+        finish(tx, &operation, outcome, now).await?;
+        Ok(())
+    }
+}
+
+/// The job's operation, unless it already left IN_PROGRESS (a replayed job does nothing).
+async fn in_progress(tx: &mut dyn Tx, job: &Job) -> Result<Option<OperationRequest>, JobError> {
+    let id = job
+        .payload
+        .get("requestId")
+        .and_then(|v| v.as_str())
+        .and_then(|v| RequestId::parse(v).ok())
+        .ok_or_else(|| {
+            JobError::Permanent(format!("payload without requestId: {}", job.payload))
+        })?;
+    let operation = tx
+        .operation(job.tenant, id)
+        .await?
+        .ok_or_else(|| JobError::Permanent(format!("request {id} does not exist")))?;
+    Ok((operation.status == OperationStatus::InProgress).then_some(operation))
+}
+
+/// The instance must still be attached, read as every API reads it (a bundle cancel that
+/// took effect meanwhile makes it CANCELLED); the update itself is conditional on ACTIVE.
+async fn detach_now(
+    tx: &mut dyn Tx,
+    op: &OperationRequest,
+    now: DateTime<Utc>,
+) -> Result<Result<(), Failure>, DomainError> {
+    let Some(instance) = tx.product_instance(op.tenant, op.instance).await? else {
+        return Ok(Err(Failure::new(
+            rules::GONE,
+            format!("product instance {} no longer exists", op.instance),
+        )));
+    };
+    let bundle = match instance.bundle {
+        Some(id) => tx.bundle(op.tenant, id).await?,
+        None => None,
+    };
+    let status = instance.effective_status(bundle.as_ref(), now);
+    if status != InstanceStatus::Active {
+        return Ok(Err(Failure::new(
+            rules::NOT_ATTACHED,
+            format!(
+                "product instance {} became {} before the detach completed",
+                op.instance,
+                status.as_str()
+            ),
+        )));
+    }
+    if !tx.detach_instance(op.tenant, op.instance, now).await? {
+        return Ok(Err(Failure::new(
+            rules::NOT_ATTACHED,
+            format!(
+                "product instance {} changed state before the detach completed",
+                op.instance
+            ),
+        )));
+    }
+    Ok(Ok(()))
+}
+
+/// The eligibility and planType rules are checked again: the hierarchy or the catalogue
+/// may have changed since the call was accepted.
+async fn attach_now(
+    tx: &mut dyn Tx,
+    op: &OperationRequest,
+    now: DateTime<Utc>,
+) -> Result<Result<(), Failure>, DomainError> {
+    let Some(customer) = tx.customer(op.tenant, op.customer).await? else {
+        return Ok(Err(Failure::new(
+            rules::GONE,
+            format!("customer {} no longer exists", op.customer),
+        )));
+    };
+    if !customer.is_direct_child_of(op.requestor) {
+        return Ok(Err(Failure::new(
+            rules::NOT_ELIGIBLE,
+            not_sub_customer(op.customer, op.requestor),
+        )));
+    }
+    let Some(product) = tx.product(op.tenant, op.product).await? else {
+        return Ok(Err(Failure::new(
+            rules::GONE,
+            format!("product {} no longer exists", op.product),
+        )));
+    };
+    if !product
+        .plan_type
+        .as_ref()
+        .is_some_and(|t| t.is_account_product())
+    {
+        return Ok(Err(Failure::new(
+            rules::NOT_ACCOUNT_PRODUCT,
+            not_account_product(&product),
+        )));
+    }
+    tx.insert_product_instance(&ProductInstance {
+        id: op.instance,
+        tenant: op.tenant,
+        product: product.id,
+        customer: customer.id,
+        account: None,
+        subscription: None,
+        installed_item: None,
+        bundle: None,
+        status: InstanceStatus::Active,
+        effective_from: Some(now),
+        effective_to: None,
+    })
+    .await?;
+    Ok(Ok(()))
+}
+
+/// Records the outcome on the operation, with its audit row.
+async fn finish(
+    tx: &mut dyn Tx,
+    op: &OperationRequest,
+    outcome: Result<(), Failure>,
+    now: DateTime<Utc>,
+) -> Result<(), DomainError> {
+    let (status, error) = match &outcome {
+        Ok(()) => (OperationStatus::Success, None),
+        Err(f) => (OperationStatus::Failed, Some((f.code, f.message.as_str()))),
+    };
+    if !tx
+        .finish_operation(op.tenant, op.id, status, error, now)
+        .await?
+    {
+        // Only reachable if two workers raced past the lease; the loser changes nothing.
+        return Err(DomainError::internal(
+            "operation left IN_PROGRESS meanwhile",
+        ));
+    }
+    if let Err(f) = &outcome {
+        tracing::info!(request = %op.id, code = f.code, reason = %f.message, "floLIVE operation failed");
+    }
+    tx.insert_audit(&AuditEvent {
+        at: now,
+        tenant: op.tenant,
+        user: op.user,
+        initiator: None,
+        channel: Channel::Worker,
+        operation: format!("flolive.{}.completed", op.kind.as_str().to_lowercase()),
+        entity_type: "product_instance".into(),
+        entity_id: op.instance.to_string(),
+        before: Some(json!({ "request": op.id.to_string(), "status": op.status.as_str() })),
+        after: Some(json!({
+            "request": op.id.to_string(),
+            "status": status.as_str(),
+            "errorCode": error.map(|(code, _)| code),
+            "errorMessage": error.map(|(_, message)| message),
+        })),
+        request_id: None,
+    })
+    .await
+}
