@@ -8,6 +8,7 @@ pub mod audit;
 pub mod catalog;
 pub mod clock;
 pub mod customer;
+pub mod debitsuccess;
 pub mod disconnect;
 pub mod error;
 pub mod ids;
