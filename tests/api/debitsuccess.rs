@@ -1,1 +1,6 @@
-//! Tests for the debitsuccess adapter (DESIGN §6).
+//! Tests for the Debitsuccess adapter (DESIGN §6.1): `tests/api/debitsuccess/` mirrors
+//! `src/adapters/debitsuccess/`.
+
+mod rules;
+mod support;
+mod validator;
