@@ -1,10 +1,15 @@
 //! Tests for the Debitsuccess adapter (DESIGN §6.1): `tests/api/debitsuccess/` mirrors
-//! `src/adapters/debitsuccess/`.
+//! `src/adapters/debitsuccess/`. Every XML reply is validated against `xsd/` on the way.
 
+mod account;
 mod envelope;
 mod faults;
 mod fixtures;
 mod hostile;
+mod json_form;
+mod outage;
+mod replay;
 mod rules;
 mod support;
 mod validator;
+mod wsdl;

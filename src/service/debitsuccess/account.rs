@@ -90,6 +90,9 @@ async fn products(
             status: instance.effective_status(bundle, now),
         });
     }
-    products.sort_by(|a, b| a.code.cmp(&b.code));
+    // A stable order for clients comparing replies: by product code, then status.
+    products.sort_by(|a, b| {
+        (a.code.as_str(), a.status.as_str()).cmp(&(b.code.as_str(), b.status.as_str()))
+    });
     Ok(products)
 }
