@@ -10,6 +10,7 @@ mod json_form;
 mod outage;
 mod replay;
 mod rules;
+mod soapui;
 mod support;
 mod validator;
 mod wsdl;

@@ -5,4 +5,5 @@
 
 pub mod client;
 pub mod tree;
+pub mod xpath;
 pub mod xsd;
