@@ -18,13 +18,19 @@ use actix_web::web;
 
 pub use wsdl::SERVICE_PATH;
 
+/// IIS matches paths without regard to case, and one public PHP client writes
+/// `DsWebService` (vendor notes): that spelling reaches the same service.
+const ALIAS_PATH: &str = "/DsWebService/DSServices.svc";
+
 pub fn configure(cfg: &mut web::ServiceConfig) {
+    for path in [SERVICE_PATH, ALIAS_PATH] {
+        cfg.service(
+            web::resource(path)
+                .route(web::post().to(soap::post))
+                .route(web::get().to(wsdl::get)),
+        );
+    }
     cfg.service(
-        web::resource(SERVICE_PATH)
-            .route(web::post().to(soap::post))
-            .route(web::get().to(wsdl::get)),
-    )
-    .service(
         web::resource(format!("{SERVICE_PATH}/json/AdjustAccountTerminationDate"))
             .route(web::post().to(json::adjust)),
     )

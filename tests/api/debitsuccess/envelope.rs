@@ -186,3 +186,39 @@ async fn the_reply_is_in_the_requests_soap_version() {
     let result = |e: &Node| comparable(&e.child("Body").children[0]);
     assert_eq!(result(&e11), result(&e12));
 }
+
+#[tokio::test]
+async fn the_ds_web_service_spelling_of_one_php_client_reaches_the_same_service() {
+    let app = spawn_app().await;
+    let response = app
+        .client
+        .post(app.url("/DsWebService/DSServices.svc"))
+        .header("Content-Type", "text/xml; charset=utf-8")
+        .body(Request::adjust("DS1000001", "2031-12-31").envelope(SOAP11))
+        .send()
+        .await
+        .unwrap();
+    let ct = response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let outcome = soap_outcome(
+        response.status().as_u16(),
+        ct,
+        response.text().await.unwrap(),
+        SOAP11,
+    );
+    assert_eq!(outcome.codes(), ["00"]);
+    let wsdl = app
+        .client
+        .get(app.url("/DsWebService/DSServices.svc?wsdl"))
+        .send()
+        .await
+        .unwrap();
+    let wsdl = wsdl.text().await.unwrap();
+    // The WSDL still names the canonical address.
+    assert!(wsdl.contains(&format!(
+        "location=\"{}\"",
+        app.url(super::support::client::PATH)
+    )));
+}

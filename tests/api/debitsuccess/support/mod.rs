@@ -4,6 +4,7 @@
 #![allow(dead_code)] // each test file uses a part
 
 pub mod client;
+pub mod store;
 pub mod tree;
 pub mod xpath;
 pub mod xsd;
