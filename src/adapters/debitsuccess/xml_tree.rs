@@ -216,6 +216,13 @@ mod tests {
     }
 
     #[test]
+    fn a_byte_order_mark_is_fine() {
+        // .NET writers with `new UTF8Encoding(true)` start the body with one.
+        let root = tree("\u{feff}<?xml version=\"1.0\"?><r/>").unwrap();
+        assert_eq!(root.local, "r");
+    }
+
+    #[test]
     fn undeclared_prefixes_and_unknown_entities_are_errors() {
         assert_eq!(tree("<p:r/>"), Err(TreeError::UndeclaredPrefix("p".into())));
         assert_eq!(
