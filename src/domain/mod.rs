@@ -9,6 +9,7 @@ pub mod audit;
 pub mod catalog;
 pub mod clock;
 pub mod customer;
+pub mod debitsuccess;
 pub mod disconnect;
 pub mod disconnect_answers;
 pub mod error;

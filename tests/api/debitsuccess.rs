@@ -1,1 +1,16 @@
-//! Tests for the debitsuccess adapter (DESIGN §6).
+//! Tests for the Debitsuccess adapter (DESIGN §6.1): `tests/api/debitsuccess/` mirrors
+//! `src/adapters/debitsuccess/`. Every XML reply is validated against `xsd/` on the way.
+
+mod account;
+mod envelope;
+mod faults;
+mod fixtures;
+mod hostile;
+mod json_form;
+mod outage;
+mod replay;
+mod rules;
+mod soapui;
+mod support;
+mod validator;
+mod wsdl;

@@ -1,9 +1,45 @@
-//! The debitsuccess adapter (DESIGN §6). Not implemented yet: registers no routes.
+//! The Debitsuccess adapter (DESIGN §6.1, seed 002): the WCF service `IDSServices` at
+//! `/DSWebService/DSServices.svc` — SOAP 1.1 and 1.2 (`soap/`), its WSDL and schemas
+//! (`wsdl.rs`), and the JSON form (`json.rs`). Requests become the version-neutral messages
+//! of `service::debitsuccess`; replies are rendered from [`reply`] in the caller's format.
+
+mod error;
+mod fields;
+mod json;
+mod openapi;
+mod reply;
+mod result_xml;
+mod soap;
+mod wsdl;
+mod xml_text;
+mod xml_tree;
 
 use actix_web::web;
 
-pub fn configure(_cfg: &mut web::ServiceConfig) {}
+pub use wsdl::SERVICE_PATH;
+
+/// IIS matches paths without regard to case, and one public PHP client writes
+/// `DsWebService` (vendor notes): that spelling reaches the same service.
+const ALIAS_PATH: &str = "/DsWebService/DSServices.svc";
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    for path in [SERVICE_PATH, ALIAS_PATH] {
+        cfg.service(
+            web::resource(path)
+                .route(web::post().to(soap::post))
+                .route(web::get().to(wsdl::get)),
+        );
+    }
+    cfg.service(
+        web::resource(format!("{SERVICE_PATH}/json/AdjustAccountTerminationDate"))
+            .route(web::post().to(json::adjust)),
+    )
+    .service(
+        web::resource(format!("{SERVICE_PATH}/json/GetCustomerAccountByAccountId"))
+            .route(web::post().to(json::get_account)),
+    );
+}
 
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    utoipa::openapi::OpenApi::default()
+    openapi::document()
 }

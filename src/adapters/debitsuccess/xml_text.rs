@@ -1,0 +1,42 @@
+//! Escaping for the XML we write by hand (replies, faults, the WSDL's addresses).
+
+/// Character data: `&`, `<` and `>` escaped.
+pub fn text(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A double-quoted attribute value: also `"` and the whitespace that would be normalised away.
+pub fn attribute(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\n' => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
+            '\t' => out.push_str("&#9;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn escapes_markup() {
+        assert_eq!(super::text("a<b>&c\"'"), "a&lt;b&gt;&amp;c\"'");
+        assert_eq!(super::attribute("x\"y\n"), "x&quot;y&#10;");
+    }
+}

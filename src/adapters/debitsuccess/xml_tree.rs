@@ -1,0 +1,238 @@
+//! A small owned element tree read through the XML safety gate (DESIGN §7), with every
+//! element and attribute name resolved to its namespace URI. SOAP messages are a few
+//! kilobytes and the gate caps their size, depth and element count, so reading them into a
+//! tree first lets the decoders look fields up by qualified name, in any order, whatever
+//! the prefixes and wherever the declarations sit (DESIGN §6.1).
+
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::name::ResolveResult;
+use quick_xml::XmlVersion;
+
+use crate::adapters::http::xml_gate::{GatedReader, XmlGateError, XmlLimits};
+
+pub const XSI: &str = "http://www.w3.org/2001/XMLSchema-instance";
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Element {
+    /// The namespace URI, `None` when the name is in no namespace.
+    pub ns: Option<String>,
+    pub local: String,
+    /// The prefix as written, for messages that must quote the name (`NotUnderstood`).
+    pub prefix: Option<String>,
+    /// Attributes other than namespace declarations.
+    pub attributes: Vec<Attribute>,
+    pub children: Vec<Element>,
+    /// The element's own character data (text, CDATA and references), concatenated.
+    pub text: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Attribute {
+    pub ns: Option<String>,
+    pub local: String,
+    pub value: String,
+}
+
+impl Element {
+    pub fn is(&self, ns: &str, local: &str) -> bool {
+        self.ns.as_deref() == Some(ns) && self.local == local
+    }
+
+    pub fn attribute(&self, ns: Option<&str>, local: &str) -> Option<&str> {
+        self.attributes
+            .iter()
+            .find(|a| a.ns.as_deref() == ns && a.local == local)
+            .map(|a| a.value.as_str())
+    }
+
+    /// `xsi:nil="true"` (or `"1"`), any prefix.
+    pub fn is_nil(&self) -> bool {
+        self.attribute(Some(XSI), "nil")
+            .is_some_and(|v| matches!(v.trim(), "true" | "1"))
+    }
+
+    /// `{ns}local` for messages.
+    pub fn qualified_name(&self) -> String {
+        match &self.ns {
+            Some(ns) => format!("{{{ns}}}{}", self.local),
+            None => self.local.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TreeError {
+    #[error(transparent)]
+    Gate(#[from] XmlGateError),
+    #[error("the prefix '{0}' is not declared")]
+    UndeclaredPrefix(String),
+    #[error("the entity reference '&{0};' is not defined (only the five predefined entities and character references are)")]
+    UnknownEntity(String),
+}
+
+fn namespace(resolved: ResolveResult<'_>) -> Result<Option<String>, TreeError> {
+    match resolved {
+        ResolveResult::Bound(ns) => Ok(Some(ns.into_inner().to_owned())),
+        ResolveResult::Unbound => Ok(None),
+        ResolveResult::Unknown(prefix) => Err(TreeError::UndeclaredPrefix(prefix)),
+    }
+}
+
+/// Reads the whole document; the root element comes back.
+pub fn parse(bytes: &[u8], limits: XmlLimits) -> Result<Element, TreeError> {
+    let mut gate = GatedReader::new(bytes, limits);
+    let mut stack: Vec<Element> = Vec::new();
+    let mut root: Option<Element> = None;
+    loop {
+        let (resolved, event) = gate.next_event()?;
+        let ns = namespace(resolved);
+        match event {
+            Event::Start(start) => {
+                let element = open(&gate, ns?, &start)?;
+                stack.push(element);
+            }
+            Event::End(_) => {
+                let Some(done) = stack.pop() else {
+                    return Err(malformed("an end tag without a start tag"));
+                };
+                match stack.last_mut() {
+                    Some(parent) => parent.children.push(done),
+                    None => root = Some(done),
+                }
+            }
+            Event::Text(text) => append(&mut stack, &text.xml10_content())?,
+            Event::CData(data) => append(&mut stack, &data.xml10_content())?,
+            Event::GeneralRef(reference) => {
+                let text = match reference.resolve_char_ref() {
+                    Ok(Some(c)) => c.to_string(),
+                    Ok(None) => predefined(&reference)
+                        .ok_or_else(|| TreeError::UnknownEntity(reference.to_string()))?
+                        .to_owned(),
+                    Err(e) => return Err(malformed(&e.to_string())),
+                };
+                append(&mut stack, &text)?;
+            }
+            Event::Eof => return root.ok_or(TreeError::Gate(XmlGateError::Empty)),
+            // Declarations, comments and processing instructions carry no data; the gate
+            // has already refused any DOCTYPE.
+            _ => {}
+        }
+    }
+}
+
+fn malformed(message: &str) -> TreeError {
+    TreeError::Gate(XmlGateError::Malformed(message.to_owned()))
+}
+
+fn predefined(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "amp" => "&",
+        "lt" => "<",
+        "gt" => ">",
+        "quot" => "\"",
+        "apos" => "'",
+        _ => return None,
+    })
+}
+
+/// Character data outside the root is whitespace only (anything else is malformed).
+fn append(stack: &mut [Element], text: &str) -> Result<(), TreeError> {
+    match stack.last_mut() {
+        Some(element) => {
+            element.text.push_str(text);
+            Ok(())
+        }
+        None if text.trim().is_empty() => Ok(()),
+        None => Err(malformed("text outside the root element")),
+    }
+}
+
+fn open(
+    gate: &GatedReader<'_>,
+    ns: Option<String>,
+    start: &BytesStart<'_>,
+) -> Result<Element, TreeError> {
+    let name = start.name();
+    let resolver = gate.inner().resolver();
+    let mut attributes = Vec::new();
+    for attribute in start.attributes() {
+        let attribute = attribute.map_err(|e| malformed(&e.to_string()))?;
+        if attribute.key.as_namespace_binding().is_some() {
+            continue;
+        }
+        let (resolved, local) = resolver.resolve_attribute(attribute.key);
+        let value = attribute
+            .normalized_value(XmlVersion::Implicit1_0)
+            .map_err(|e| malformed(&e.to_string()))?;
+        attributes.push(Attribute {
+            ns: namespace(resolved)?,
+            local: local.into_inner().to_owned(),
+            value: value.into_owned(),
+        });
+    }
+    Ok(Element {
+        ns,
+        local: name.local_name().into_inner().to_owned(),
+        prefix: name.prefix().map(|p| p.into_inner().to_owned()),
+        attributes,
+        children: Vec::new(),
+        text: String::new(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tree(xml: &str) -> Result<Element, TreeError> {
+        parse(xml.as_bytes(), XmlLimits::default())
+    }
+
+    #[test]
+    fn names_resolve_to_uris_whatever_the_prefixes() {
+        let root = tree(
+            r#"<?xml version="1.0"?><!-- c --><a:r xmlns:a="urn:a" xmlns="urn:d"><b x="1" a:y="2"/><c:z xmlns:c="urn:a">t&amp;u&#65;<![CDATA[<v>]]></c:z></a:r>"#,
+        )
+        .unwrap();
+        assert!(root.is("urn:a", "r"));
+        assert_eq!(root.prefix.as_deref(), Some("a"));
+        let b = &root.children[0];
+        assert!(b.is("urn:d", "b"));
+        assert_eq!(b.attribute(None, "x"), Some("1"));
+        assert_eq!(b.attribute(Some("urn:a"), "y"), Some("2"));
+        assert_eq!(b.attributes.len(), 2);
+        assert!(root.children[1].is("urn:a", "z"));
+        assert_eq!(root.children[1].text, "t&uA<v>");
+    }
+
+    #[test]
+    fn nil_means_nil_in_the_instance_namespace_only() {
+        let root = tree(
+            r#"<r xmlns:i="http://www.w3.org/2001/XMLSchema-instance" xmlns:x="urn:x"><a i:nil="true"/><b i:nil="false"/><c x:nil="true"/><d i:nil="1"/></r>"#,
+        )
+        .unwrap();
+        let nils: Vec<bool> = root.children.iter().map(Element::is_nil).collect();
+        assert_eq!(nils, [true, false, false, true]);
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_fine() {
+        // .NET writers with `new UTF8Encoding(true)` start the body with one.
+        let root = tree("\u{feff}<?xml version=\"1.0\"?><r/>").unwrap();
+        assert_eq!(root.local, "r");
+    }
+
+    #[test]
+    fn undeclared_prefixes_and_unknown_entities_are_errors() {
+        assert_eq!(tree("<p:r/>"), Err(TreeError::UndeclaredPrefix("p".into())));
+        assert_eq!(
+            tree("<r>&nbsp;</r>"),
+            Err(TreeError::UnknownEntity("nbsp".into()))
+        );
+        assert!(matches!(
+            tree("<!DOCTYPE r><r/>"),
+            Err(TreeError::Gate(XmlGateError::Doctype))
+        ));
+        assert!(tree("<r/>junk").is_err());
+    }
+}

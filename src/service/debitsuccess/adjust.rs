@@ -1,0 +1,105 @@
+//! `AdjustAccountTerminationDate` (seed 002; DESIGN §6.1): "Allows you to set or modify the
+//! termination date for a customer account. This method will not recalculate the total
+//! contract value of the account, only the expected end date."
+
+use chrono::NaiveDate;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::domain::account::{AccountReferenceNo, AccountStatus};
+use crate::domain::audit::AuditEvent;
+use crate::domain::DomainError;
+use crate::service::Services;
+
+use super::command::{AdjustTerminationDate, Arrival};
+use super::rules::{self, Warning};
+use super::run::{run, Answer, Replay};
+
+pub const OPERATION: &str = "AdjustAccountTerminationDate";
+
+/// The account whose expected end date was set.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Adjusted {
+    pub account: AccountReferenceNo,
+    pub termination_date: NaiveDate,
+}
+
+/// The rules run in the DESIGN table's order; the first failing error wins, warnings
+/// accumulate. 02 (credentials) comes first, in [`run`].
+#[tracing::instrument(skip_all, fields(operation = OPERATION))]
+pub async fn adjust_termination_date<D>(
+    services: &Services,
+    message: &AdjustTerminationDate,
+    arrival: &Arrival,
+    render: impl Fn(&Answer<Adjusted>) -> D,
+) -> Result<D, DomainError>
+where
+    D: Serialize + DeserializeOwned,
+{
+    let replay = Replay::new(OPERATION, &message.fingerprint_parts());
+    let work = async |tx: &mut dyn crate::domain::store::Tx, call: super::run::Call<'_>| {
+        // 100: a required element missing or not of its type.
+        rules::check_base_shape(&message.base)?;
+        let date = rules::required_date("TerminationDate", message.termination_date.as_deref())?;
+        // 13203, then 12016.
+        let initiator = rules::initiator(&message.base)?;
+        let lookup = rules::lookup(&message.references)?;
+        // 14020: "a time part is ignored with a warning".
+        if date.has_time {
+            call.warnings.push(Warning::TimePartIgnored {
+                field: "TerminationDate",
+            });
+        }
+        // 14091: today in the tenant's zone is allowed.
+        let tenant = &call.principal.tenant;
+        rules::not_in_the_past(date.date, tenant.time_zone.today(call.now))?;
+        // 08, 07.
+        let account = rules::the_account(tx, tenant.id, &lookup).await?;
+        // 10: "If either account is not active, then error 10 will be returned."
+        if account.status != AccountStatus::Active {
+            return Err(DomainError::rule(
+                rules::NOT_ACTIVE,
+                "Account is not active",
+            ));
+        }
+        // 14079: "Note: if the account already has a 'Final Bill Date'" — our reading: the new
+        // date may not fall before it, that period is billed already.
+        if account
+            .final_bill_date
+            .is_some_and(|billed| date.date < billed)
+        {
+            return Err(DomainError::rule(
+                rules::ALREADY_BILLED,
+                "Termination date already billed",
+            ));
+        }
+        // The termination date changes; the total contract value never does.
+        tx.set_termination_date(tenant.id, account.id, Some(date.date))
+            .await?;
+        tx.insert_audit(&AuditEvent {
+            at: call.now,
+            tenant: tenant.id,
+            user: Some(call.principal.user_id),
+            initiator,
+            channel: arrival.channel,
+            operation: OPERATION.to_owned(),
+            entity_type: "account".to_owned(),
+            entity_id: account.id.to_string(),
+            before: Some(serde_json::json!({
+                "reference_no": account.reference_no.as_str(),
+                "termination_date": account.termination_date.map(|d| d.to_string()),
+            })),
+            after: Some(serde_json::json!({
+                "reference_no": account.reference_no.as_str(),
+                "termination_date": date.date.to_string(),
+            })),
+            request_id: arrival.request_id.clone(),
+        })
+        .await?;
+        Ok(Adjusted {
+            account: account.reference_no,
+            termination_date: date.date,
+        })
+    };
+    run(services, &message.base, Some(replay), work, render).await
+}
