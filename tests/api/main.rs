@@ -6,6 +6,7 @@ mod helpers;
 
 mod billing_care;
 mod crmcom;
+mod cross_api;
 mod debitsuccess;
 mod flolive;
 mod foundation;
