@@ -7,6 +7,7 @@ pub mod account;
 pub mod audit;
 pub mod catalog;
 pub mod clock;
+pub mod crmcom_token;
 pub mod customer;
 pub mod disconnect;
 pub mod error;
