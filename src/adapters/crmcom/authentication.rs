@@ -12,8 +12,8 @@ use crate::service::crmcom::{self, Login};
 use super::dto::{
     EmptyData, ErrorReply, LoginBody, ReleaseBody, ReleaseReply, TokenData, TokenReply,
 };
-use super::envelope::{domain_error, ok_reply, wire_error};
-use super::{call_context, idempotency_key};
+use super::envelope::{domain_error, ok_reply};
+use super::{accept_body, call_context, idempotency_key};
 
 const LOGIN: &str = "authentication/token";
 const RELEASE: &str = "authentication/token/release";
@@ -46,9 +46,9 @@ pub async fn token(
     state: web::Data<AppState>,
     body: Result<Negotiated<LoginBody>, WireError>,
 ) -> HttpResponse {
-    let body = match body {
+    let body = match accept_body(LOGIN, body) {
         Ok(body) => body,
-        Err(err) => return wire_error(LOGIN, err),
+        Err(reply) => return *reply,
     };
     let ctx = call_context(&req, body.request);
     let format = body.reply;
@@ -98,9 +98,9 @@ pub async fn release(
     state: web::Data<AppState>,
     body: Result<Negotiated<ReleaseBody>, WireError>,
 ) -> HttpResponse {
-    let body = match body {
+    let body = match accept_body(RELEASE, body) {
         Ok(body) => body,
-        Err(err) => return wire_error(RELEASE, err),
+        Err(reply) => return *reply,
     };
     let ctx = call_context(&req, body.request);
     let format = body.reply;

@@ -336,8 +336,8 @@ pub fn wire_error(operation: &'static str, err: WireError) -> HttpResponse {
     )
 }
 
-/// A query string that cannot be read as the operation's parameters (HTTP 400).
-pub fn invalid_query(format: Format, operation: &'static str, message: String) -> HttpResponse {
+/// A query string or body that cannot be read as the operation's parameters (HTTP 400).
+pub fn invalid_request(format: Format, operation: &'static str, message: String) -> HttpResponse {
     record_outcome("crmcom", operation, Code::InvalidRequest.as_str());
     error_reply(
         format,

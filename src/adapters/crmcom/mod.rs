@@ -8,12 +8,13 @@ mod dto;
 mod envelope;
 mod provisioning_requests;
 mod query;
+mod xml_shape;
 
-use actix_web::{web, HttpMessage, HttpRequest};
+use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::adapters::http::negotiation::Format;
+use crate::adapters::http::negotiation::{Format, Negotiated, WireError};
 use crate::adapters::http::observability::RequestId;
 use crate::domain::DomainError;
 use crate::service::crmcom::CallContext;
@@ -50,6 +51,22 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         web::resource(format!("{BASE}/conax_sms_sas/provisioning_requests/list"))
             .route(web::get().to(provisioning_requests::list)),
     );
+}
+
+/// The decoded body, or the reply for one that cannot be read (in the CRM.COM envelope).
+fn accept_body<T>(
+    operation: &'static str,
+    body: Result<Negotiated<T>, WireError>,
+) -> Result<Negotiated<T>, Box<HttpResponse>> {
+    let body = body.map_err(|err| Box::new(envelope::wire_error(operation, err)))?;
+    if body.request == Format::Xml {
+        if let Err(message) = xml_shape::check(&body.raw) {
+            return Err(Box::new(envelope::invalid_request(
+                body.reply, operation, message,
+            )));
+        }
+    }
+    Ok(body)
 }
 
 /// Audit context of a call: its channel (request format) and `X-Request-Id`.

@@ -12,9 +12,9 @@ use crate::service::crmcom::{self, ProvisioningCommand, ProvisioningRequestIdent
 use super::dto::{
     ErrorReply, ProvisioningBody, ProvisioningListReply, ProvisioningReply, ProvisioningRequestDto,
 };
-use super::envelope::{domain_error, invalid_query, ok_reply, wire_error};
+use super::envelope::{domain_error, invalid_request, ok_reply, wire_error};
 use super::query::Params;
-use super::{call_context, idempotency_key};
+use super::{accept_body, call_context, idempotency_key};
 
 const CANCEL: &str = "conax_sms_sas/provisioning_requests/cancel_subscriptions";
 const ADD: &str = "conax_sms_sas/provisioning_requests/add_subscriptions";
@@ -99,9 +99,9 @@ async fn provision(
     state: web::Data<AppState>,
     body: Result<Negotiated<ProvisioningBody>, WireError>,
 ) -> HttpResponse {
-    let body = match body {
+    let body = match accept_body(operation, body) {
         Ok(body) => body,
-        Err(err) => return wire_error(operation, err),
+        Err(reply) => return *reply,
     };
     let ctx = call_context(&req, body.request);
     let format = body.reply;
@@ -165,7 +165,7 @@ pub async fn show(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse 
     };
     let params = match Params::parse(req.query_string()) {
         Ok(params) => params,
-        Err(message) => return invalid_query(format, SHOW, message),
+        Err(message) => return invalid_request(format, SHOW, message),
     };
     let services = &state.services;
     let idle = state.settings.vendors.crmcom_token_idle;
@@ -218,7 +218,7 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse 
     let (params, query) =
         match Params::parse(req.query_string()).and_then(|p| p.list_query().map(|q| (p, q))) {
             Ok(parsed) => parsed,
-            Err(message) => return invalid_query(format, LIST, message),
+            Err(message) => return invalid_request(format, LIST, message),
         };
     let services = &state.services;
     let idle = state.settings.vendors.crmcom_token_idle;

@@ -193,7 +193,7 @@ async fn list_refuses_values_outside_the_documented_ones() {
         ("life_cycle_state=DONE", "life_cycle_state: unknown value 'DONE' (expected PENDING, REJECTED or COMPLETED)"),
         ("number_of_results=0", "number_of_results: must be between 1 and 500"),
         ("number_of_results=501", "number_of_results: must be between 1 and 500"),
-        ("number_of_results=99999999999999999999", "number_of_results: must be between 1 and 500"),
+        ("number_of_results=2147483647", "number_of_results: must be between 1 and 500"),
         ("offset=-1", "offset: must be 0 or more"),
     ];
     for (query, message) in cases {
@@ -212,9 +212,10 @@ async fn unreadable_query_strings_are_http_400_in_the_envelope() {
     for (query, message) in [
         (
             "number_of_results=ten",
-            "number_of_results must be an integer",
+            "number_of_results must be a 32-bit integer",
         ),
-        ("offset=1.5", "offset must be an integer"),
+        ("offset=1.5", "offset must be a 32-bit integer"),
+        ("offset=2147483648", "offset must be a 32-bit integer"),
         (
             "type=A&type=B",
             "the parameter type is given more than once",
