@@ -46,7 +46,7 @@ pub async fn token(
     state: web::Data<AppState>,
     body: Result<Negotiated<LoginBody>, WireError>,
 ) -> HttpResponse {
-    let body = match accept_body(LOGIN, body) {
+    let body = match accept_body(LOGIN, &[], body) {
         Ok(body) => body,
         Err(reply) => return *reply,
     };
@@ -98,7 +98,7 @@ pub async fn release(
     state: web::Data<AppState>,
     body: Result<Negotiated<ReleaseBody>, WireError>,
 ) -> HttpResponse {
-    let body = match accept_body(RELEASE, body) {
+    let body = match accept_body(RELEASE, &[], body) {
         Ok(body) => body,
         Err(reply) => return *reply,
     };

@@ -57,6 +57,16 @@ pub struct InstalledItemIdentifierDto {
     pub alternative_code: Option<String>,
 }
 
+/// An optional field that, when present, must be the object: JSON `null` is no identifier
+/// and fails decoding (HTTP 400), as a string or a number there does.
+fn present<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    T::deserialize(deserializer).map(Some)
+}
+
 /// `POST conax_sms_sas/provisioning_requests/add_subscriptions` and `…/cancel_subscriptions`.
 #[derive(Debug, Deserialize, ToSchema)]
 #[schema(xml(name = "request"))]
@@ -64,16 +74,29 @@ pub struct ProvisioningBody {
     /// The token retrieved from the login method.
     pub token: Option<String>,
     /// Mandatory: the subscription the service belongs to.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
     pub subscription_identifier: Option<SubscriptionIdentifierDto>,
     /// Mandatory: the service; only products classified as SERVICE on that subscription.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
     pub service_identifier: Option<ProductIdentifierDto>,
     /// Mandatory: a SMARTCARD installed item of that subscription.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
     pub smartcard_identifier: Option<InstalledItemIdentifierDto>,
     /// Optional `YYYY-MM-DD`, today or later; today in the organisation's time zone when absent.
     pub start_date: Option<String>,
 }
 
 impl ProvisioningBody {
+    /// The object-valued fields (identifier objects).
+    pub const OBJECTS: &'static [&'static str] = &[
+        "subscription_identifier",
+        "service_identifier",
+        "smartcard_identifier",
+    ];
+
     /// The token and the method's other parameters.
     pub fn into_parts(self) -> (Option<String>, RawProvisioning) {
         let subscription: FieldValues = self

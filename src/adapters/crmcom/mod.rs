@@ -54,13 +54,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 /// The decoded body, or the reply for one that cannot be read (in the CRM.COM envelope).
+/// `objects` names the body's object-valued fields (see [`xml_shape`]).
 fn accept_body<T>(
     operation: &'static str,
+    objects: &[&str],
     body: Result<Negotiated<T>, WireError>,
 ) -> Result<Negotiated<T>, Box<HttpResponse>> {
     let body = body.map_err(|err| Box::new(envelope::wire_error(operation, err)))?;
     if body.request == Format::Xml {
-        if let Err(message) = xml_shape::check(&body.raw) {
+        if let Err(message) = xml_shape::check(&body.raw, objects) {
             return Err(Box::new(envelope::invalid_request(
                 body.reply, operation, message,
             )));

@@ -99,7 +99,7 @@ async fn provision(
     state: web::Data<AppState>,
     body: Result<Negotiated<ProvisioningBody>, WireError>,
 ) -> HttpResponse {
-    let body = match accept_body(operation, body) {
+    let body = match accept_body(operation, ProvisioningBody::OBJECTS, body) {
         Ok(body) => body,
         Err(reply) => return *reply,
     };

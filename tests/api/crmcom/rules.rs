@@ -300,3 +300,37 @@ async fn long_values_are_cut_when_echoed() {
         )
     );
 }
+
+#[tokio::test]
+async fn an_identifier_that_is_not_an_object_makes_the_body_unreadable() {
+    let app = spawn_app().await;
+    let token = login(&app).await;
+    for identifier in [json!(null), json!("SUB-0001"), json!(1)] {
+        let mut body = sports_on_sub_0001(&token);
+        body["subscription_identifier"] = identifier.clone();
+        let (status, reply) = post(&app, CANCEL, &body).await;
+        assert_eq!(status, 400, "{identifier}: {reply}");
+        assert_eq!(reply["data"], Value::Null);
+        assert_eq!(reply["status"]["code"], "InvalidRequestException");
+    }
+    let response = app
+        .client
+        .post(app.url(CANCEL))
+        .header("Content-Type", "application/xml")
+        .body(format!(
+            "<request><token>{token}</token>\
+             <subscription_identifier>SUB-0001</subscription_identifier></request>"
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 400);
+    assert_eq!(
+        response.text().await.unwrap(),
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><response><data/><status>\
+         <code>InvalidRequestException</code>\
+         <message>subscription_identifier must hold elements, not text</message>\
+         <description>The request could not be read</description></status></response>"
+    );
+    nothing_was_created(&app, &token).await;
+}
