@@ -10,7 +10,7 @@ use crate::adapters::http::AppState;
 use crate::service::crmcom::{self, Login};
 
 use super::dto::{
-    EmptyData, ErrorReply, LoginBody, ReleaseBody, ReleaseReply, TokenData, TokenReply,
+    EmptyData, ErrorReply, LoginBody, Object, ReleaseBody, ReleaseReply, TokenData, TokenReply,
 };
 use super::envelope::{domain_error, ok_reply};
 use super::{accept_body, call_context, idempotency_key};
@@ -44,7 +44,7 @@ const RELEASE: &str = "authentication/token/release";
 pub async fn token(
     req: HttpRequest,
     state: web::Data<AppState>,
-    body: Result<Negotiated<LoginBody>, WireError>,
+    body: Result<Negotiated<Object<LoginBody>>, WireError>,
 ) -> HttpResponse {
     let body = match accept_body(LOGIN, &[], body) {
         Ok(body) => body,
@@ -52,7 +52,7 @@ pub async fn token(
     };
     let ctx = call_context(&req, body.request);
     let format = body.reply;
-    let sent = body.body;
+    let sent = body.body.0;
     let login = Login {
         username: sent.username,
         password: sent.password,
@@ -96,7 +96,7 @@ pub async fn token(
 pub async fn release(
     req: HttpRequest,
     state: web::Data<AppState>,
-    body: Result<Negotiated<ReleaseBody>, WireError>,
+    body: Result<Negotiated<Object<ReleaseBody>>, WireError>,
 ) -> HttpResponse {
     let body = match accept_body(RELEASE, &[], body) {
         Ok(body) => body,
@@ -108,7 +108,7 @@ pub async fn release(
         let idempotency = idempotency_key(&req, &body.raw)?;
         crmcom::release(
             &state.services,
-            body.body.token.as_deref(),
+            body.body.0.token.as_deref(),
             &ctx,
             idempotency.as_ref(),
             |_| ok_reply(format, EmptyData {}),

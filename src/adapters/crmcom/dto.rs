@@ -4,7 +4,11 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
-use serde::{Deserialize, Serialize};
+use std::marker::PhantomData;
+
+use serde::de::value::MapAccessDeserializer;
+use serde::de::{MapAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::ToSchema;
 
 use crate::domain::provisioning::{ProvisioningRequest, Unit, UserRef};
@@ -57,14 +61,44 @@ pub struct InstalledItemIdentifierDto {
     pub alternative_code: Option<String>,
 }
 
-/// An optional field that, when present, must be the object: JSON `null` is no identifier
-/// and fails decoding (HTTP 400), as a string or a number there does.
+/// Reads a struct from an object only. serde's derived structs also accept a sequence of
+/// their fields in order (`[null, null]`), which no CRM.COM client means.
+struct ObjectOnly<T>(PhantomData<T>);
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for ObjectOnly<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+        T::deserialize(MapAccessDeserializer::new(map))
+    }
+}
+
+/// A request body that must be an object (JSON) or an element of elements (XML).
+#[derive(Debug)]
+pub struct Object<T>(pub T);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Object<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer
+            .deserialize_map(ObjectOnly(PhantomData))
+            .map(Object)
+    }
+}
+
+/// An optional field that, when present, must be the object: JSON `null`, a string or an
+/// array there is no identifier and fails decoding (HTTP 400).
 fn present<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
 where
-    D: serde::Deserializer<'de>,
+    D: Deserializer<'de>,
     T: Deserialize<'de>,
 {
-    T::deserialize(deserializer).map(Some)
+    deserializer
+        .deserialize_map(ObjectOnly(PhantomData))
+        .map(Some)
 }
 
 /// `POST conax_sms_sas/provisioning_requests/add_subscriptions` and `…/cancel_subscriptions`.

@@ -10,7 +10,8 @@ use crate::domain::provisioning::ProvisioningType;
 use crate::service::crmcom::{self, ProvisioningCommand, ProvisioningRequestIdentifier};
 
 use super::dto::{
-    ErrorReply, ProvisioningBody, ProvisioningListReply, ProvisioningReply, ProvisioningRequestDto,
+    ErrorReply, Object, ProvisioningBody, ProvisioningListReply, ProvisioningReply,
+    ProvisioningRequestDto,
 };
 use super::envelope::{domain_error, invalid_request, ok_reply, wire_error};
 use super::query::Params;
@@ -48,7 +49,7 @@ const LIST: &str = "conax_sms_sas/provisioning_requests/list";
 pub async fn cancel_subscriptions(
     req: HttpRequest,
     state: web::Data<AppState>,
-    body: Result<Negotiated<ProvisioningBody>, WireError>,
+    body: Result<Negotiated<Object<ProvisioningBody>>, WireError>,
 ) -> HttpResponse {
     provision(
         ProvisioningType::CancelSubscriptions,
@@ -85,7 +86,7 @@ pub async fn cancel_subscriptions(
 pub async fn add_subscriptions(
     req: HttpRequest,
     state: web::Data<AppState>,
-    body: Result<Negotiated<ProvisioningBody>, WireError>,
+    body: Result<Negotiated<Object<ProvisioningBody>>, WireError>,
 ) -> HttpResponse {
     provision(ProvisioningType::AddSubscriptions, ADD, req, state, body).await
 }
@@ -97,7 +98,7 @@ async fn provision(
     operation: &'static str,
     req: HttpRequest,
     state: web::Data<AppState>,
-    body: Result<Negotiated<ProvisioningBody>, WireError>,
+    body: Result<Negotiated<Object<ProvisioningBody>>, WireError>,
 ) -> HttpResponse {
     let body = match accept_body(operation, ProvisioningBody::OBJECTS, body) {
         Ok(body) => body,
@@ -107,7 +108,7 @@ async fn provision(
     let format = body.reply;
     let services = &state.services;
     let idle = state.settings.vendors.crmcom_token_idle;
-    let (token, raw) = body.body.into_parts();
+    let (token, raw) = body.body.0.into_parts();
     let result = async {
         let session = crmcom::authenticate(services, token.as_deref(), idle).await?;
         let idempotency = idempotency_key(&req, &body.raw)?;

@@ -210,6 +210,14 @@ async fn unreadable_bodies_get_4xx_in_the_crmcom_envelope() {
             "InvalidRequestException",
         ),
         ("application/json", "[]", 400, "InvalidRequestException"),
+        // serde would read a struct from its fields in order; CRM.COM bodies are objects.
+        (
+            "application/json",
+            r#"["crm-agent", "Crm-Pass-2024", "acme", null]"#,
+            400,
+            "InvalidRequestException",
+        ),
+        ("application/json", "null", 400, "InvalidRequestException"),
         (
             "application/xml",
             "<!DOCTYPE x><request/>",

@@ -305,7 +305,12 @@ async fn long_values_are_cut_when_echoed() {
 async fn an_identifier_that_is_not_an_object_makes_the_body_unreadable() {
     let app = spawn_app().await;
     let token = login(&app).await;
-    for identifier in [json!(null), json!("SUB-0001"), json!(1)] {
+    for identifier in [
+        json!(null),
+        json!("SUB-0001"),
+        json!(1),
+        json!([null, "SUB-0001"]),
+    ] {
         let mut body = sports_on_sub_0001(&token);
         body["subscription_identifier"] = identifier.clone();
         let (status, reply) = post(&app, CANCEL, &body).await;
