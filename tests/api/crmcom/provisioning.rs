@@ -340,3 +340,43 @@ async fn each_request_writes_one_audit_row_in_its_transaction() {
         .iter()
         .any(|e| e.operation == "crmcom.authentication.token"));
 }
+
+#[tokio::test]
+async fn the_fixture_samples_are_accepted_as_documented() {
+    let app = spawn_app().await;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/crmcom");
+    for (file, path, content_type) in [
+        (
+            "login.request.json",
+            "/crmapi/rest/v2/authentication/token",
+            "application/json",
+        ),
+        (
+            "login.request.xml",
+            "/crmapi/rest/v2/authentication/token",
+            "application/xml",
+        ),
+        (
+            "cancel_subscriptions.request.json",
+            CANCEL,
+            "application/json",
+        ),
+        ("add_subscriptions.request.xml", ADD, "application/xml"),
+    ] {
+        let token = login(&app).await;
+        let body = std::fs::read_to_string(dir.join(file))
+            .unwrap()
+            .replace("{{token}}", &token);
+        let response = app
+            .client
+            .post(app.url(path))
+            .header("Content-Type", content_type)
+            .header("Accept", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        let data = assert_ok((response.status().as_u16(), response.json().await.unwrap()));
+        assert!(data.is_object(), "{file}: {data}");
+    }
+}
