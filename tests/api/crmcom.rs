@@ -2,6 +2,7 @@
 //! Helpers shared by the files below.
 
 mod authentication;
+mod availability;
 mod concurrency;
 mod idempotency;
 mod provisioning;

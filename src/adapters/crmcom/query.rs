@@ -25,6 +25,15 @@ pub struct Params {
 
 const IDENTIFIER: &str = ProvisioningRequestIdentifier::PARAM;
 
+/// The single-valued parameters of `show` and `list`.
+const SCALARS: &[&str] = &[
+    "token",
+    "type",
+    "life_cycle_state",
+    "number_of_results",
+    "offset",
+];
+
 impl Params {
     /// `Err` carries the HTTP 400 message.
     pub fn parse(query: &str) -> Result<Self, String> {
@@ -36,6 +45,10 @@ impl Params {
         for (key, value) in pairs {
             if let Some(field) = identifier_field(&key) {
                 identifier.push((field, value));
+                continue;
+            }
+            // Other parameters (CRM.COM's `fields_set`, …) are ignored, repeated or not.
+            if !SCALARS.contains(&key.as_str()) {
                 continue;
             }
             if single.insert(key.clone(), value).is_some() {
@@ -225,6 +238,7 @@ mod tests {
     #[test]
     fn repeated_parameters_and_non_integers_are_unreadable() {
         assert!(Params::parse("token=a&token=b").is_err());
+        assert!(Params::parse("fields_set=id&fields_set=number").is_ok());
         let params = Params::parse("number_of_results=ten").unwrap();
         assert_eq!(
             params.list_query().unwrap_err(),

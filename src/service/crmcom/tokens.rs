@@ -163,7 +163,7 @@ pub async fn release(
     let hash = token_hash(token)?;
     // The principal (for the idempotency scope) comes from the token in any state; its
     // state is judged inside the use-case transaction below.
-    let record = {
+    let (record, principal) = {
         let mut tx = services.store.read().await?;
         let record = tx
             .token_by_hash(&hash)
@@ -172,7 +172,6 @@ pub async fn release(
         let principal = principal_of(tx.as_mut(), &record).await?;
         (record, principal)
     };
-    let (record, principal) = record;
     idempotency::execute(
         services,
         &principal,
