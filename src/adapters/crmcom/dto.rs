@@ -18,7 +18,7 @@ use super::envelope::Status;
 
 /// `POST authentication/token`.
 #[derive(Debug, Deserialize, ToSchema)]
-#[schema(xml(name = "request"))]
+#[schema(as = CrmcomLoginBody, xml(name = "request"))]
 pub struct LoginBody {
     /// Mandatory.
     pub username: Option<String>,
@@ -32,7 +32,7 @@ pub struct LoginBody {
 
 /// `POST authentication/token/release`.
 #[derive(Debug, Deserialize, ToSchema)]
-#[schema(xml(name = "request"))]
+#[schema(as = CrmcomReleaseBody, xml(name = "request"))]
 pub struct ReleaseBody {
     /// The token retrieved from the login method.
     pub token: Option<String>,
@@ -40,6 +40,7 @@ pub struct ReleaseBody {
 
 /// Subscription identifier: exactly one of `id`, `number`.
 #[derive(Debug, Deserialize, ToSchema)]
+#[schema(as = CrmcomSubscriptionIdentifier)]
 pub struct SubscriptionIdentifierDto {
     pub id: Option<String>,
     pub number: Option<String>,
@@ -47,6 +48,7 @@ pub struct SubscriptionIdentifierDto {
 
 /// Product identifier: exactly one of `id`, `code`, `alternative_code`.
 #[derive(Debug, Deserialize, ToSchema)]
+#[schema(as = CrmcomProductIdentifier)]
 pub struct ProductIdentifierDto {
     pub id: Option<String>,
     pub code: Option<String>,
@@ -55,6 +57,7 @@ pub struct ProductIdentifierDto {
 
 /// Installed item identifier: exactly one of `id`, `serial_number`, `alternative_code`.
 #[derive(Debug, Deserialize, ToSchema)]
+#[schema(as = CrmcomInstalledItemIdentifier)]
 pub struct InstalledItemIdentifierDto {
     pub id: Option<String>,
     pub serial_number: Option<String>,
@@ -103,7 +106,7 @@ where
 
 /// `POST conax_sms_sas/provisioning_requests/add_subscriptions` and `…/cancel_subscriptions`.
 #[derive(Debug, Deserialize, ToSchema)]
-#[schema(xml(name = "request"))]
+#[schema(as = CrmcomProvisioningBody, xml(name = "request"))]
 pub struct ProvisioningBody {
     /// The token retrieved from the login method.
     pub token: Option<String>,
@@ -164,6 +167,7 @@ impl ProvisioningBody {
 
 /// `data` of the login reply.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = CrmcomTokenData)]
 pub struct TokenData {
     /// 64 hexadecimal characters; send it as `token` with every other call.
     pub token: String,
@@ -171,21 +175,25 @@ pub struct TokenData {
 
 /// `data` of the release reply: an empty object.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = CrmcomEmptyData)]
 pub struct EmptyData {}
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = CrmcomProvider)]
 pub struct ProviderDto {
     pub name: &'static str,
     pub protocol: &'static str,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = CrmcomSubscription)]
 pub struct SubscriptionDto {
     pub id: String,
     pub number: String,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = CrmcomService)]
 pub struct ServiceDto {
     pub id: String,
     pub code: String,
@@ -194,6 +202,7 @@ pub struct ServiceDto {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = CrmcomSmartcard)]
 pub struct SmartcardDto {
     pub id: String,
     pub serial_number: String,
@@ -201,18 +210,21 @@ pub struct SmartcardDto {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = CrmcomUser)]
 pub struct UserDto {
     pub id: String,
     pub username: String,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = CrmcomUnit)]
 pub struct UnitDto {
     pub name: String,
 }
 
 /// CRM.COM's Log Information Object; dates in the organisation's local time.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = CrmcomLogInformation)]
 pub struct LogInformationDto {
     #[schema(example = "2026-05-14T09:30:00")]
     pub created_date: String,
@@ -225,6 +237,7 @@ pub struct LogInformationDto {
 
 /// One "Conax Web Services Provisioning Request Item": a value the Conax call carries.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = CrmcomParameter)]
 pub struct ParameterDto {
     pub name: String,
     pub value: String,
@@ -232,6 +245,7 @@ pub struct ParameterDto {
 
 /// A provisioning request, fields in the seed's order.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = CrmcomProvisioningRequest)]
 pub struct ProvisioningRequestDto {
     pub id: String,
     #[schema(example = "PR000001")]
@@ -354,10 +368,10 @@ impl ProvisioningRequestDto {
 /// Schema-only envelopes for the OpenAPI document (the replies are built by
 /// [`super::envelope::Envelope`]); `data` is null whenever `status.code` is not `OK`.
 macro_rules! envelope_schema {
-    ($name:ident, $data:ty, $doc:literal) => {
+    ($name:ident, $api:ident, $data:ty, $doc:literal) => {
         #[doc = $doc]
         #[derive(ToSchema)]
-        #[schema(xml(name = "response"))]
+        #[schema(as = $api, xml(name = "response"))]
         #[allow(dead_code)] // only read by utoipa
         pub struct $name {
             pub data: Option<$data>,
@@ -366,20 +380,28 @@ macro_rules! envelope_schema {
     };
 }
 
-envelope_schema!(TokenReply, TokenData, "Login reply.");
-envelope_schema!(ReleaseReply, EmptyData, "Release reply.");
+envelope_schema!(TokenReply, CrmcomTokenReply, TokenData, "Login reply.");
+envelope_schema!(
+    ReleaseReply,
+    CrmcomReleaseReply,
+    EmptyData,
+    "Release reply."
+);
 envelope_schema!(
     ProvisioningReply,
+    CrmcomProvisioningReply,
     ProvisioningRequestDto,
     "One provisioning request."
 );
 envelope_schema!(
     ProvisioningListReply,
+    CrmcomProvisioningListReply,
     Vec<ProvisioningRequestDto>,
     "Provisioning requests (XML: one `data` element per request)."
 );
 envelope_schema!(
     ErrorReply,
+    CrmcomErrorReply,
     EmptyData,
     "A request that could not be read; `data` is null."
 );

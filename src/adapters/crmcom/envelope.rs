@@ -22,6 +22,7 @@ pub const XML_ROOT: &str = "response";
 
 /// Every `status.code` this API answers with (README "CRM.COM" lists when each is used).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToSchema)]
+#[schema(as = CrmcomCode)]
 pub enum Code {
     #[serde(rename = "OK")]
     Ok,
@@ -199,6 +200,7 @@ impl Code {
 
 /// `status` of every reply.
 #[derive(Clone, Debug, Serialize, ToSchema)]
+#[schema(as = CrmcomStatus)]
 pub struct Status {
     pub code: Code,
     /// What went wrong, naming the parameter or identifier; empty on success.

@@ -150,3 +150,38 @@ struct CrmcomDoc;
 pub fn openapi() -> utoipa::openapi::OpenApi {
     CrmcomDoc::openapi()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_openapi_part_is_namespaced_so_merging_cannot_collide() {
+        let doc = serde_json::to_value(openapi()).unwrap();
+        let schemas = doc["components"]["schemas"].as_object().unwrap();
+        assert!(schemas.len() >= 20, "{}", schemas.len());
+        for name in schemas.keys() {
+            assert!(name.starts_with("Crmcom"), "{name}");
+        }
+        assert!(doc["components"]["securitySchemes"]["crmcomToken"].is_object());
+        let paths = doc["paths"].as_object().unwrap();
+        assert_eq!(paths.len(), 6);
+        for (path, item) in paths {
+            assert!(path.starts_with("/crmapi/rest/v2/"), "{path}");
+            for (method, operation) in item.as_object().unwrap() {
+                assert_eq!(
+                    operation["tags"],
+                    serde_json::json!(["crmcom"]),
+                    "{method} {path}"
+                );
+                assert!(operation.get("security").is_none(), "{method} {path}");
+            }
+        }
+        // Every $ref points at a schema this part defines.
+        let text = doc.to_string();
+        for reference in text.split("\"#/components/schemas/").skip(1) {
+            let name = reference.split('"').next().unwrap();
+            assert!(schemas.contains_key(name), "{name}");
+        }
+    }
+}
