@@ -16,10 +16,10 @@ async fn list_with(app: &TestApp, token: &str) -> (u16, serde_json::Value) {
 
 #[tokio::test]
 async fn a_token_expires_after_its_idle_time_and_says_so() {
-    let app = spawn_app_with(|s| s.vendors.crmcom_token_idle = Duration::from_secs(1)).await;
+    let app = spawn_app_with(|s| s.vendors.crmcom_token_idle = Duration::from_secs(2)).await;
     let token = login(&app).await;
     assert_ok(list_with(&app, &token).await);
-    tokio::time::sleep(Duration::from_millis(1300)).await;
+    tokio::time::sleep(Duration::from_millis(2300)).await;
     let expired = "the token has expired after its idle time; log in again";
     assert_error(
         &list_with(&app, &token).await,
