@@ -8,6 +8,7 @@ pub mod account;
 pub mod audit;
 pub mod catalog;
 pub mod clock;
+pub mod crmcom_token;
 pub mod customer;
 pub mod debitsuccess;
 pub mod disconnect;

@@ -1,0 +1,394 @@
+//! The CRM.COM reply envelope and its one error mapping (DESIGN §6.3): every reply is
+//! `{"data":…,"status":{"code","message","description"}}` (XML: `<response>` with the same
+//! children). Success is `status.code = "OK"`; business errors keep HTTP 200 with another
+//! code and `data: null`, because CRM.COM clients branch on `status.code`. Only a request
+//! that cannot be read at all (bad JSON/XML, wrong JSON types, unsupported media type,
+//! unacceptable `Accept`, too large) gets a 4xx, still in this envelope.
+
+use actix_web::http::StatusCode;
+use actix_web::HttpResponse;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::adapters::http::negotiation::{self, Format, WireError};
+use crate::adapters::http::observability::record_outcome;
+use crate::domain::store::StoredReply;
+use crate::domain::DomainError;
+use crate::service::crmcom::rules;
+use crate::service::idempotency::KEY_REUSED;
+
+/// XML document element of every reply.
+pub const XML_ROOT: &str = "response";
+
+/// Every `status.code` this API answers with (README "CRM.COM" lists when each is used).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToSchema)]
+#[schema(as = CrmcomCode)]
+pub enum Code {
+    #[serde(rename = "OK")]
+    Ok,
+    #[serde(rename = "InvalidCredentialsException")]
+    InvalidCredentials,
+    #[serde(rename = "UnknownOrganisationException")]
+    UnknownOrganisation,
+    #[serde(rename = "InvalidTokenException")]
+    InvalidToken,
+    #[serde(rename = "ExpiredTokenException")]
+    ExpiredToken,
+    #[serde(rename = "ReleasedTokenException")]
+    ReleasedToken,
+    #[serde(rename = "MissingParameterException")]
+    MissingParameter,
+    #[serde(rename = "InvalidParameterException")]
+    InvalidParameter,
+    #[serde(rename = "InvalidIdentifierException")]
+    InvalidIdentifier,
+    #[serde(rename = "AmbiguousIdentifierException")]
+    AmbiguousIdentifier,
+    #[serde(rename = "InvalidDateException")]
+    InvalidDate,
+    #[serde(rename = "StartDateInPastException")]
+    StartDateInPast,
+    #[serde(rename = "SubscriptionNotFoundException")]
+    SubscriptionNotFound,
+    #[serde(rename = "ServiceNotFoundException")]
+    ServiceNotFound,
+    #[serde(rename = "SmartcardNotFoundException")]
+    SmartcardNotFound,
+    #[serde(rename = "ProvisioningRequestNotFoundException")]
+    ProvisioningRequestNotFound,
+    #[serde(rename = "ProductNotAServiceException")]
+    ProductNotAService,
+    #[serde(rename = "ServiceNotOnSubscriptionException")]
+    ServiceNotOnSubscription,
+    #[serde(rename = "InstalledItemNotASmartcardException")]
+    InstalledItemNotASmartcard,
+    #[serde(rename = "SmartcardNotOnSubscriptionException")]
+    SmartcardNotOnSubscription,
+    #[serde(rename = "IdempotencyKeyReusedException")]
+    IdempotencyKeyReused,
+    #[serde(rename = "ServiceUnavailableException")]
+    ServiceUnavailable,
+    #[serde(rename = "InternalErrorException")]
+    InternalError,
+    #[serde(rename = "InvalidRequestException")]
+    InvalidRequest,
+    #[serde(rename = "RequestTimeoutException")]
+    RequestTimeout,
+    #[serde(rename = "RequestTooLargeException")]
+    RequestTooLarge,
+    #[serde(rename = "UnsupportedMediaTypeException")]
+    UnsupportedMediaType,
+    #[serde(rename = "NotAcceptableException")]
+    NotAcceptable,
+}
+
+impl Code {
+    #[cfg(test)]
+    pub const ALL: [Code; 28] = [
+        Code::Ok,
+        Code::InvalidCredentials,
+        Code::UnknownOrganisation,
+        Code::InvalidToken,
+        Code::ExpiredToken,
+        Code::ReleasedToken,
+        Code::MissingParameter,
+        Code::InvalidParameter,
+        Code::InvalidIdentifier,
+        Code::AmbiguousIdentifier,
+        Code::InvalidDate,
+        Code::StartDateInPast,
+        Code::SubscriptionNotFound,
+        Code::ServiceNotFound,
+        Code::SmartcardNotFound,
+        Code::ProvisioningRequestNotFound,
+        Code::ProductNotAService,
+        Code::ServiceNotOnSubscription,
+        Code::InstalledItemNotASmartcard,
+        Code::SmartcardNotOnSubscription,
+        Code::IdempotencyKeyReused,
+        Code::ServiceUnavailable,
+        Code::InternalError,
+        Code::InvalidRequest,
+        Code::RequestTimeout,
+        Code::RequestTooLarge,
+        Code::UnsupportedMediaType,
+        Code::NotAcceptable,
+    ];
+
+    /// The code's text (as serialised), for metrics.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::Ok => "OK",
+            Code::InvalidCredentials => "InvalidCredentialsException",
+            Code::UnknownOrganisation => "UnknownOrganisationException",
+            Code::InvalidToken => "InvalidTokenException",
+            Code::ExpiredToken => "ExpiredTokenException",
+            Code::ReleasedToken => "ReleasedTokenException",
+            Code::MissingParameter => "MissingParameterException",
+            Code::InvalidParameter => "InvalidParameterException",
+            Code::InvalidIdentifier => "InvalidIdentifierException",
+            Code::AmbiguousIdentifier => "AmbiguousIdentifierException",
+            Code::InvalidDate => "InvalidDateException",
+            Code::StartDateInPast => "StartDateInPastException",
+            Code::SubscriptionNotFound => "SubscriptionNotFoundException",
+            Code::ServiceNotFound => "ServiceNotFoundException",
+            Code::SmartcardNotFound => "SmartcardNotFoundException",
+            Code::ProvisioningRequestNotFound => "ProvisioningRequestNotFoundException",
+            Code::ProductNotAService => "ProductNotAServiceException",
+            Code::ServiceNotOnSubscription => "ServiceNotOnSubscriptionException",
+            Code::InstalledItemNotASmartcard => "InstalledItemNotASmartcardException",
+            Code::SmartcardNotOnSubscription => "SmartcardNotOnSubscriptionException",
+            Code::IdempotencyKeyReused => "IdempotencyKeyReusedException",
+            Code::ServiceUnavailable => "ServiceUnavailableException",
+            Code::InternalError => "InternalErrorException",
+            Code::InvalidRequest => "InvalidRequestException",
+            Code::RequestTimeout => "RequestTimeoutException",
+            Code::RequestTooLarge => "RequestTooLargeException",
+            Code::UnsupportedMediaType => "UnsupportedMediaTypeException",
+            Code::NotAcceptable => "NotAcceptableException",
+        }
+    }
+
+    /// `status.description`: what the code means, the same for every reply with it.
+    pub fn description(self) -> &'static str {
+        match self {
+            Code::Ok => "",
+            Code::InvalidCredentials => "The username, password or organisation is not valid",
+            Code::UnknownOrganisation => "No organisation has this name",
+            Code::InvalidToken => "The token is missing or is not a token issued by this system",
+            Code::ExpiredToken => "The token was idle for longer than allowed; log in again",
+            Code::ReleasedToken => "The token was released; log in again",
+            Code::MissingParameter => "A mandatory parameter was not specified",
+            Code::InvalidParameter => "A parameter has a value that is not allowed",
+            Code::InvalidIdentifier => {
+                "Exactly one of the identifier's semi-optional fields must be specified"
+            }
+            Code::AmbiguousIdentifier => "The identifier matches more than one record",
+            Code::InvalidDate => "A date is not in the form YYYY-MM-DD",
+            Code::StartDateInPast => {
+                "The start date is before today in the organisation's time zone"
+            }
+            Code::SubscriptionNotFound => {
+                "No subscription of the organisation matches the identifier"
+            }
+            Code::ServiceNotFound => "No product of the organisation matches the identifier",
+            Code::SmartcardNotFound => {
+                "No installed item of the organisation matches the identifier"
+            }
+            Code::ProvisioningRequestNotFound => {
+                "No provisioning request of the organisation matches the identifier"
+            }
+            Code::ProductNotAService => "Only products classified as services can be specified",
+            Code::ServiceNotOnSubscription => "The service does not belong to the subscription",
+            Code::InstalledItemNotASmartcard => {
+                "Only installed items classified as smartcards can be specified"
+            }
+            Code::SmartcardNotOnSubscription => "The smartcard does not belong to the subscription",
+            Code::IdempotencyKeyReused => {
+                "The Idempotency-Key was already used with a different request"
+            }
+            Code::ServiceUnavailable => "The service is temporarily unavailable; try again later",
+            Code::InternalError => "The request could not be completed",
+            Code::InvalidRequest => "The request could not be read",
+            Code::RequestTimeout => "The request body did not arrive in time",
+            Code::RequestTooLarge => "The request body is too large",
+            Code::UnsupportedMediaType => "Send application/json or application/xml",
+            Code::NotAcceptable => "Accept application/json or application/xml",
+        }
+    }
+}
+
+/// `status` of every reply.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+#[schema(as = CrmcomStatus)]
+pub struct Status {
+    pub code: Code,
+    /// What went wrong, naming the parameter or identifier; empty on success.
+    pub message: String,
+    /// What the code means; empty on success.
+    pub description: String,
+}
+
+impl Status {
+    pub fn ok() -> Self {
+        Self {
+            code: Code::Ok,
+            message: String::new(),
+            description: String::new(),
+        }
+    }
+
+    fn error(code: Code, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+            description: code.description().to_owned(),
+        }
+    }
+}
+
+/// The envelope; `data` is `null` on every error.
+#[derive(Serialize)]
+pub struct Envelope<T: Serialize> {
+    pub data: Option<T>,
+    pub status: Status,
+}
+
+/// A success reply, for storing (idempotency) or sending.
+pub fn ok_reply<T: Serialize>(format: Format, data: T) -> StoredReply {
+    negotiation::render(
+        format,
+        StatusCode::OK,
+        XML_ROOT,
+        &Envelope {
+            data: Some(data),
+            status: Status::ok(),
+        },
+    )
+}
+
+fn error_reply(format: Format, http: StatusCode, status: Status) -> HttpResponse {
+    negotiation::reply(
+        format,
+        http,
+        XML_ROOT,
+        &Envelope::<()> { data: None, status },
+    )
+}
+
+/// A `DomainError` as CRM.COM answers it: HTTP 200 with the mapped code (the one match).
+pub fn domain_error(format: Format, operation: &'static str, err: DomainError) -> HttpResponse {
+    let (code, message) = match err {
+        DomainError::Unauthenticated | DomainError::Forbidden(_) => (
+            Code::InvalidCredentials,
+            "invalid username, password or organisation".to_owned(),
+        ),
+        DomainError::Invalid { field, reason } => {
+            (Code::InvalidParameter, format!("{field}: {reason}"))
+        }
+        DomainError::Rule { rule, message } => match rule_code(rule) {
+            Some(code) => (code, message),
+            None => {
+                tracing::error!(rule, %message, "unmapped crmcom rule");
+                (
+                    Code::InternalError,
+                    Code::InternalError.description().to_owned(),
+                )
+            }
+        },
+        DomainError::Unavailable(_) => {
+            tracing::error!(?err, "crmcom: storage unavailable");
+            (
+                Code::ServiceUnavailable,
+                Code::ServiceUnavailable.description().to_owned(),
+            )
+        }
+        DomainError::NotFound(_) | DomainError::Conflict { .. } | DomainError::Internal(_) => {
+            tracing::error!(?err, "crmcom: internal error");
+            (
+                Code::InternalError,
+                Code::InternalError.description().to_owned(),
+            )
+        }
+    };
+    record_outcome("crmcom", operation, code.as_str());
+    error_reply(format, StatusCode::OK, Status::error(code, message))
+}
+
+fn rule_code(rule: &str) -> Option<Code> {
+    Some(match rule {
+        rules::UNKNOWN_ORGANISATION => Code::UnknownOrganisation,
+        rules::INVALID_TOKEN => Code::InvalidToken,
+        rules::EXPIRED_TOKEN => Code::ExpiredToken,
+        rules::RELEASED_TOKEN => Code::ReleasedToken,
+        rules::MISSING_PARAMETER => Code::MissingParameter,
+        rules::INVALID_IDENTIFIER => Code::InvalidIdentifier,
+        rules::AMBIGUOUS_IDENTIFIER => Code::AmbiguousIdentifier,
+        rules::INVALID_DATE => Code::InvalidDate,
+        rules::START_DATE_IN_PAST => Code::StartDateInPast,
+        rules::SUBSCRIPTION_NOT_FOUND => Code::SubscriptionNotFound,
+        rules::SERVICE_NOT_FOUND => Code::ServiceNotFound,
+        rules::SMARTCARD_NOT_FOUND => Code::SmartcardNotFound,
+        rules::PROVISIONING_REQUEST_NOT_FOUND => Code::ProvisioningRequestNotFound,
+        rules::NOT_A_SERVICE => Code::ProductNotAService,
+        rules::SERVICE_NOT_ON_SUBSCRIPTION => Code::ServiceNotOnSubscription,
+        rules::NOT_A_SMARTCARD => Code::InstalledItemNotASmartcard,
+        rules::SMARTCARD_NOT_ON_SUBSCRIPTION => Code::SmartcardNotOnSubscription,
+        KEY_REUSED => Code::IdempotencyKeyReused,
+        _ => return None,
+    })
+}
+
+/// A request that could not be taken off the wire: its HTTP status, in this envelope.
+pub fn wire_error(operation: &'static str, err: WireError) -> HttpResponse {
+    let code = match &err {
+        WireError::UnsupportedMediaType { .. } => Code::UnsupportedMediaType,
+        WireError::NotAcceptable => Code::NotAcceptable,
+        WireError::TooLarge { .. } => Code::RequestTooLarge,
+        WireError::BodyTimeout { .. } => Code::RequestTimeout,
+        WireError::Unreadable(..) | WireError::Malformed { .. } | WireError::UnsafeXml { .. } => {
+            Code::InvalidRequest
+        }
+    };
+    record_outcome("crmcom", operation, code.as_str());
+    error_reply(
+        err.reply_format(),
+        err.status(),
+        Status::error(code, err.to_string()),
+    )
+}
+
+/// A query string or body that cannot be read as the operation's parameters (HTTP 400).
+pub fn invalid_request(format: Format, operation: &'static str, message: String) -> HttpResponse {
+    record_outcome("crmcom", operation, Code::InvalidRequest.as_str());
+    error_reply(
+        format,
+        StatusCode::BAD_REQUEST,
+        Status::error(Code::InvalidRequest, message),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn code_texts_are_what_serde_writes_and_are_distinct() {
+        let mut seen = std::collections::HashSet::new();
+        for code in Code::ALL {
+            assert_eq!(
+                serde_json::to_value(code).unwrap(),
+                serde_json::Value::String(code.as_str().to_owned())
+            );
+            assert!(seen.insert(code.as_str()), "{code:?} twice");
+            assert_eq!(code.description().is_empty(), code == Code::Ok);
+        }
+    }
+
+    #[test]
+    fn every_service_rule_has_a_code() {
+        for rule in [
+            rules::UNKNOWN_ORGANISATION,
+            rules::INVALID_TOKEN,
+            rules::EXPIRED_TOKEN,
+            rules::RELEASED_TOKEN,
+            rules::MISSING_PARAMETER,
+            rules::INVALID_IDENTIFIER,
+            rules::AMBIGUOUS_IDENTIFIER,
+            rules::INVALID_DATE,
+            rules::START_DATE_IN_PAST,
+            rules::SUBSCRIPTION_NOT_FOUND,
+            rules::SERVICE_NOT_FOUND,
+            rules::SMARTCARD_NOT_FOUND,
+            rules::PROVISIONING_REQUEST_NOT_FOUND,
+            rules::NOT_A_SERVICE,
+            rules::SERVICE_NOT_ON_SUBSCRIPTION,
+            rules::NOT_A_SMARTCARD,
+            rules::SMARTCARD_NOT_ON_SUBSCRIPTION,
+            KEY_REUSED,
+        ] {
+            assert!(rule_code(rule).is_some(), "{rule}");
+        }
+        assert_eq!(rule_code("someone.else"), None);
+    }
+}

@@ -1,0 +1,291 @@
+//! `authentication/token` and `authentication/token/release` (DESIGN §6.3; vendor notes A:
+//! "Expiry: 1 hour of idle time"; "`POST authentication/token/release` takes `token` and
+//! makes it unusable").
+//!
+//! Tokens are 256-bit random values shown once; the store keeps their SHA-256 only. A token
+//! is bound to its user and organisation (tenant) and records the unit it was issued for.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use rand::rngs::OsRng;
+use rand::RngCore;
+
+use crate::domain::audit::AuditEvent;
+use crate::domain::crmcom_token::{CrmToken, TokenId, TokenState};
+use crate::domain::provisioning::Unit;
+use crate::domain::store::StoredReply;
+use crate::domain::tenant::TenantCode;
+use crate::domain::user::{Api, Principal};
+use crate::domain::DomainError;
+use crate::service::auth::hash_api_key;
+use crate::service::idempotency::{self, IdempotentRequest};
+use crate::service::Services;
+
+use super::{echo, rules, CallContext};
+
+/// Expired tokens are forgotten this long after they expire (they then answer "invalid").
+pub const TOKEN_PURGE_AFTER: chrono::Duration = chrono::Duration::days(7);
+
+/// The longest idle expiry honoured, whatever the setting says (keeps timestamps sane).
+const MAX_IDLE: chrono::Duration = chrono::Duration::days(3650);
+
+/// The login method's parameters, as sent.
+#[derive(Clone, Default)]
+pub struct Login {
+    pub username: Option<String>,
+    pub password: Option<String>,
+    pub organisation: Option<String>,
+    pub unit: Option<String>,
+}
+
+/// An authenticated token: who calls, for which unit.
+#[derive(Clone, Debug)]
+pub struct Session {
+    pub principal: Principal,
+    pub unit: Unit,
+    pub token: TokenId,
+}
+
+fn required(name: &str, value: Option<String>) -> Result<String, DomainError> {
+    value
+        .filter(|v| !v.trim().is_empty())
+        .ok_or_else(|| DomainError::rule(rules::MISSING_PARAMETER, format!("{name} is mandatory")))
+}
+
+fn idle_of(setting: Duration) -> chrono::Duration {
+    chrono::Duration::from_std(setting)
+        .unwrap_or(MAX_IDLE)
+        .clamp(chrono::Duration::seconds(1), MAX_IDLE)
+}
+
+fn unknown_organisation(organisation: &str) -> DomainError {
+    DomainError::rule(
+        rules::UNKNOWN_ORGANISATION,
+        format!("organisation '{}' does not exist", echo(organisation)),
+    )
+}
+
+/// Checks the organisation, then the credentials (one answer for every credential fault),
+/// and issues a token. Returns the token text: the only time it exists outside a hash.
+#[tracing::instrument(skip_all, fields(organisation = tracing::field::Empty))]
+pub async fn login(
+    services: &Services,
+    cmd: Login,
+    idle: Duration,
+    ctx: &CallContext,
+) -> Result<String, DomainError> {
+    let username = required("username", cmd.username)?;
+    let password = required("password", cmd.password)?;
+    let organisation = required("organisation", cmd.organisation)?;
+    let unit = match cmd.unit.filter(|u| !u.trim().is_empty()) {
+        Some(unit) => Unit::parse(&unit)?,
+        None => Unit::default_unit(),
+    };
+    tracing::Span::current().record("organisation", echo(&organisation));
+    let code =
+        TenantCode::parse(organisation.trim()).map_err(|_| unknown_organisation(&organisation))?;
+    let tenant = services
+        .store
+        .read()
+        .await?
+        .tenant_by_code(&code)
+        .await?
+        .ok_or_else(|| unknown_organisation(&organisation))?;
+    let principal = services
+        .auth
+        .password(services.store.as_ref(), &username, &password, Api::Crmcom)
+        .await?;
+    if principal.tenant.id != tenant.id {
+        // Never cross tenants: another organisation's user is just wrong credentials here.
+        tracing::info!("credentials of another organisation refused");
+        return Err(DomainError::Unauthenticated);
+    }
+    let token = new_token_text();
+    let now = services.clock.now();
+    let record = CrmToken {
+        id: TokenId::new(),
+        tenant: tenant.id,
+        user: principal.user_id,
+        hash: hash_api_key(&token),
+        unit: unit.clone(),
+        created_at: now,
+        last_used_at: now,
+        expires_at: now + idle_of(idle),
+        released_at: None,
+    };
+    let mut tx = services.store.begin().await?;
+    tx.purge_tokens(now - TOKEN_PURGE_AFTER).await?;
+    tx.insert_token(&record).await?;
+    tx.insert_audit(&audit(
+        &principal,
+        ctx,
+        now,
+        "crmcom.authentication.token",
+        record.id,
+        Some(unit.as_str()),
+    ))
+    .await?;
+    tx.commit().await?;
+    Ok(token)
+}
+
+/// Resolves a token sent with a call and slides its idle expiry (each use counts).
+pub async fn authenticate(
+    services: &Services,
+    token: Option<&str>,
+    idle: Duration,
+) -> Result<Session, DomainError> {
+    let hash = token_hash(token)?;
+    let now = services.clock.now();
+    let mut tx = services.store.begin().await?;
+    let Some(record) = tx.touch_token(&hash, now, now + idle_of(idle)).await? else {
+        let found = tx.token_by_hash(&hash).await?;
+        return Err(refusal(found.map(|t| t.state_at(now))));
+    };
+    let principal = principal_of(tx.as_mut(), &record).await?;
+    tx.commit().await?;
+    Ok(Session {
+        principal,
+        unit: record.unit,
+        token: record.id,
+    })
+}
+
+/// Makes a token unusable. With an `Idempotency-Key`, a repeat replays the first reply.
+pub async fn release(
+    services: &Services,
+    token: Option<&str>,
+    ctx: &CallContext,
+    idempotency: Option<&IdempotentRequest>,
+    render: impl FnOnce(&()) -> StoredReply,
+) -> Result<StoredReply, DomainError> {
+    let hash = token_hash(token)?;
+    // The principal (for the idempotency scope) comes from the token in any state; its
+    // state is judged inside the use-case transaction below.
+    let (record, principal) = {
+        let mut tx = services.store.read().await?;
+        let record = tx
+            .token_by_hash(&hash)
+            .await?
+            .ok_or_else(|| refusal(None))?;
+        let principal = principal_of(tx.as_mut(), &record).await?;
+        (record, principal)
+    };
+    idempotency::execute(
+        services,
+        &principal,
+        idempotency,
+        async |tx| {
+            let now = services.clock.now();
+            let current = tx.token_by_hash(&hash).await?;
+            match current.as_ref().map(|t| t.state_at(now)) {
+                Some(TokenState::Active) => {}
+                other => return Err(refusal(other)),
+            }
+            tx.release_token(record.id, now).await?;
+            tx.insert_audit(&audit(
+                &principal,
+                ctx,
+                now,
+                "crmcom.authentication.token.release",
+                record.id,
+                None,
+            ))
+            .await?;
+            Ok(())
+        },
+        render,
+    )
+    .await
+}
+
+fn token_hash(token: Option<&str>) -> Result<String, DomainError> {
+    let token = token
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| DomainError::rule(rules::INVALID_TOKEN, "token is mandatory"))?;
+    Ok(hash_api_key(token))
+}
+
+/// Why a token cannot be used, from its state (`None`: no such token).
+fn refusal(state: Option<TokenState>) -> DomainError {
+    match state {
+        None => DomainError::rule(rules::INVALID_TOKEN, "the token is not valid"),
+        Some(TokenState::Released) => {
+            DomainError::rule(rules::RELEASED_TOKEN, "the token has been released")
+        }
+        // `Active` here lost a race with its own expiry between the update and the read.
+        Some(TokenState::Expired | TokenState::Active) => DomainError::rule(
+            rules::EXPIRED_TOKEN,
+            "the token has expired after its idle time; log in again",
+        ),
+    }
+}
+
+/// The token's user, still allowed CRM.COM and still in the token's organisation.
+async fn principal_of(
+    tx: &mut dyn crate::domain::store::Tx,
+    record: &CrmToken,
+) -> Result<Principal, DomainError> {
+    match tx.api_user(record.user).await? {
+        Some(user) if user.apis.contains(Api::Crmcom) && user.tenant.id == record.tenant => {
+            Ok(Principal::from(user))
+        }
+        _ => Err(refusal(None)),
+    }
+}
+
+fn new_token_text() -> String {
+    let mut bytes = [0u8; 32];
+    OsRng.fill_bytes(&mut bytes);
+    hex::encode_upper(bytes)
+}
+
+fn audit(
+    principal: &Principal,
+    ctx: &CallContext,
+    at: DateTime<Utc>,
+    operation: &str,
+    token: TokenId,
+    unit: Option<&str>,
+) -> AuditEvent {
+    AuditEvent {
+        at,
+        tenant: principal.tenant.id,
+        user: Some(principal.user_id),
+        initiator: None,
+        channel: ctx.channel,
+        operation: operation.to_owned(),
+        entity_type: "crmcom_token".to_owned(),
+        entity_id: token.0.to_string(),
+        before: None,
+        after: unit.map(|u| serde_json::json!({ "unit": u })),
+        request_id: ctx.request_id.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_256_bit_upper_hex_and_distinct() {
+        let a = new_token_text();
+        assert_eq!(a.len(), 64);
+        assert!(a
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_lowercase()));
+        assert_ne!(a, new_token_text());
+    }
+
+    #[test]
+    fn idle_settings_are_clamped() {
+        assert_eq!(
+            idle_of(Duration::from_secs(3600)),
+            chrono::Duration::hours(1)
+        );
+        assert_eq!(idle_of(Duration::ZERO), chrono::Duration::seconds(1));
+        assert_eq!(idle_of(Duration::from_secs(u64::MAX)), MAX_IDLE);
+    }
+}
