@@ -10,7 +10,6 @@ pub mod catalog;
 pub mod clock;
 pub mod crmcom_token;
 pub mod customer;
-pub mod debitsuccess;
 pub mod disconnect;
 pub mod disconnect_answers;
 pub mod error;

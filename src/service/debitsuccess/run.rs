@@ -10,8 +10,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::domain::debitsuccess::StoredMessageReply;
-use crate::domain::store::Tx;
+use crate::domain::store::{IdempotencyRecord, StoredReply, Tx};
 use crate::domain::tenant::TimeZone;
 use crate::domain::user::{Api, Principal};
 use crate::domain::DomainError;
@@ -35,7 +34,6 @@ pub struct Answer<T> {
 /// The message's identity for replays: its operation, the client's `Id` and a fingerprint
 /// of its data fields. Reads pass `None` (a read is safe to repeat and must stay fresh).
 pub struct Replay {
-    pub operation: &'static str,
     pub fingerprint: String,
 }
 
@@ -54,7 +52,6 @@ impl Replay {
             }
         }
         Self {
-            operation,
             fingerprint: hex::encode(hasher.finalize()),
         }
     }
@@ -101,7 +98,7 @@ where
         .map(message_key);
     if let (Some(key), Some(replay)) = (&key, &replay) {
         match tx
-            .ds_message_reply(principal.tenant.id, principal.user_id, key, now)
+            .idempotency_record(principal.tenant.id, principal.user_id, key, now)
             .await
         {
             Ok(Some(found)) => return replayed(&render, found, replay, zone, now),
@@ -123,15 +120,18 @@ where
     if let (Some(key), Some(replay)) = (&key, &replay) {
         let ttl =
             Duration::from_std(services.settings.idempotency_ttl).unwrap_or(Duration::hours(24));
-        let record = StoredMessageReply {
-            operation: replay.operation.to_owned(),
+        // The reply's fields as JSON, rendered again in whichever SOAP version or format asks.
+        let record = IdempotencyRecord {
             request_hash: replay.fingerprint.clone(),
-            reply: serde_json::to_string(&doc).map_err(DomainError::internal)?,
-            created_at: now,
+            reply: StoredReply {
+                status: 200,
+                content_type: "application/json".to_owned(),
+                body: serde_json::to_string(&doc).map_err(DomainError::internal)?,
+            },
             expires_at: now + ttl,
         };
         match tx
-            .ds_claim_message_reply(principal.tenant.id, principal.user_id, key, &record, now)
+            .claim_idempotency_key(principal.tenant.id, principal.user_id, key, &record, now)
             .await
         {
             Ok(None) => {}
@@ -166,9 +166,14 @@ async fn authenticate(services: &Services, base: &RequestBase) -> Result<Princip
         .await
 }
 
-/// The stored key: a fixed-width hash of the client's `Id` (an unbounded `xs:string`).
+/// The key in the shared Idempotency-Key store (DESIGN §7), which already scopes keys by
+/// tenant and user: a namespace plus a fixed-width hash of the client's `Id` (an unbounded
+/// `xs:string`), so it never meets a REST client's own keys.
 fn message_key(id: &str) -> String {
-    hex::encode(Sha256::digest(id.as_bytes()))
+    format!(
+        "debitsuccess-request-id:{}",
+        hex::encode(Sha256::digest(id.as_bytes()))
+    )
 }
 
 fn unstored<T, D>(render: &impl Fn(&Answer<T>) -> D, answer: Answer<T>) -> Result<D, DomainError> {
@@ -180,13 +185,14 @@ fn unstored<T, D>(render: &impl Fn(&Answer<T>) -> D, answer: Answer<T>) -> Resul
 
 fn replayed<T, D: DeserializeOwned>(
     render: &impl Fn(&Answer<T>) -> D,
-    found: StoredMessageReply,
+    found: IdempotencyRecord,
     replay: &Replay,
     zone: TimeZone,
     now: DateTime<Utc>,
 ) -> Result<D, DomainError> {
-    if found.operation == replay.operation && found.request_hash == replay.fingerprint {
-        return serde_json::from_str(&found.reply).map_err(DomainError::internal);
+    // The fingerprint covers the operation, so another operation under the same Id differs.
+    if found.request_hash == replay.fingerprint {
+        return serde_json::from_str(&found.reply.body).map_err(DomainError::internal);
     }
     Ok(render(&Answer {
         at: now,
