@@ -1,0 +1,6 @@
+//! Issue 8: hostile input against a running server (`attacks`), each vendor's
+//! "unavailable" answer during a database outage and recovery (`outage`).
+
+mod attacks;
+mod hostile;
+mod targets;
