@@ -3,4 +3,5 @@
 
 mod attacks;
 mod hostile;
+mod outage;
 mod targets;
