@@ -5,3 +5,4 @@ mod attacks;
 mod hostile;
 mod outage;
 mod targets;
+mod two_instances;
