@@ -207,7 +207,7 @@ async fn the_same_disconnect_acknowledgement_through_two_instances_enqueues_one_
         reqwest::Method::POST,
         &target.path,
         &[],
-        &body,
+        body,
     )
     .await;
     assert!(replies.iter().all(|(s, _)| *s == 204), "{replies:#?}");
