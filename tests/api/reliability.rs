@@ -2,6 +2,7 @@
 //! "unavailable" answer during a database outage and recovery (`outage`).
 
 mod attacks;
+mod crash;
 mod hostile;
 mod outage;
 mod targets;
