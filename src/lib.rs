@@ -8,6 +8,7 @@ pub mod adapters;
 pub mod cli;
 pub mod config;
 pub mod domain;
+pub mod fuzzing;
 pub mod service;
 pub mod startup;
 pub mod storage;

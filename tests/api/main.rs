@@ -10,4 +10,5 @@ mod cross_api;
 mod debitsuccess;
 mod flolive;
 mod foundation;
+mod reliability;
 mod verizon;

@@ -62,7 +62,7 @@ impl FromRequest for WireBody {
     }
 }
 
-fn decode(
+pub(super) fn decode(
     req: &HttpRequest,
     raw: &[u8],
     request: Format,

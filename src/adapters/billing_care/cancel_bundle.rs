@@ -310,3 +310,16 @@ async fn handle(
     .await?;
     Ok(to_response(reply))
 }
+
+/// Fuzzing entry (issue 8, `crate::fuzzing`): this operation's real request decoding on
+/// arbitrary bytes, up to the domain command, without a server. Must never panic.
+#[doc(hidden)]
+pub fn fuzz_decode(bytes: &[u8], format: Format) {
+    let req = actix_web::test::TestRequest::default().to_http_request();
+    if let Ok(wire) = super::body::decode(&req, bytes, format, format) {
+        let _ = wire.to_json();
+        if let Ok(request) = CancelBundleRequest::from_wire(&wire, format) {
+            let _ = CancelBundle::try_from(request);
+        }
+    }
+}

@@ -8,6 +8,9 @@ mod cancel_bundle;
 mod error;
 mod wire;
 
+#[doc(hidden)]
+pub use cancel_bundle::fuzz_decode;
+
 use actix_web::web;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};

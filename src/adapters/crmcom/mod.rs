@@ -151,6 +151,24 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     CrmcomDoc::openapi()
 }
 
+/// Fuzzing entry (issue 8, `crate::fuzzing`): this operation's real request decoding on
+/// arbitrary bytes, up to the domain command, without a server. Must never panic.
+#[doc(hidden)]
+pub fn fuzz_decode(bytes: &[u8], format: Format) {
+    use crate::adapters::http::negotiation::decode;
+    use dto::{LoginBody, Object, ProvisioningBody, ReleaseBody};
+    let req = actix_web::test::TestRequest::default().to_http_request();
+    if format == Format::Xml {
+        let _ = xml_shape::check(bytes, &[]);
+        let _ = xml_shape::check(bytes, ProvisioningBody::OBJECTS);
+    }
+    let _ = decode::<Object<LoginBody>>(bytes, format, format, &req);
+    let _ = decode::<Object<ReleaseBody>>(bytes, format, format, &req);
+    if let Ok(body) = decode::<Object<ProvisioningBody>>(bytes, format, format, &req) {
+        let _ = body.0.into_parts();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use crate::adapters::http::negotiation::{body_format, read_body, reply_format, Format, WireError};
 use crate::adapters::http::observability::{record_outcome, RequestId};
+use crate::adapters::http::xml_gate::XmlLimits;
 use crate::adapters::http::AppState;
 use crate::service::debitsuccess::command::Arrival;
 use crate::service::debitsuccess::{adjust_termination_date, customer_account};
@@ -132,7 +133,7 @@ async fn handle(
         Ok(body) => body,
         Err(error) => return protocol(operation, reply, &error),
     };
-    let fields = match decode(request, reply, &body, &state) {
+    let fields = match decode(request, reply, &body, state.settings.xml) {
         Ok(fields) => fields,
         Err(error) => return protocol(operation, reply, &error),
     };
@@ -170,7 +171,7 @@ fn decode(
     request: Format,
     reply: Format,
     body: &[u8],
-    state: &AppState,
+    limits: XmlLimits,
 ) -> Result<Fields, WireError> {
     match request {
         Format::Json => match serde_json::from_slice::<serde_json::Value>(body) {
@@ -186,7 +187,7 @@ fn decode(
                 reply,
             }),
         },
-        Format::Xml => match xml_tree::parse(body, state.settings.xml) {
+        Format::Xml => match xml_tree::parse(body, limits) {
             Ok(root) => Ok(Fields::from_xml(
                 Some(&root),
                 Namespaces::DataContractOrNone,
@@ -271,4 +272,15 @@ fn render<R: ResultXml + Serialize>(
     HttpResponse::build(status)
         .content_type(format.content_type())
         .body(body)
+}
+
+/// Fuzzing entry (issue 8, `crate::fuzzing`): this operation's real request decoding on
+/// arbitrary bytes, up to the domain command, without a server. Must never panic.
+#[doc(hidden)]
+pub fn fuzz_decode(bytes: &[u8], format: Format) {
+    if let Ok(fields) = decode(format, format, bytes, XmlLimits::default()) {
+        for operation in Operation::ALL {
+            let _ = Message::from_fields(operation, fields.clone());
+        }
+    }
 }

@@ -18,6 +18,11 @@ use actix_web::web;
 
 pub use wsdl::SERVICE_PATH;
 
+#[doc(hidden)]
+pub use json::fuzz_decode as fuzz_decode_rest;
+#[doc(hidden)]
+pub use soap::fuzz_decode_soap;
+
 /// IIS matches paths without regard to case, and one public PHP client writes
 /// `DsWebService` (vendor notes): that spelling reaches the same service.
 const ALIAS_PATH: &str = "/DsWebService/DSServices.svc";

@@ -165,3 +165,15 @@ pub(super) async fn attach_product(
         Err(error) => FloliveError::domain(operation, error, format).respond(),
     }
 }
+
+/// Fuzzing entry (issue 8, `crate::fuzzing`): this operation's real request decoding on
+/// arbitrary bytes, up to the domain command, without a server. Must never panic.
+#[doc(hidden)]
+pub fn fuzz_decode(bytes: &[u8], format: crate::adapters::http::negotiation::Format) {
+    let req = actix_web::test::TestRequest::default().to_http_request();
+    if let Ok(body) =
+        crate::adapters::http::negotiation::decode::<AttachBody>(bytes, format, format, &req)
+    {
+        let _ = body.command("5f0c2a4e-0000-4000-8000-000000000001");
+    }
+}

@@ -9,6 +9,9 @@ mod error;
 mod openapi;
 mod request_status;
 
+#[doc(hidden)]
+pub use attach::fuzz_decode;
+
 use actix_web::http::header::HeaderName;
 use actix_web::{web, HttpMessage, HttpRequest};
 

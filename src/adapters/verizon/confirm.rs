@@ -165,3 +165,19 @@ fn no_content() -> StoredReply {
         body: String::new(),
     }
 }
+
+/// Fuzzing entry (issue 8, `crate::fuzzing`): this operation's real request decoding on
+/// arbitrary bytes, up to the domain command, without a server. Must never panic.
+#[doc(hidden)]
+pub fn fuzz_decode(bytes: &[u8], format: crate::adapters::http::negotiation::Format) {
+    let req = actix_web::test::TestRequest::default().to_http_request();
+    // The query string is input too: the same bytes, read as one.
+    let query = wire::query_external_id(&String::from_utf8_lossy(bytes))
+        .ok()
+        .flatten();
+    if let Ok(body) =
+        crate::adapters::http::negotiation::decode::<ConfirmationDto>(bytes, format, format, &req)
+    {
+        let _ = wire::confirmation(query, body, format);
+    }
+}

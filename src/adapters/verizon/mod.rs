@@ -6,6 +6,9 @@ mod confirm;
 mod error;
 mod wire;
 
+#[doc(hidden)]
+pub use confirm::fuzz_decode;
+
 use actix_web::web;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};

@@ -83,12 +83,22 @@ pub(crate) fn db_error(error: sqlx::Error) -> DomainError {
         sqlx::Error::Database(db) if is_unavailable_code(db.code().as_deref()) => {
             DomainError::Unavailable(Box::new(error))
         }
+        // PostgreSQL 55000 is a broad class; only its connection refusal
+        // (`ALTER DATABASE … ALLOW_CONNECTIONS false`, which binds superusers too) means
+        // "try again later".
+        sqlx::Error::Database(db)
+            if db.code().as_deref() == Some("55000")
+                && db.message().contains("not currently accepting connections") =>
+        {
+            DomainError::Unavailable(Box::new(error))
+        }
         _ => DomainError::Internal(Box::new(error)),
     }
 }
 
 /// Codes that mean "try again later": SQLite busy/locked, PostgreSQL connection
-/// failures, shutdown and serialisation failures.
+/// failures (class 08, including a refused connection: 08001, 08004), shutdown and
+/// serialisation failures.
 fn is_unavailable_code(code: Option<&str>) -> bool {
     matches!(
         code,
@@ -102,7 +112,9 @@ fn is_unavailable_code(code: Option<&str>) -> bool {
                 | "40001"
                 | "40P01"
                 | "08000"
+                | "08001"
                 | "08003"
+                | "08004"
                 | "08006"
         )
     )

@@ -138,6 +138,28 @@ pub fn media_type(value: &str) -> (String, Vec<(String, String)>) {
     (essence, parameters)
 }
 
+/// Fuzzing entry (issue 8, `crate::fuzzing`): this operation's real request decoding on
+/// arbitrary bytes, up to the domain command, without a server. Must never panic.
+/// SOAP 1.1 or 1.2 by `v12`; the actions are those a client could send.
+#[doc(hidden)]
+pub fn fuzz_decode_soap(bytes: &[u8], v12: bool, action: &str) {
+    let version = if v12 {
+        SoapVersion::V12
+    } else {
+        SoapVersion::V11
+    };
+    let actions = [unquote(action)];
+    if let Err(fault) = decode(
+        version,
+        bytes,
+        &actions,
+        crate::adapters::http::xml_gate::XmlLimits::default(),
+    ) {
+        let _ = fault.body(version);
+    }
+    let _ = media_type(action);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,9 @@
+//! Issue 8: hostile input against a running server (`attacks`), each vendor's
+//! "unavailable" answer during a database outage and recovery (`outage`).
+
+mod attacks;
+mod crash;
+mod hostile;
+mod outage;
+mod targets;
+mod two_instances;
