@@ -226,8 +226,11 @@ mod tests {
     }
 
     #[test]
-    fn message_keys_are_fixed_width() {
-        assert_eq!(message_key("x").len(), 64);
-        assert_eq!(message_key(&"x".repeat(10_000)).len(), 64);
+    fn message_keys_are_fixed_width_and_namespaced() {
+        let short = message_key("x");
+        assert!(short.starts_with("debitsuccess-request-id:"), "{short}");
+        assert_eq!(short.len(), "debitsuccess-request-id:".len() + 64);
+        assert_eq!(message_key(&"x".repeat(10_000)).len(), short.len());
+        assert_ne!(message_key("x"), message_key("y"));
     }
 }
