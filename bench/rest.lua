@@ -16,22 +16,22 @@ function setup(thread)
   thread:set("nthreads", threads)
 end
 
-local k, step = first, 1
+local json = { ["Content-Type"] = "application/json" }
+local fixed
+local k = first
+-- Requests are built in init(): wrk sets the Host header only once the thread starts.
 function init(args)
   local tid = tonumber(wrk.thread:get("tid")) or 0
   k = first + tid
-end
-
-local json = { ["Content-Type"] = "application/json" }
-local fixed
-if kind == "flolive" then
-  fixed = wrk.format("POST", "/api/v2/customer/c0000000-0000-4000-8000-000000000003/attach-product",
-    { ["Content-Type"] = "application/json", ["Authorization"] = "Bearer acme-flolive-key" },
-    '{"customerId":"c0000000-0000-4000-8000-000000000003","productId":"b0000000-0000-4000-8000-000000000001"}')
-elseif kind == "crmcom" then
-  fixed = wrk.format("POST", "/crmapi/rest/v2/conax_sms_sas/provisioning_requests/add_subscriptions", json,
-    '{"token":"' .. token .. '","subscription_identifier":{"number":"SUB-0001"},'
-    .. '"service_identifier":{"code":"TV-SPORTS"},"smartcard_identifier":{"serial_number":"SC-000111"}}')
+  if kind == "flolive" then
+    fixed = wrk.format("POST", "/api/v2/customer/c0000000-0000-4000-8000-000000000003/attach-product",
+      { ["Content-Type"] = "application/json", ["Authorization"] = "Bearer acme-flolive-key" },
+      '{"customerId":"c0000000-0000-4000-8000-000000000003","productId":"b0000000-0000-4000-8000-000000000001"}')
+  elseif kind == "crmcom" then
+    fixed = wrk.format("POST", "/crmapi/rest/v2/conax_sms_sas/provisioning_requests/add_subscriptions", json,
+      '{"token":"' .. token .. '","subscription_identifier":{"number":"SUB-0001"},'
+      .. '"service_identifier":{"code":"TV-SPORTS"},"smartcard_identifier":{"serial_number":"SC-000111"}}')
+  end
 end
 local bc_headers = { ["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. token }
 local vz_headers = { ["Content-Type"] = "application/json", ["Authorization"] = "Bearer acme-verizon-key" }

@@ -22,12 +22,14 @@ local headers = {
   ["Content-Type"] = "text/xml; charset=utf-8",
   ["SOAPAction"] = '"Debitsuccess.WebServices.WCF/IDSServices/AdjustAccountTerminationDate"',
 }
-local fixed = wrk.format("POST", path, headers, head .. "DS1000001" .. tail)
+-- Built in init(): wrk sets the Host header only once the thread starts.
+local fixed
 local i = 0
 
 function init(args)
   tid = tonumber(wrk.thread:get("tid")) or 0
   i = tid * 7919
+  fixed = wrk.format("POST", path, headers, head .. "DS1000001" .. tail)
 end
 
 function request()
