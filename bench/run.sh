@@ -5,7 +5,8 @@
 #   peer (bench/node-soap-peer.js) on the same operation from our ?singleWsdl.
 # Each at 1, 16 and 64 connections with `wrk --latency`; prints a table and the ratios b/a, b/d.
 #
-# usage: bench/run.sh            (whole run, a few minutes)
+# usage: bench/run.sh            (whole run: sqlite, postgres, peer)
+#        bench/run.sh sqlite|postgres|peer   (one part; the table and ratios of that part)
 #        bench/run.sh scale      (item 3: 10 000 and 1 000 000 accounts, import time, VmHWM)
 # env:   BENCH_DURATION (s, default 5), BENCH_CONNS ("1 16 64"), BENCH_TARGETS (fresh bundles and
 #        orders per backend, default 40000), BENCH_PG (postgres://postgres@127.0.0.1:5432),
@@ -134,10 +135,9 @@ rest_runs() { # BACKEND PORT : (c) on one server
 vmhwm() { awk '/VmHWM/{print $2" "$3}' "/proc/$1/status"; }
 
 # --- the comparison run -------------------------------------------------------------------
-run_all() {
+run_sqlite() {
   log "fixture: $TARGETS bench bundles and disconnect orders"
   python3 bench/gen_fixture.py --bundles "$TARGETS" --orders "$TARGETS" >"$WORK/targets.yaml"
-
   log "SQLite: importing demo + targets"
   local sqlite="sqlite://$WORK/bench.db"
   prepare_db "$sqlite" "$WORK/targets.yaml"
@@ -146,18 +146,31 @@ run_all() {
   for c in $CONNS; do measure "a floor /healthz" "http://127.0.0.1:$PORT/healthz" "$c"; done
   for c in $CONNS; do measure "b soap adjust (sqlite)" "$(soap_url "$PORT")" "$c" bench/soap.lua; done
   rest_runs sqlite "$PORT"
-  echo "server VmHWM (sqlite, after the run): $(vmhwm "$SERVER_PID")" | tee "$WORK/hwm" >&2
+  echo "server VmHWM (sqlite, after the run): $(vmhwm "$SERVER_PID")" | tee -a "$WORK/hwm" >&2
   stop_server
+}
 
-  log "PostgreSQL: importing demo + targets"
+# PostgreSQL import of many bundles/orders is slow (see BENCHMARKS.md), so its own, smaller
+# target count: BENCH_PG_TARGETS (default 8000).
+run_postgres() {
+  local n=${BENCH_PG_TARGETS:-8000}
+  log "PostgreSQL: importing demo + $n targets"
+  python3 bench/gen_fixture.py --bundles "$n" --orders "$n" >"$WORK/pg_targets.yaml"
   local pg; pg=$(new_pg_db)
-  prepare_db "$pg" "$WORK/targets.yaml"
+  prepare_db "$pg" "$WORK/pg_targets.yaml"
   start_server "$pg"
   for c in $CONNS; do measure "b soap adjust (postgres)" "$(soap_url "$PORT")" "$c" bench/soap.lua; done
   rest_runs postgres "$PORT"
   echo "server VmHWM (postgres, after the run): $(vmhwm "$SERVER_PID")" | tee -a "$WORK/hwm" >&2
   stop_server
+}
 
+run_peer() {
+  if [ ! -s "$WORK/single.wsdl" ]; then # fetch the WSDL from a demo server
+    start_server "sqlite://$WORK/wsdl.db"
+    curl -sf "$(soap_url "$PORT")?singleWsdl" >"$WORK/single.wsdl"
+    stop_server
+  fi
   log "node-soap peer"
   local pport; pport=$(free_port)
   NODE_PATH=${NODE_PATH:-$ROOT/bench/node_modules} node bench/node-soap-peer.js "$pport" "$WORK/single.wsdl" >"$WORK/peer.log" 2>&1 &
@@ -166,9 +179,6 @@ run_all() {
   for c in $CONNS; do measure "d node-soap peer adjust" "$(soap_url "$pport")" "$c" bench/soap.lua; done
   echo "node-soap VmHWM: $(vmhwm "$peer")" | tee -a "$WORK/hwm" >&2
   kill "$peer" 2>/dev/null || true
-
-  report
-  cat "$WORK/hwm"
 }
 
 report() {
@@ -209,8 +219,14 @@ run_scale() {
   cat "$WORK/scale.txt"
 }
 
+touch "$WORK/hwm"
 case $MODE in
-  all) run_all ;;
-  scale) run_scale ;;
-  *) echo "usage: $0 [all|scale]" >&2; exit 2 ;;
+  all) run_sqlite; run_postgres; run_peer ;;
+  sqlite) run_sqlite ;;
+  postgres) run_postgres ;;
+  peer) run_peer ;;
+  scale) run_scale; exit 0 ;;
+  *) echo "usage: $0 [all|sqlite|postgres|peer|scale]" >&2; exit 2 ;;
 esac
+report
+cat "$WORK/hwm"
