@@ -56,12 +56,13 @@ wait_up() { # url
   echo "server at $1 did not come up" >&2; return 1
 }
 
-new_pg_db() { # prints a fresh database URL
+PG_URL=
+new_pg_db() { # sets PG_URL to a fresh database (not in a subshell: cleanup must see PGDBS)
   local db="bc_bench_$$_${#PGDBS[@]}"
-  psql "$PG/postgres" -qc "DROP DATABASE IF EXISTS $db" >/dev/null
+  psql "$PG/postgres" -qc "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1
   psql "$PG/postgres" -qc "CREATE DATABASE $db" >/dev/null
   PGDBS+=("$db")
-  echo "$PG/$db"
+  PG_URL="$PG/$db"
 }
 
 # prepare_db URL FIXTURE... : demo data, then the given fixtures, with `import`.
@@ -156,7 +157,8 @@ run_postgres() {
   local n=${BENCH_PG_TARGETS:-8000}
   log "PostgreSQL: importing demo + $n targets"
   python3 bench/gen_fixture.py --bundles "$n" --orders "$n" >"$WORK/pg_targets.yaml"
-  local pg; pg=$(new_pg_db)
+  new_pg_db
+  local pg=$PG_URL
   prepare_db "$pg" "$WORK/pg_targets.yaml"
   start_server "$pg"
   for c in $CONNS; do measure "b soap adjust (postgres)" "$(soap_url "$PORT")" "$c" bench/soap.lua; done
