@@ -109,20 +109,35 @@ impl<D: Dialect> AccountRepo for SqlTx<D> {
         external: Option<&ExternalReferenceNo>,
         limit: i64,
     ) -> Result<Vec<Account>, DomainError> {
-        // A NULL parameter means "not given": `($2 IS NULL OR col = $2)` keeps one statement
-        // (and one prepared plan) for the three combinations.
-        let rows = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM accounts WHERE tenant_id = $1 \
-             AND ($2 IS NULL OR reference_no = $2) AND ($3 IS NULL OR external_reference_no = $3) \
-             ORDER BY reference_no LIMIT $4"
-        ))
-        .bind(tenant.to_string())
-        .bind(reference.map(|r| r.as_str().to_owned()))
-        .bind(external.map(|r| r.as_str().to_owned()))
-        .bind(limit)
-        .fetch_all(&mut *self.tx)
-        .await
-        .map_err(db_error)?;
+        // One statement per combination of given fields: `($2 IS NULL OR reference_no = $2)`
+        // kept one prepared plan but no index could serve it, so every look-up scanned the
+        // tenant's accounts (issue 9: 13 req/s at 1 000 000 accounts).
+        let mut sql = format!("SELECT {COLUMNS} FROM accounts WHERE tenant_id = $1");
+        let mut values: Vec<String> = Vec::with_capacity(2);
+        if let Some(reference) = reference {
+            values.push(reference.as_str().to_owned());
+            sql.push_str(&format!(" AND reference_no = ${}", values.len() + 1));
+        }
+        if let Some(external) = external {
+            values.push(external.as_str().to_owned());
+            sql.push_str(&format!(
+                " AND external_reference_no = ${}",
+                values.len() + 1
+            ));
+        }
+        sql.push_str(&format!(
+            " ORDER BY reference_no LIMIT ${}",
+            values.len() + 2
+        ));
+        let mut query = sqlx::query(&sql).bind(tenant.to_string());
+        for value in values {
+            query = query.bind(value);
+        }
+        let rows = query
+            .bind(limit)
+            .fetch_all(&mut *self.tx)
+            .await
+            .map_err(db_error)?;
         rows.iter().map(account_from).collect()
     }
 

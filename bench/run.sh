@@ -1,0 +1,234 @@
+#!/usr/bin/env bash
+# The benchmark run of issue 9 (see BENCHMARKS.md). One run, loopback only:
+#   (a) floor GET /healthz; (b) Debitsuccess AdjustAccountTerminationDate over SOAP 1.1 on SQLite
+#   and on PostgreSQL; (c) one write of each REST API (SQLite and PostgreSQL); (d) the node-soap
+#   peer (bench/node-soap-peer.js) on the same operation from our ?singleWsdl.
+# Each at 1, 16 and 64 connections with `wrk --latency`; prints a table and the ratios b/a, b/d.
+#
+# usage: bench/run.sh            (whole run: sqlite, postgres, peer)
+#        bench/run.sh sqlite|postgres|peer   (one part; the table and ratios of that part)
+#        bench/run.sh scale      (item 3: 10 000 and 1 000 000 accounts, import time, VmHWM)
+# env:   BENCH_DURATION (s, default 5), BENCH_CONNS ("1 16 64"), BENCH_TARGETS (fresh bundles and
+#        orders per backend, default 40000), BENCH_PG (postgres://postgres@127.0.0.1:5432),
+#        BENCH_RUST_LOG (server log filter, default warn), BENCH_SCALE ("10000 1000000").
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+DUR=${BENCH_DURATION:-5}
+CONNS=${BENCH_CONNS:-"1 16 64"}
+TARGETS=${BENCH_TARGETS:-40000}
+PG=${BENCH_PG:-postgres://postgres@127.0.0.1:5432}
+export RUST_LOG=${BENCH_RUST_LOG:-warn}
+MODE=${1:-all}
+BIN=$ROOT/target/release/billing-compat
+WORK=$(mktemp -d /tmp/bc_bench.XXXXXX)
+RESULTS=$WORK/results.tsv
+PIDS=()
+PGDBS=()
+
+cleanup() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  for db in "${PGDBS[@]}"; do psql "$PG/postgres" -qc "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1 || true; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+log() { echo "== $*" >&2; }
+
+# --- prerequisites ------------------------------------------------------------------------
+log "building release"
+cargo build --release --quiet
+command -v wrk >/dev/null || { log "installing wrk"; apt-get install -y wrk >/dev/null; }
+if [ -d "$ROOT/.ci/node_modules/soap" ]; then
+  export NODE_PATH=$ROOT/.ci/node_modules
+elif [ ! -d "$ROOT/bench/node_modules/soap" ]; then
+  log "installing node-soap into bench/node_modules"
+  (cd "$ROOT/bench" && npm install --no-audit --no-fund --silent >/dev/null)
+fi
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -h | awk '/Mem:/{print $2}') RAM" >&2
+
+# --- helpers ------------------------------------------------------------------------------
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+wait_up() { # url
+  for _ in $(seq 1 300); do curl -sf "$1" >/dev/null 2>&1 && return 0; sleep 0.1; done
+  echo "server at $1 did not come up" >&2; return 1
+}
+
+PG_URL=
+new_pg_db() { # sets PG_URL to a fresh database (not in a subshell: cleanup must see PGDBS)
+  local db="bc_bench_$$_${#PGDBS[@]}"
+  psql "$PG/postgres" -qc "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1
+  psql "$PG/postgres" -qc "CREATE DATABASE $db" >/dev/null
+  PGDBS+=("$db")
+  PG_URL="$PG/$db"
+}
+
+# prepare_db URL FIXTURE... : demo data, then the given fixtures, with `import`.
+prepare_db() {
+  local url=$1; shift
+  "$BIN" import "$ROOT/fixtures/demo.yaml" --database "$url" >/dev/null
+  for f in "$@"; do "$BIN" import "$f" --database "$url" >/dev/null; done
+}
+
+SERVER_PID=
+start_server() { # URL -> sets PORT, SERVER_PID
+  PORT=$(free_port)
+  "$BIN" serve --database "$1" --bind "127.0.0.1:$PORT" >"$WORK/server.$PORT.log" 2>&1 &
+  SERVER_PID=$!
+  PIDS+=("$SERVER_PID")
+  wait_up "http://127.0.0.1:$PORT/healthz"
+}
+stop_server() { kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; }
+
+to_ms() { # wrk latency "812.00us" / "1.20ms" / "1.01s" -> ms
+  awk -v v="$1" 'BEGIN{ n=v+0; if (v ~ /us$/) n/=1000; else if (v ~ /ms$/) n=n; else if (v ~ /s$/) n*=1000; printf "%.2f", n }'
+}
+
+LAST_REQUESTS=0
+# measure LABEL URL CONNS [SCRIPT] : runs wrk, appends a row to $RESULTS
+measure() {
+  local label=$1 url=$2 c=$3 script=${4:-}
+  local t=2; [ "$c" -lt 2 ] && t=1
+  export BENCH_THREADS=$t
+  local out
+  out=$(wrk -t"$t" -c"$c" -d"${DUR}s" --latency ${script:+-s "$script"} "$url" 2>"$WORK/wrk.err")
+  local rps p50 p99 non2xx reqs load
+  rps=$(awk '/^Requests\/sec/{print $2}' <<<"$out")
+  p50=$(to_ms "$(awk '$1=="50%"{print $2}' <<<"$out")")
+  p99=$(to_ms "$(awk '$1=="99%"{print $2}' <<<"$out")")
+  non2xx=$(awk '/Non-2xx/{print $5}' <<<"$out"); non2xx=${non2xx:-0}
+  reqs=$(awk '/requests in/{print $1}' <<<"$out")
+  LAST_REQUESTS=${reqs:-0}
+  load=$(cut -d' ' -f1 /proc/loadavg)
+  local bad=$non2xx
+  [ -s "$WORK/wrk.err" ] && bad="$non2xx*" # the Lua script saw a non-success reply
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$c" "$rps" "$p50" "$p99" "$bad" "$load" | tee -a "$RESULTS" >&2
+  [ -s "$WORK/wrk.err" ] && head -c 400 "$WORK/wrk.err" >&2 && echo >&2
+  return 0
+}
+
+soap_url() { echo "http://127.0.0.1:$1/DSWebService/DSServices.svc"; }
+
+rest_runs() { # BACKEND PORT : (c) on one server
+  local backend=$1 port=$2 base="http://127.0.0.1:$2"
+  for c in $CONNS; do BENCH_KIND=flolive measure "c flolive attach ($backend)" "$base" "$c" bench/rest.lua; done
+  local crm
+  crm=$(curl -sf "$base/crmapi/rest/v2/authentication/token" -H 'Content-Type: application/json' \
+    -d '{"username":"crm-agent","password":"Crm-Pass-2024","organisation":"acme"}' |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["data"]["token"])')
+  for c in $CONNS; do BENCH_KIND=crmcom BENCH_TOKEN=$crm measure "c crmcom add_subscriptions ($backend)" "$base" "$c" bench/rest.lua; done
+  local bc first=1
+  bc=$(curl -sf -u bc-client:Bc-Secret-2024 "$base/bcws/webresources/v1.0/authentication/queryAccessToken" |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+  for c in $CONNS; do
+    BENCH_KIND=billing_care BENCH_TOKEN=$bc BENCH_FIRST=$first measure "c billing_care cancel ($backend)" "$base" "$c" bench/rest.lua
+    first=$((first + LAST_REQUESTS + 64))
+  done
+  first=1
+  for c in $CONNS; do
+    BENCH_KIND=verizon BENCH_FIRST=$first measure "c verizon ack ($backend)" "$base" "$c" bench/rest.lua
+    first=$((first + LAST_REQUESTS + 64))
+  done
+}
+
+vmhwm() { awk '/VmHWM/{print $2" "$3}' "/proc/$1/status"; }
+
+# --- the comparison run -------------------------------------------------------------------
+run_sqlite() {
+  log "fixture: $TARGETS bench bundles and disconnect orders"
+  python3 bench/gen_fixture.py --bundles "$TARGETS" --orders "$TARGETS" >"$WORK/targets.yaml"
+  log "SQLite: importing demo + targets"
+  local sqlite="sqlite://$WORK/bench.db"
+  prepare_db "$sqlite" "$WORK/targets.yaml"
+  start_server "$sqlite"
+  curl -sf "$(soap_url "$PORT")?singleWsdl" >"$WORK/single.wsdl"
+  for c in $CONNS; do measure "a floor /healthz" "http://127.0.0.1:$PORT/healthz" "$c"; done
+  for c in $CONNS; do measure "b soap adjust (sqlite)" "$(soap_url "$PORT")" "$c" bench/soap.lua; done
+  rest_runs sqlite "$PORT"
+  echo "server VmHWM (sqlite, after the run): $(vmhwm "$SERVER_PID")" | tee -a "$WORK/hwm" >&2
+  stop_server
+}
+
+# PostgreSQL import of many bundles/orders is slow (see BENCHMARKS.md), so its own, smaller
+# target count: BENCH_PG_TARGETS (default 8000).
+run_postgres() {
+  local n=${BENCH_PG_TARGETS:-8000}
+  log "PostgreSQL: importing demo + $n targets"
+  python3 bench/gen_fixture.py --bundles "$n" --orders "$n" >"$WORK/pg_targets.yaml"
+  new_pg_db
+  local pg=$PG_URL
+  prepare_db "$pg" "$WORK/pg_targets.yaml"
+  start_server "$pg"
+  for c in $CONNS; do measure "b soap adjust (postgres)" "$(soap_url "$PORT")" "$c" bench/soap.lua; done
+  rest_runs postgres "$PORT"
+  echo "server VmHWM (postgres, after the run): $(vmhwm "$SERVER_PID")" | tee -a "$WORK/hwm" >&2
+  stop_server
+}
+
+run_peer() {
+  if [ ! -s "$WORK/single.wsdl" ]; then # fetch the WSDL from a demo server
+    start_server "sqlite://$WORK/wsdl.db"
+    curl -sf "$(soap_url "$PORT")?singleWsdl" >"$WORK/single.wsdl"
+    stop_server
+  fi
+  log "node-soap peer"
+  local pport; pport=$(free_port)
+  NODE_PATH=${NODE_PATH:-$ROOT/bench/node_modules} node bench/node-soap-peer.js "$pport" "$WORK/single.wsdl" >"$WORK/peer.log" 2>&1 &
+  local peer=$!; PIDS+=("$peer")
+  for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$pport/DSWebService/DSServices.svc?wsdl" && break; sleep 0.1; done
+  for c in $CONNS; do measure "d node-soap peer adjust" "$(soap_url "$pport")" "$c" bench/soap.lua; done
+  echo "node-soap VmHWM: $(vmhwm "$peer")" | tee -a "$WORK/hwm" >&2
+  kill "$peer" 2>/dev/null || true
+}
+
+report() {
+  echo
+  echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -h | awk '/Mem:/{print $2}') RAM; ${DUR}s per cell; RUST_LOG=$RUST_LOG"
+  printf '%-36s %5s %10s %9s %9s %7s %6s\n' scenario conns req/s p50_ms p99_ms non2xx load1
+  awk -F'\t' '{printf "%-36s %5s %10s %9s %9s %7s %6s\n", $1,$2,$3,$4,$5,$6,$7}' "$RESULTS"
+  echo
+  echo "ratios by connection count (req/s):"
+  awk -F'\t' '
+    $1=="a floor /healthz" {a[$2]=$3}
+    $1=="b soap adjust (sqlite)" {b[$2]=$3}
+    $1=="b soap adjust (postgres)" {bp[$2]=$3}
+    $1=="d node-soap peer adjust" {d[$2]=$3}
+    END { for (c in a) printf "  c=%-3s b/a sqlite %.2f  postgres %.2f   b/d sqlite %.2f  postgres %.2f\n", c,
+            (a[c]?b[c]/a[c]:0), (a[c]?bp[c]/a[c]:0), (d[c]?b[c]/d[c]:0), (d[c]?bp[c]/d[c]:0) }' "$RESULTS" | sort -t= -k2 -n
+}
+
+# --- item 3: scale ------------------------------------------------------------------------
+run_scale() {
+  for n in ${BENCH_SCALE:-10000 1000000}; do
+    log "scale: $n accounts"
+    python3 bench/gen_fixture.py --accounts "$n" >"$WORK/accounts.yaml"
+    local db="sqlite://$WORK/scale_$n.db"
+    "$BIN" import "$ROOT/fixtures/demo.yaml" --database "$db" >/dev/null
+    local t0 t1
+    t0=$(date +%s.%N)
+    "$BIN" import "$WORK/accounts.yaml" --database "$db" >/dev/null
+    t1=$(date +%s.%N)
+    echo "import of $n accounts (sqlite): $(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.1f s, %.0f accounts/s", b-a, '"$n"'/(b-a)}') load $(cut -d' ' -f1 /proc/loadavg)" | tee -a "$WORK/scale.txt" >&2
+    start_server "$db"
+    for c in $CONNS; do BENCH_ACCOUNTS=$n measure "b soap adjust, $n accounts (sqlite)" "$(soap_url "$PORT")" "$c" bench/soap.lua; done
+    echo "server VmHWM with $n accounts after load: $(vmhwm "$SERVER_PID")" | tee -a "$WORK/scale.txt" >&2
+    stop_server
+    rm -f "$WORK/accounts.yaml" "$WORK"/scale_"$n".db*
+  done
+  report
+  cat "$WORK/scale.txt"
+}
+
+touch "$WORK/hwm"
+case $MODE in
+  all) run_sqlite; run_postgres; run_peer ;;
+  sqlite) run_sqlite ;;
+  postgres) run_postgres ;;
+  peer) run_peer ;;
+  scale) run_scale; exit 0 ;;
+  *) echo "usage: $0 [all|sqlite|postgres|peer|scale]" >&2; exit 2 ;;
+esac
+report
+cat "$WORK/hwm"
