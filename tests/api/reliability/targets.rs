@@ -238,7 +238,6 @@ pub async fn fingerprint(app: &TestApp) -> Vec<i64> {
         "idempotency_keys",
         "operation_requests",
         "provisioning_requests",
-        "ds_message_replies",
     ] {
         let row = sqlx::query(&format!("SELECT COUNT(*) FROM {table}"))
             .fetch_one(&mut conn)
