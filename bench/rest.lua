@@ -5,7 +5,9 @@
 --                cancels a fresh bench bundle 800000000+k (bench/gen_fixture.py --bundles).
 --   verizon      POST disconnectCustomerConfirmation; each request answers a fresh bench order
 --                700000000+k (bench/gen_fixture.py --orders).
--- k runs from BENCH_FIRST, threads interleaved, so successive runs can use disjoint ranges.
+-- Thread t takes the block BENCH_FIRST + t*BENCH_BLOCK onwards, so successive runs and the
+-- threads of one run use disjoint targets however unevenly wrk's threads are served (an
+-- interleaved scheme overlapped the next run's range when one thread did more requests).
 local kind = os.getenv("BENCH_KIND") or "flolive"
 local token = os.getenv("BENCH_TOKEN") or ""
 local first = tonumber(os.getenv("BENCH_FIRST") or "1") or 1
@@ -22,7 +24,7 @@ local k = first
 -- Requests are built in init(): wrk sets the Host header only once the thread starts.
 function init(args)
   local tid = tonumber(wrk.thread:get("tid")) or 0
-  k = first + tid
+  k = first + tid * (tonumber(os.getenv("BENCH_BLOCK") or "100000") or 100000)
   if kind == "flolive" then
     fixed = wrk.format("POST", "/api/v2/customer/c0000000-0000-4000-8000-000000000003/attach-product",
       { ["Content-Type"] = "application/json", ["Authorization"] = "Bearer acme-flolive-key" },
@@ -40,7 +42,7 @@ local vz_body = '{"acknowledgementRequest":[{"id":"CI-1","acceptanceIndicator":"
 function request()
   if fixed then return fixed end
   local n = k
-  k = k + (tonumber(os.getenv("BENCH_THREADS") or "1") or 1)
+  k = k + 1
   if kind == "billing_care" then
     return wrk.format("POST", "/bcws/webresources/v1.0/subscriptions/cancel/bundle", bc_headers,
       '{"accountRef":{"id":"0.0.0.1+-account+990000001"},"serviceRef":{"id":"0.0.0.1+-service-email+'

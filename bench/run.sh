@@ -8,6 +8,8 @@
 # usage: bench/run.sh            (whole run: sqlite, postgres, peer)
 #        bench/run.sh sqlite|postgres|peer   (one part; the table and ratios of that part)
 #        bench/run.sh scale      (item 3: 10 000 and 1 000 000 accounts, import time, VmHWM)
+#        bench/run.sh syscalls   (system calls per SOAP request, under strace)
+#        bench/run.sh instructions (item 2 counted by callgrind: decode + render vs raw scan)
 # env:   BENCH_DURATION (s, default 5), BENCH_CONNS ("1 16 64"), BENCH_TARGETS (fresh bundles and
 #        orders per backend, default 40000), BENCH_PG (postgres://postgres@127.0.0.1:5432),
 #        BENCH_RUST_LOG (server log filter, default warn), BENCH_SCALE ("10000 1000000").
@@ -86,21 +88,17 @@ to_ms() { # wrk latency "812.00us" / "1.20ms" / "1.01s" -> ms
   awk -v v="$1" 'BEGIN{ n=v+0; if (v ~ /us$/) n/=1000; else if (v ~ /ms$/) n=n; else if (v ~ /s$/) n*=1000; printf "%.2f", n }'
 }
 
-LAST_REQUESTS=0
 # measure LABEL URL CONNS [SCRIPT] : runs wrk, appends a row to $RESULTS
 measure() {
   local label=$1 url=$2 c=$3 script=${4:-}
   local t=2; [ "$c" -lt 2 ] && t=1
-  export BENCH_THREADS=$t
   local out
   out=$(wrk -t"$t" -c"$c" -d"${DUR}s" --latency ${script:+-s "$script"} "$url" 2>"$WORK/wrk.err")
-  local rps p50 p99 non2xx reqs load
+  local rps p50 p99 non2xx load
   rps=$(awk '/^Requests\/sec/{print $2}' <<<"$out")
   p50=$(to_ms "$(awk '$1=="50%"{print $2}' <<<"$out")")
   p99=$(to_ms "$(awk '$1=="99%"{print $2}' <<<"$out")")
   non2xx=$(awk '/Non-2xx/{print $5}' <<<"$out"); non2xx=${non2xx:-0}
-  reqs=$(awk '/requests in/{print $1}' <<<"$out")
-  LAST_REQUESTS=${reqs:-0}
   load=$(cut -d' ' -f1 /proc/loadavg)
   local bad=$non2xx
   [ -s "$WORK/wrk.err" ] && bad="$non2xx*" # the Lua script saw a non-success reply
@@ -111,7 +109,7 @@ measure() {
 
 soap_url() { echo "http://127.0.0.1:$1/DSWebService/DSServices.svc"; }
 
-rest_runs() { # BACKEND PORT : (c) on one server
+rest_runs() { # BACKEND PORT TARGETS : (c) on one server
   local backend=$1 port=$2 base="http://127.0.0.1:$2"
   for c in $CONNS; do BENCH_KIND=flolive measure "c flolive attach ($backend)" "$base" "$c" bench/rest.lua; done
   local crm
@@ -119,17 +117,21 @@ rest_runs() { # BACKEND PORT : (c) on one server
     -d '{"username":"crm-agent","password":"Crm-Pass-2024","organisation":"acme"}' |
     python3 -c 'import json,sys; print(json.load(sys.stdin)["data"]["token"])')
   for c in $CONNS; do BENCH_KIND=crmcom BENCH_TOKEN=$crm measure "c crmcom add_subscriptions ($backend)" "$base" "$c" bench/rest.lua; done
+  # Fresh targets per request: each cell gets 2 blocks (one per wrk thread) of the
+  # backend's targets ($3), disjoint from every other cell's.
+  local block=$(($3 / (2 * $(wc -w <<<"$CONNS"))))
+  export BENCH_BLOCK=$block
   local bc first=1
   bc=$(curl -sf -u bc-client:Bc-Secret-2024 "$base/bcws/webresources/v1.0/authentication/queryAccessToken" |
     python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
   for c in $CONNS; do
     BENCH_KIND=billing_care BENCH_TOKEN=$bc BENCH_FIRST=$first measure "c billing_care cancel ($backend)" "$base" "$c" bench/rest.lua
-    first=$((first + LAST_REQUESTS + 64))
+    first=$((first + 2 * block))
   done
   first=1
   for c in $CONNS; do
     BENCH_KIND=verizon BENCH_FIRST=$first measure "c verizon ack ($backend)" "$base" "$c" bench/rest.lua
-    first=$((first + LAST_REQUESTS + 64))
+    first=$((first + 2 * block))
   done
 }
 
@@ -146,7 +148,7 @@ run_sqlite() {
   curl -sf "$(soap_url "$PORT")?singleWsdl" >"$WORK/single.wsdl"
   for c in $CONNS; do measure "a floor /healthz" "http://127.0.0.1:$PORT/healthz" "$c"; done
   for c in $CONNS; do measure "b soap adjust (sqlite)" "$(soap_url "$PORT")" "$c" bench/soap.lua; done
-  rest_runs sqlite "$PORT"
+  rest_runs sqlite "$PORT" "$TARGETS"
   echo "server VmHWM (sqlite, after the run): $(vmhwm "$SERVER_PID")" | tee -a "$WORK/hwm" >&2
   stop_server
 }
@@ -162,7 +164,7 @@ run_postgres() {
   prepare_db "$pg" "$WORK/pg_targets.yaml"
   start_server "$pg"
   for c in $CONNS; do measure "b soap adjust (postgres)" "$(soap_url "$PORT")" "$c" bench/soap.lua; done
-  rest_runs postgres "$PORT"
+  rest_runs postgres "$PORT" "$n"
   echo "server VmHWM (postgres, after the run): $(vmhwm "$SERVER_PID")" | tee -a "$WORK/hwm" >&2
   stop_server
 }
@@ -221,6 +223,43 @@ run_scale() {
   cat "$WORK/scale.txt"
 }
 
+# --- figures that steal time does not move ---------------------------------------------------
+# (b) at one connection under `strace -c -f`: system calls per request, by kind. The futex and
+# epoll/eventfd counts are the thread hand-offs between the HTTP workers and the database.
+run_syscalls() {
+  command -v strace >/dev/null || { log "installing strace"; apt-get install -y strace >/dev/null; }
+  local db="sqlite://$WORK/syscalls.db" url
+  prepare_db "$db"
+  start_server "$db"
+  url=$(soap_url "$PORT")
+  wrk -t1 -c1 -d2s -s bench/soap.lua "$url" >/dev/null # warm: credential cache, page cache
+  strace -f -c -p "$SERVER_PID" -o "$WORK/strace.txt" 2>/dev/null &
+  local tracer=$!
+  sleep 1
+  local out; out=$(wrk -t1 -c1 -d"${DUR}s" -s bench/soap.lua "$url")
+  kill -INT "$tracer"; wait "$tracer" 2>/dev/null || true
+  echo "b soap adjust (sqlite), 1 connection, under strace: $(python3 bench/per_call.py strace "$WORK/strace.txt" "$(awk '/requests in/{print $1}' <<<"$out")")"
+  stop_server
+}
+
+# criterion's soap bench under callgrind: instructions per call of the raw scan, the decoder
+# and the renderer (item 2's ratio, counted instead of timed).
+run_instructions() {
+  command -v valgrind >/dev/null || { log "installing valgrind"; apt-get install -y valgrind >/dev/null; }
+  cargo bench --bench soap --no-run --quiet 2>/dev/null
+  local bench; bench=$(ls -t "$ROOT"/target/release/deps/soap-* | grep -v '\.d$' | head -1)
+  local f ir raw=0 total=0
+  for f in raw_scan decode_adjust_soap11 render_adjust_success_soap11; do
+    valgrind --tool=callgrind --callgrind-out-file="$WORK/cg.$f" --collect-atstart=no \
+      "--toggle-collect=*$f*" "$bench" --bench --profile-time 1 \
+      'debitsuccess_soap11/(raw_quick_xml_scan|decode_and_render)' >/dev/null 2>&1
+    ir=$(python3 bench/per_call.py callgrind "$WORK/cg.$f" "$f")
+    echo "$f: $ir instructions per call"
+    if [ "$f" = raw_scan ]; then raw=$ir; else total=$((total + ir)); fi
+  done
+  awk -v t="$total" -v r="$raw" 'BEGIN{printf "decode + render = %d instructions = %.2f x the raw scan\n", t, t/r}'
+}
+
 touch "$WORK/hwm"
 case $MODE in
   all) run_sqlite; run_postgres; run_peer ;;
@@ -228,7 +267,9 @@ case $MODE in
   postgres) run_postgres ;;
   peer) run_peer ;;
   scale) run_scale; exit 0 ;;
-  *) echo "usage: $0 [all|sqlite|postgres|peer|scale]" >&2; exit 2 ;;
+  syscalls) run_syscalls; exit 0 ;;
+  instructions) run_instructions; exit 0 ;;
+  *) echo "usage: $0 [all|sqlite|postgres|peer|scale|syscalls|instructions]" >&2; exit 2 ;;
 esac
 report
 cat "$WORK/hwm"

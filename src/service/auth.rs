@@ -4,15 +4,18 @@
 //!
 //! The cache key is SHA-256(stored PHC hash ‖ presented password). The user row is read
 //! on every request anyway; when a password changes its PHC hash changes, so every
-//! cached entry for the old password stops matching at once.
+//! cached entry for the old password stops matching at once. Concurrent first requests
+//! with the same credentials share one verification (single flight): a burst on a cold
+//! cache costs one hash, not one per request (issue 9).
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::OnceLock;
 use std::time::Duration;
 
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
-use moka::sync::Cache;
+use moka::future::Cache;
 use sha2::{Digest, Sha256};
 
 use crate::domain::store::Store;
@@ -23,6 +26,8 @@ pub struct Authenticator {
     /// Verified (or refuted) password checks; both outcomes are cached so a client
     /// hammering a wrong password cannot make us hash on every request.
     verified: Cache<[u8; 32], bool>,
+    /// argon2 verifications run so far (each costs tens of milliseconds of CPU).
+    hashes: AtomicU64,
 }
 
 /// Why a check failed — for logs only. Clients get one undifferentiated answer
@@ -41,7 +46,13 @@ impl Authenticator {
                 .max_capacity(100_000)
                 .time_to_live(ttl)
                 .build(),
+            hashes: AtomicU64::new(0),
         }
+    }
+
+    /// How many password hashes this authenticator has verified (cache misses).
+    pub fn hashes_verified(&self) -> u64 {
+        self.hashes.load(Ordering::Relaxed)
     }
 
     /// Username + password for `api`. Unknown users still cost one hash, so response
@@ -53,7 +64,7 @@ impl Authenticator {
         password: &str,
         api: Api,
     ) -> Result<Principal, DomainError> {
-        let user = store.read().await?.user_by_username(username).await?;
+        let user = store.user_by_username(username).await?;
         let outcome = match user {
             None => {
                 verify_blocking(dummy_hash().to_owned(), password.to_owned()).await?;
@@ -80,11 +91,7 @@ impl Authenticator {
         key: &str,
         api: Api,
     ) -> Result<Principal, DomainError> {
-        let user = store
-            .read()
-            .await?
-            .user_by_api_key_hash(&hash_api_key(key))
-            .await?;
+        let user = store.user_by_api_key_hash(&hash_api_key(key)).await?;
         let outcome = match user {
             None => Err(Refusal::UnknownUser),
             Some(user) => allowed(user, api),
@@ -101,12 +108,15 @@ impl Authenticator {
         hasher.update([0u8]);
         hasher.update(password.as_bytes());
         let key: [u8; 32] = hasher.finalize().into();
-        if let Some(ok) = self.verified.get(&key) {
-            return Ok(ok);
-        }
-        let ok = verify_blocking(phc.to_owned(), password.to_owned()).await?;
-        self.verified.insert(key, ok);
-        Ok(ok)
+        // Errors (a failed blocking task) are not cached; both verdicts are.
+        let verify = async {
+            self.hashes.fetch_add(1, Ordering::Relaxed);
+            verify_blocking(phc.to_owned(), password.to_owned()).await
+        };
+        self.verified
+            .try_get_with(key, verify)
+            .await
+            .map_err(DomainError::internal)
     }
 }
 
@@ -163,6 +173,27 @@ mod tests {
         assert!(verify_password(&phc, "s3cret"));
         assert!(!verify_password(&phc, "s3creT"));
         assert!(!verify_password("not a hash", "s3cret"));
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn concurrent_first_checks_share_one_hash_and_verdicts_are_cached() {
+        let auth = std::sync::Arc::new(Authenticator::new(Duration::from_secs(60)));
+        let phc = hash_password("s3cret").unwrap();
+        let burst: Vec<_> = (0..8)
+            .map(|_| {
+                let (auth, phc) = (auth.clone(), phc.clone());
+                tokio::spawn(async move { auth.check_password(&phc, "s3cret").await })
+            })
+            .collect();
+        for check in burst {
+            assert!(check.await.unwrap().unwrap());
+        }
+        assert_eq!(auth.hashes_verified(), 1);
+        // A wrong password is hashed once too, then refused from the cache.
+        assert!(!auth.check_password(&phc, "wrong").await.unwrap());
+        assert!(!auth.check_password(&phc, "wrong").await.unwrap());
+        assert!(auth.check_password(&phc, "s3cret").await.unwrap());
+        assert_eq!(auth.hashes_verified(), 2);
     }
 
     #[test]

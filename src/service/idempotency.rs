@@ -90,8 +90,11 @@ pub async fn execute<O>(
             return replay(winner, idem);
         }
     }
+    let enqueued = tx.enqueued_jobs();
     tx.commit().await?;
-    services.jobs_ready.notify_one();
+    if enqueued {
+        services.jobs_ready.notify_one();
+    }
     Ok(reply)
 }
 

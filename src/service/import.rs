@@ -116,7 +116,7 @@ pub async fn import_yaml(store: &dyn Store, text: &str) -> Result<ImportReport, 
         field: String::new(),
         message: e.to_string(),
     })?;
-    let mut tx = store.begin().await.map_err(|e| ImportError {
+    let mut tx = store.begin_bulk().await.map_err(|e| ImportError {
         entry: "database".into(),
         field: String::new(),
         message: format!("cannot open a transaction: {e}"),

@@ -48,6 +48,20 @@ pub trait JobHandler: Send + Sync + 'static {
     /// Does the job's work inside `tx`; the worker commits it together with the job's
     /// completion, so the effect happens exactly once.
     async fn run(&self, tx: &mut dyn Tx, job: &Job, services: &Services) -> Result<(), JobError>;
+
+    /// The job will not run again (a permanent failure, or its attempts are spent): record
+    /// that where clients look, in the transaction that marks the job failed, so nothing is
+    /// left "in progress" for ever. The default records nothing (the `jobs` row keeps the
+    /// error for operators).
+    async fn give_up(
+        &self,
+        _tx: &mut dyn Tx,
+        _job: &Job,
+        _services: &Services,
+        _reason: &str,
+    ) -> Result<(), DomainError> {
+        Ok(())
+    }
 }
 
 #[derive(Default, Clone)]
@@ -182,8 +196,27 @@ impl Worker {
             }
             Err(error) => {
                 tracing::error!(?error, "job failed for good");
-                self.release(job, &error.to_string(), None).await;
+                self.give_up(handler.as_ref(), job, &error.to_string())
+                    .await;
             }
+        }
+    }
+
+    /// Marks the job failed together with the handler's record of the failure. If that
+    /// cannot be written (the store is still down), the lease runs out, the job is claimed
+    /// again with its attempts spent, and this is tried once more.
+    async fn give_up(&self, handler: &dyn JobHandler, job: &Job, reason: &str) {
+        let result = async {
+            let mut tx = self.services.store.begin().await?;
+            handler
+                .give_up(tx.as_mut(), job, &self.services, reason)
+                .await?;
+            tx.release_job(job.id, &self.name, reason, None).await?;
+            tx.commit().await
+        }
+        .await;
+        if let Err(error) = result {
+            tracing::warn!(?error, "could not record the job's failure");
         }
     }
 

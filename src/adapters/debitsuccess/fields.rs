@@ -73,7 +73,7 @@ impl Fields {
             if !namespaces.accepts(child.ns.as_deref()) {
                 continue;
             }
-            let name = child.local.as_str();
+            let name = child.local.as_ref();
             if name != "User" && fields.slot(name).is_none() {
                 continue;
             }
@@ -161,7 +161,7 @@ fn xml_value(element: &Element) -> Result<Option<String>, ()> {
     if !element.children.is_empty() {
         return Err(());
     }
-    Ok(Some(element.text.clone()))
+    Ok(Some(element.text.to_string()))
 }
 
 /// `User{Id?, Username, Password}`; anything unreadable is simply absent (→ 02).
@@ -186,18 +186,19 @@ mod tests {
     use super::*;
     use crate::adapters::http::xml_gate::XmlLimits;
 
-    fn request(xml: &str) -> Element {
+    fn request(xml: &str) -> Element<'_> {
         super::super::xml_tree::parse(xml.as_bytes(), XmlLimits::default()).unwrap()
     }
 
     #[test]
     fn fields_come_from_either_data_namespace_in_any_order() {
-        let r = request(&format!(
+        let xml = format!(
             r#"<r xmlns:a="{CORE_NS}" xmlns:b="{CORE_REQUESTS_NS}" xmlns:i="http://www.w3.org/2001/XMLSchema-instance">
                  <b:TerminationDate>2031-12-31</b:TerminationDate><a:User><a:Username>u</a:Username><a:Password>p</a:Password></a:User>
                  <a:ExternalAccountReferenceNo i:nil="true"/><x:AccountReferenceNo xmlns:x="urn:other">NO</x:AccountReferenceNo>
                  <AccountReferenceNo>NONE</AccountReferenceNo><a:AccountReferenceNo>DS1</a:AccountReferenceNo></r>"#
-        ));
+        );
+        let r = request(&xml);
         let m = Fields::from_xml(Some(&r), Namespaces::DataContract).adjust();
         assert_eq!(m.termination_date.as_deref(), Some("2031-12-31"));
         assert_eq!(m.references.account_reference_no.as_deref(), Some("DS1"));
@@ -217,9 +218,8 @@ mod tests {
 
     #[test]
     fn values_with_elements_inside_are_problems() {
-        let r = request(&format!(
-            r#"<r xmlns="{CORE_NS}"><TerminationDate><x/></TerminationDate></r>"#
-        ));
+        let xml = format!(r#"<r xmlns="{CORE_NS}"><TerminationDate><x/></TerminationDate></r>"#);
+        let r = request(&xml);
         let m = Fields::from_xml(Some(&r), Namespaces::DataContract).adjust();
         assert_eq!(
             m.base.problems,

@@ -4,7 +4,7 @@
 //! as they are; SOAP and XML render them through `result_xml`. A reply stored under a
 //! request `Id` is kept in this form and rendered again for whoever repeats the request.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Offset, Timelike, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -106,14 +106,48 @@ pub struct AccountProduct {
 }
 
 /// `2021-02-11T17:41:36.2391408+13:00`: WCF's round-trip format for a local `DateTime`.
+/// Written field by field: chrono's `format` parses its pattern on every call, and this
+/// runs for every reply (issue 9).
 pub fn date_created(at: DateTime<Utc>, zone: TimeZone) -> String {
     let local = at.with_timezone(&zone.tz());
-    format!(
-        "{}.{:07}{}",
-        local.format("%Y-%m-%dT%H:%M:%S"),
-        local.timestamp_subsec_nanos() / 100,
-        local.format("%:z")
-    )
+    let offset = local.offset().fix().local_minus_utc();
+    let sign = if offset < 0 { "-" } else { "+" };
+    // In minutes, rounded as chrono's `%:z` rounds (historical offsets have seconds).
+    let offset = (offset.unsigned_abs() + 30) / 60;
+    // A leap second (nanoseconds past 10^9) has no WCF form: it stays in second 59.
+    let ticks = (local.nanosecond() / 100).min(9_999_999);
+    let year = u32::try_from(local.year()).unwrap_or(0);
+    let mut out = String::with_capacity(33);
+    for (separator, value, width) in [
+        ("", year, 4),
+        ("-", local.month(), 2),
+        ("-", local.day(), 2),
+        ("T", local.hour(), 2),
+        (":", local.minute(), 2),
+        (":", local.second(), 2),
+        (".", ticks, 7),
+        (sign, offset / 60, 2),
+        (":", offset % 60, 2),
+    ] {
+        out.push_str(separator);
+        push_padded(&mut out, value, width);
+    }
+    out
+}
+
+/// `value` in decimal, zero-padded to `width` digits (`format!("{value:0width$}")` without
+/// the formatting machinery).
+fn push_padded(out: &mut String, value: u32, width: usize) {
+    let mut digits = [b'0'; 10];
+    let mut rest = value;
+    let mut first = digits.len();
+    while rest > 0 {
+        first -= 1;
+        digits[first] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+    }
+    let first = first.min(digits.len().saturating_sub(width));
+    out.extend(digits[first..].iter().map(|&d| char::from(d)));
 }
 
 fn warning_note(warning: &Warning) -> ResponseNote {
@@ -223,5 +257,51 @@ mod tests {
             date_created(at, london),
             "2021-02-11T04:41:36.2391408+00:00"
         );
+        let st_johns = TimeZone::parse("America/St_Johns").unwrap();
+        assert_eq!(
+            date_created(at, st_johns),
+            "2021-02-11T01:11:36.2391408-03:30"
+        );
+    }
+
+    #[test]
+    fn padded_numbers_never_lose_digits() {
+        let padded = |value, width| {
+            let mut out = String::new();
+            push_padded(&mut out, value, width);
+            out
+        };
+        assert_eq!(padded(0, 2), "00");
+        assert_eq!(padded(7, 7), "0000007");
+        assert_eq!(padded(12_345, 2), "12345");
+        assert_eq!(padded(u32::MAX, 4), "4294967295");
+    }
+
+    #[test]
+    fn date_created_agrees_with_chrono_s_own_formatting() {
+        for name in [
+            "UTC",
+            "Pacific/Auckland",
+            "Pacific/Chatham",
+            "Asia/Kolkata",
+            "America/St_Johns",
+            "America/Los_Angeles",
+        ] {
+            let zone = TimeZone::parse(name).unwrap();
+            // Every ~40 days from 1900 to 2100, at an odd sub-second.
+            let mut at = Utc.with_ymd_and_hms(1900, 1, 1, 0, 0, 0).unwrap()
+                + chrono::Duration::nanoseconds(123_456_789);
+            while at.year() < 2100 {
+                let local = at.with_timezone(&zone.tz());
+                let expected = format!(
+                    "{}.{:07}{}",
+                    local.format("%Y-%m-%dT%H:%M:%S"),
+                    local.timestamp_subsec_nanos() / 100,
+                    local.format("%:z")
+                );
+                assert_eq!(date_created(at, zone), expected, "{name} {at}");
+                at += chrono::Duration::seconds(3_456_789);
+            }
+        }
     }
 }

@@ -3,6 +3,17 @@
 /// Character data: `&`, `<` and `>` escaped.
 pub fn text(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
+    push_text(&mut out, value);
+    out
+}
+
+/// [`text`] appended to `out`; values without markup characters (nearly all) are copied
+/// as they are.
+pub fn push_text(out: &mut String, value: &str) {
+    if !value.bytes().any(|b| matches!(b, b'&' | b'<' | b'>')) {
+        out.push_str(value);
+        return;
+    }
     for c in value.chars() {
         match c {
             '&' => out.push_str("&amp;"),
@@ -11,7 +22,6 @@ pub fn text(value: &str) -> String {
             c => out.push(c),
         }
     }
-    out
 }
 
 /// A double-quoted attribute value: also `"` and the whitespace that would be normalised away.
@@ -37,6 +47,10 @@ mod tests {
     #[test]
     fn escapes_markup() {
         assert_eq!(super::text("a<b>&c\"'"), "a&lt;b&gt;&amp;c\"'");
+        assert_eq!(super::text("plain é"), "plain é");
+        let mut out = String::from("<x>");
+        super::push_text(&mut out, "1 < 2");
+        assert_eq!(out, "<x>1 &lt; 2");
         assert_eq!(super::attribute("x\"y\n"), "x&quot;y&#10;");
     }
 }

@@ -1,8 +1,14 @@
-//! A small owned element tree read through the XML safety gate (DESIGN §7), with every
-//! element and attribute name resolved to its namespace URI. SOAP messages are a few
-//! kilobytes and the gate caps their size, depth and element count, so reading them into a
-//! tree first lets the decoders look fields up by qualified name, in any order, whatever
-//! the prefixes and wherever the declarations sit (DESIGN §6.1).
+//! A small element tree read through the XML safety gate (DESIGN §7), with every element
+//! and attribute name resolved to its namespace URI. SOAP messages are a few kilobytes and
+//! the gate caps their size, depth and element count, so reading them into a tree first
+//! lets the decoders look fields up by qualified name, in any order, whatever the prefixes
+//! and wherever the declarations sit (DESIGN §6.1).
+//!
+//! The tree borrows from the request body: names and text point into it (text is copied
+//! only when line ends must be normalised or it arrives in pieces), and the namespaces
+//! the service knows are shared constants. Decoding is on every request's path (issue 9).
+
+use std::borrow::Cow;
 
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::ResolveResult;
@@ -10,30 +16,43 @@ use quick_xml::XmlVersion;
 
 use crate::adapters::http::xml_gate::{GatedReader, XmlGateError, XmlLimits};
 
+use super::fields::{CORE_NS, CORE_REQUESTS_NS};
+use super::soap::decode::{SERVICE_NS, WSA_NS};
+use super::soap::envelope::{SOAP11_NS, SOAP12_NS};
+
 pub const XSI: &str = "http://www.w3.org/2001/XMLSchema-instance";
 
+/// The namespaces our messages use, kept as constants instead of a copy per element.
+const KNOWN_NAMESPACES: [&str; 7] = [
+    SOAP11_NS,
+    SOAP12_NS,
+    SERVICE_NS,
+    CORE_NS,
+    CORE_REQUESTS_NS,
+    XSI,
+    WSA_NS,
+];
+
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Element {
+pub struct Element<'a> {
     /// The namespace URI, `None` when the name is in no namespace.
-    pub ns: Option<String>,
-    pub local: String,
-    /// The prefix as written, for messages that must quote the name (`NotUnderstood`).
-    pub prefix: Option<String>,
+    pub ns: Option<Cow<'static, str>>,
+    pub local: Cow<'a, str>,
     /// Attributes other than namespace declarations.
     pub attributes: Vec<Attribute>,
-    pub children: Vec<Element>,
+    pub children: Vec<Element<'a>>,
     /// The element's own character data (text, CDATA and references), concatenated.
-    pub text: String,
+    pub text: Cow<'a, str>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Attribute {
-    pub ns: Option<String>,
+    pub ns: Option<Cow<'static, str>>,
     pub local: String,
     pub value: String,
 }
 
-impl Element {
+impl Element<'_> {
     pub fn is(&self, ns: &str, local: &str) -> bool {
         self.ns.as_deref() == Some(ns) && self.local == local
     }
@@ -55,7 +74,7 @@ impl Element {
     pub fn qualified_name(&self) -> String {
         match &self.ns {
             Some(ns) => format!("{{{ns}}}{}", self.local),
-            None => self.local.clone(),
+            None => self.local.clone().into_owned(),
         }
     }
 }
@@ -70,25 +89,36 @@ pub enum TreeError {
     UnknownEntity(String),
 }
 
-fn namespace(resolved: ResolveResult<'_>) -> Result<Option<String>, TreeError> {
+fn namespace(resolved: ResolveResult<'_>) -> Result<Option<Cow<'static, str>>, TreeError> {
     match resolved {
-        ResolveResult::Bound(ns) => Ok(Some(ns.into_inner().to_owned())),
+        ResolveResult::Bound(ns) => {
+            let uri = ns.into_inner();
+            Ok(Some(
+                match KNOWN_NAMESPACES.iter().find(|known| **known == uri) {
+                    Some(known) => Cow::Borrowed(*known),
+                    None => Cow::Owned(uri.to_owned()),
+                },
+            ))
+        }
         ResolveResult::Unbound => Ok(None),
         ResolveResult::Unknown(prefix) => Err(TreeError::UndeclaredPrefix(prefix)),
     }
 }
 
 /// Reads the whole document; the root element comes back.
-pub fn parse(bytes: &[u8], limits: XmlLimits) -> Result<Element, TreeError> {
+pub fn parse(bytes: &[u8], limits: XmlLimits) -> Result<Element<'_>, TreeError> {
     let mut gate = GatedReader::new(bytes, limits);
-    let mut stack: Vec<Element> = Vec::new();
+    // Checked once here, so names can be re-borrowed without checking each again; a body
+    // that is not UTF-8 fails in the reader with its position.
+    let input = std::str::from_utf8(bytes).ok();
+    let mut stack: Vec<Element> = Vec::with_capacity(8);
     let mut root: Option<Element> = None;
     loop {
         let (resolved, event) = gate.next_event()?;
         let ns = namespace(resolved);
         match event {
             Event::Start(start) => {
-                let element = open(&gate, ns?, &start)?;
+                let element = open(&gate, input, ns?, &start)?;
                 stack.push(element);
             }
             Event::End(_) => {
@@ -100,8 +130,8 @@ pub fn parse(bytes: &[u8], limits: XmlLimits) -> Result<Element, TreeError> {
                     None => root = Some(done),
                 }
             }
-            Event::Text(text) => append(&mut stack, &text.xml10_content())?,
-            Event::CData(data) => append(&mut stack, &data.xml10_content())?,
+            Event::Text(text) => append(&mut stack, text.xml10_content())?,
+            Event::CData(data) => append(&mut stack, data.xml10_content())?,
             Event::GeneralRef(reference) => {
                 let text = match reference.resolve_char_ref() {
                     Ok(Some(c)) => c.to_string(),
@@ -110,7 +140,7 @@ pub fn parse(bytes: &[u8], limits: XmlLimits) -> Result<Element, TreeError> {
                         .to_owned(),
                     Err(e) => return Err(malformed(&e.to_string())),
                 };
-                append(&mut stack, &text)?;
+                append(&mut stack, Cow::Owned(text))?;
             }
             Event::Eof => return root.ok_or(TreeError::Gate(XmlGateError::Empty)),
             // Declarations, comments and processing instructions carry no data; the gate
@@ -136,10 +166,14 @@ fn predefined(name: &str) -> Option<&'static str> {
 }
 
 /// Character data outside the root is whitespace only (anything else is malformed).
-fn append(stack: &mut [Element], text: &str) -> Result<(), TreeError> {
+fn append<'a>(stack: &mut [Element<'a>], text: Cow<'a, str>) -> Result<(), TreeError> {
     match stack.last_mut() {
+        Some(element) if element.text.is_empty() => {
+            element.text = text;
+            Ok(())
+        }
         Some(element) => {
-            element.text.push_str(text);
+            element.text.to_mut().push_str(&text);
             Ok(())
         }
         None if text.trim().is_empty() => Ok(()),
@@ -147,14 +181,29 @@ fn append(stack: &mut [Element], text: &str) -> Result<(), TreeError> {
     }
 }
 
-fn open(
-    gate: &GatedReader<'_>,
-    ns: Option<String>,
-    start: &BytesStart<'_>,
-) -> Result<Element, TreeError> {
-    let name = start.name();
-    let resolver = gate.inner().resolver();
+fn open<'a>(
+    gate: &GatedReader<'a>,
+    input: Option<&'a str>,
+    ns: Option<Cow<'static, str>>,
+    start: &BytesStart<'a>,
+) -> Result<Element<'a>, TreeError> {
+    Ok(Element {
+        ns,
+        local: reborrow(input, start.name().local_name().into_inner()),
+        attributes: attributes(gate, start)?,
+        children: Vec::new(),
+        text: Cow::Borrowed(""),
+    })
+}
+
+/// The element's attributes other than namespace declarations, names resolved.
+fn attributes(gate: &GatedReader<'_>, start: &BytesStart<'_>) -> Result<Vec<Attribute>, TreeError> {
     let mut attributes = Vec::new();
+    // Most elements have none: skip the attribute parser for them.
+    if start.attributes_raw().trim_ascii().is_empty() {
+        return Ok(attributes);
+    }
+    let resolver = gate.inner().resolver();
     for attribute in start.attributes() {
         let attribute = attribute.map_err(|e| malformed(&e.to_string()))?;
         if attribute.key.as_namespace_binding().is_some() {
@@ -170,21 +219,30 @@ fn open(
             value: value.into_owned(),
         });
     }
-    Ok(Element {
-        ns,
-        local: name.local_name().into_inner().to_owned(),
-        prefix: name.prefix().map(|p| p.into_inner().to_owned()),
-        attributes,
-        children: Vec::new(),
-        text: String::new(),
-    })
+    Ok(attributes)
+}
+
+/// `part` as a slice of `input` when it lies inside it, else a copy. Reading from a slice,
+/// quick-xml's names point into the input, but its API ties them to the event's lifetime;
+/// this finds them in the input again instead of copying each name.
+fn reborrow<'a>(input: Option<&'a str>, part: &str) -> Cow<'a, str> {
+    let inside = input.and_then(|input| {
+        let offset = (part.as_ptr() as usize).checked_sub(input.as_ptr() as usize)?;
+        input
+            .get(offset..offset.checked_add(part.len())?)
+            .filter(|slice| slice.as_ptr() == part.as_ptr())
+    });
+    match inside {
+        Some(borrowed) => Cow::Borrowed(borrowed),
+        None => Cow::Owned(part.to_owned()),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn tree(xml: &str) -> Result<Element, TreeError> {
+    fn tree(xml: &str) -> Result<Element<'_>, TreeError> {
         parse(xml.as_bytes(), XmlLimits::default())
     }
 
@@ -195,7 +253,6 @@ mod tests {
         )
         .unwrap();
         assert!(root.is("urn:a", "r"));
-        assert_eq!(root.prefix.as_deref(), Some("a"));
         let b = &root.children[0];
         assert!(b.is("urn:d", "b"));
         assert_eq!(b.attribute(None, "x"), Some("1"));
@@ -203,6 +260,36 @@ mod tests {
         assert_eq!(b.attributes.len(), 2);
         assert!(root.children[1].is("urn:a", "z"));
         assert_eq!(root.children[1].text, "t&uA<v>");
+    }
+
+    #[test]
+    fn names_and_plain_text_borrow_from_the_input_known_namespaces_are_shared() {
+        let xml = format!(
+            r#"<s:r xmlns:s="{SOAP11_NS}" xmlns:o="urn:other"><s:a>plain</s:a><o:b>x&#65;</o:b><c>a{}b</c></s:r>"#,
+            "\r\n"
+        );
+        let root = tree(&xml).unwrap();
+        assert!(matches!(root.local, Cow::Borrowed("r")));
+        assert!(matches!(root.ns, Some(Cow::Borrowed(SOAP11_NS))));
+        let [a, b, c] = &root.children[..] else {
+            panic!("three children expected: {root:?}")
+        };
+        assert!(matches!(a.text, Cow::Borrowed("plain")));
+        // Unknown namespaces are copied; pieces and normalised line ends are joined.
+        assert!(matches!(b.ns, Some(Cow::Owned(ref uri)) if uri == "urn:other"));
+        assert_eq!(b.text, "xA");
+        assert_eq!(c.text, "a\nb");
+    }
+
+    #[test]
+    fn reborrow_copies_what_is_not_inside_the_input() {
+        let input = "<abc/>";
+        assert!(matches!(reborrow(Some(input), "elsewhere"), Cow::Owned(_)));
+        assert!(matches!(
+            reborrow(Some(input), &input[1..4]),
+            Cow::Borrowed("abc")
+        ));
+        assert!(matches!(reborrow(None, &input[1..4]), Cow::Owned(_)));
     }
 
     #[test]

@@ -95,12 +95,20 @@ impl<'a> GatedReader<'a> {
                 if self.elements > self.limits.max_elements {
                     return Err(XmlGateError::TooManyElements(self.limits.max_elements));
                 }
-                let mut count = 0;
-                for attribute in start.attributes() {
-                    attribute.map_err(|e| XmlGateError::Malformed(e.to_string()))?;
-                    count += 1;
-                    if count > self.limits.max_attributes {
-                        return Err(XmlGateError::TooManyAttributes(self.limits.max_attributes));
+                // Each attribute takes at least four bytes (`a=""`): a shorter attribute
+                // list cannot exceed the cap, so only longer ones are counted (the parser
+                // still reads every attribute; this pass only enforces the limit).
+                let raw = start.attributes_raw();
+                if raw.len() >= 4 * (self.limits.max_attributes + 1) {
+                    let mut count = 0;
+                    for attribute in start.attributes() {
+                        attribute.map_err(|e| XmlGateError::Malformed(e.to_string()))?;
+                        count += 1;
+                        if count > self.limits.max_attributes {
+                            return Err(XmlGateError::TooManyAttributes(
+                                self.limits.max_attributes,
+                            ));
+                        }
                     }
                 }
             }

@@ -143,9 +143,12 @@ where
             Err(error) => return unstored(&render, answer(zone, vec![], Err(error))),
         }
     }
+    let enqueued = tx.enqueued_jobs();
     match tx.commit().await {
         Ok(()) => {
-            services.jobs_ready.notify_one();
+            if enqueued {
+                services.jobs_ready.notify_one();
+            }
             Ok(doc)
         }
         Err(error) => unstored(&render, answer(zone, vec![], Err(error))),

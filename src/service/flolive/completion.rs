@@ -44,6 +44,16 @@ impl JobHandler for DetachJob {
         finish(tx, &operation, outcome, now).await?;
         Ok(())
     }
+
+    async fn give_up(
+        &self,
+        tx: &mut dyn Tx,
+        job: &Job,
+        services: &Services,
+        reason: &str,
+    ) -> Result<(), DomainError> {
+        give_up(tx, job, services, reason).await
+    }
 }
 
 #[async_trait]
@@ -57,6 +67,41 @@ impl JobHandler for AttachJob {
         finish(tx, &operation, outcome, now).await?;
         Ok(())
     }
+
+    async fn give_up(
+        &self,
+        tx: &mut dyn Tx,
+        job: &Job,
+        services: &Services,
+        reason: &str,
+    ) -> Result<(), DomainError> {
+        give_up(tx, job, services, reason).await
+    }
+}
+
+/// The job will not be retried: the operation becomes FAILED (seed 001's status query must
+/// not answer IN_PROGRESS for ever). The reason stays in the `jobs` row; the client is told
+/// only that the request could not be completed.
+async fn give_up(
+    tx: &mut dyn Tx,
+    job: &Job,
+    services: &Services,
+    reason: &str,
+) -> Result<(), DomainError> {
+    let operation = match in_progress(tx, job).await {
+        Ok(Some(operation)) => operation,
+        Ok(None) => return Ok(()),
+        Err(JobError::Transient(error)) => return Err(error),
+        Err(JobError::Permanent(why)) => {
+            tracing::warn!(%why, %reason, "failed job names no operation");
+            return Ok(());
+        }
+    };
+    let failure = Failure::new(
+        rules::NOT_COMPLETED,
+        "the request could not be completed; it may be sent again".to_owned(),
+    );
+    finish(tx, &operation, Err(failure), services.clock.now()).await
 }
 
 /// The job's operation, unless it already left IN_PROGRESS (a replayed job does nothing).

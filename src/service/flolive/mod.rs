@@ -51,6 +51,9 @@ pub mod rules {
     pub const NOT_ELIGIBLE: &str = "flolive.customer_not_eligible";
     /// Stored on a FAILED operation whose customer, product or instance vanished meanwhile.
     pub const GONE: &str = "flolive.not_found";
+    /// Stored on a FAILED operation whose completion job gave up (its retries spent while
+    /// the store was unavailable, or a permanent error).
+    pub const NOT_COMPLETED: &str = "flolive.not_completed";
 }
 
 /// Where a call came from, for its audit row.

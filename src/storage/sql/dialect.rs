@@ -10,6 +10,11 @@ pub trait Dialect: Send + Sync + 'static {
     const SINGLE_WRITER: bool;
     /// Run on every new connection.
     const SESSION_SETUP: &'static [&'static str];
+    /// Run at the start of a bulk-load transaction (`Store::begin_bulk`).
+    const BULK_SETUP: &'static [&'static str];
+    /// Whether the pool pings a connection before handing it out. Each ping is one more
+    /// round trip per transaction (issue 9).
+    const PING_BEFORE_USE: bool;
     /// Leases due jobs: `$1` worker, `$2` now, `$3` lease end, `$4` limit.
     const CLAIM_JOBS: &'static str;
 
@@ -50,6 +55,13 @@ impl Dialect for Sqlite {
         "PRAGMA busy_timeout = 5000",
     ];
     const CLAIM_JOBS: &'static str = claim_jobs!("");
+    // A SQLite connection is a file handle and a thread of our own process: it cannot go
+    // stale the way a network connection can, and the ping was a thread hand-off per
+    // transaction (a third of the SOAP path's wake-ups, issue 9).
+    const PING_BEFORE_USE: bool = false;
+    // SQLite plans each statement when it is prepared and re-prepares on schema change;
+    // its planner reads no statistics during the import either way.
+    const BULK_SETUP: &'static [&'static str] = &[];
 
     fn migrator() -> &'static Migrator {
         &SQLITE_MIGRATIONS
@@ -73,6 +85,13 @@ impl Dialect for Postgres {
     const SESSION_SETUP: &'static [&'static str] = &[];
     // SKIP LOCKED: several instances claim different jobs without waiting on each other.
     const CLAIM_JOBS: &'static str = claim_jobs!("FOR UPDATE SKIP LOCKED");
+    // Connections die with the server or the network (DESIGN §4: recovery without a
+    // restart, tested by `reliability::outage`): test each before use.
+    const PING_BEFORE_USE: bool = true;
+    // After five executions PostgreSQL may switch a prepared statement to a generic plan
+    // costed on the table as it was then — empty, at the start of an import — and keep
+    // sequential scans while the table grows to millions of rows in the same transaction.
+    const BULK_SETUP: &'static [&'static str] = &["SET LOCAL plan_cache_mode = force_custom_plan"];
 
     fn migrator() -> &'static Migrator {
         &POSTGRES_MIGRATIONS

@@ -28,6 +28,7 @@ use sqlx::{Any, AnyPool, Executor, Row};
 
 use crate::domain::ids::TenantId;
 use crate::domain::store::{Store, Tx};
+use crate::domain::user::ApiUser;
 use crate::domain::DomainError;
 
 pub use dialect::{Dialect, Postgres, Sqlite};
@@ -68,7 +69,19 @@ pub struct SqlStore<D: Dialect> {
 
 pub struct SqlTx<D: Dialect> {
     tx: sqlx::Transaction<'static, Any>,
+    /// Set by `enqueue`.
+    enqueued: bool,
     _dialect: PhantomData<D>,
+}
+
+impl<D: Dialect> SqlTx<D> {
+    fn new(tx: sqlx::Transaction<'static, Any>) -> Box<Self> {
+        Box::new(Self {
+            tx,
+            enqueued: false,
+            _dialect: PhantomData,
+        })
+    }
 }
 
 impl<D: Dialect> SqlStore<D> {
@@ -79,6 +92,7 @@ impl<D: Dialect> SqlStore<D> {
             AnyPoolOptions::new()
                 .max_connections(max)
                 .acquire_timeout(pools.acquire_timeout)
+                .test_before_acquire(D::PING_BEFORE_USE)
                 .after_connect(|conn, _meta| {
                     Box::pin(async move {
                         for statement in D::SESSION_SETUP {
@@ -129,18 +143,28 @@ impl<D: Dialect> SqlStore<D> {
 impl<D: Dialect> Store for SqlStore<D> {
     async fn begin(&self) -> Result<Box<dyn Tx>, DomainError> {
         let tx = self.writer.begin().await.map_err(db_error)?;
-        Ok(Box::new(SqlTx::<D> {
-            tx,
-            _dialect: PhantomData,
-        }))
+        Ok(SqlTx::<D>::new(tx))
+    }
+
+    async fn begin_bulk(&self) -> Result<Box<dyn Tx>, DomainError> {
+        let mut tx = self.writer.begin().await.map_err(db_error)?;
+        for statement in D::BULK_SETUP {
+            tx.execute(*statement).await.map_err(db_error)?;
+        }
+        Ok(SqlTx::<D>::new(tx))
     }
 
     async fn read(&self) -> Result<Box<dyn Tx>, DomainError> {
         let tx = self.reader.begin().await.map_err(db_error)?;
-        Ok(Box::new(SqlTx::<D> {
-            tx,
-            _dialect: PhantomData,
-        }))
+        Ok(SqlTx::<D>::new(tx))
+    }
+
+    async fn user_by_username(&self, username: &str) -> Result<Option<ApiUser>, DomainError> {
+        tenants::user_where(&self.reader, tenants::USER_BY_USERNAME, username).await
+    }
+
+    async fn user_by_api_key_hash(&self, hash: &str) -> Result<Option<ApiUser>, DomainError> {
+        tenants::user_where(&self.reader, tenants::USER_BY_API_KEY_HASH, hash).await
     }
 
     async fn ping(&self) -> Result<(), DomainError> {
@@ -158,6 +182,10 @@ impl<D: Dialect> Store for SqlStore<D> {
 impl<D: Dialect> Tx for SqlTx<D> {
     async fn commit(self: Box<Self>) -> Result<(), DomainError> {
         self.tx.commit().await.map_err(db_error)
+    }
+
+    fn enqueued_jobs(&self) -> bool {
+        self.enqueued
     }
 
     async fn next_counter(&mut self, tenant: TenantId, name: &str) -> Result<i64, DomainError> {

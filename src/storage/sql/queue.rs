@@ -29,6 +29,7 @@ impl<D: Dialect> QueueRepo for SqlTx<D> {
         .execute(&mut *self.tx)
         .await
         .map_err(db_error)?;
+        self.enqueued = true;
         Ok(JobId(id))
     }
 

@@ -12,8 +12,40 @@ use super::errors::db_error;
 use super::row::{opt_uuid, parsed, text, uuid};
 use super::{Dialect, SqlTx};
 
-const USER_COLUMNS: &str = "u.id, u.username, u.password_hash, u.apis, u.customer_id, \
-     t.id AS tenant_id, t.code AS tenant_code, t.name AS tenant_name, t.timezone AS tenant_timezone";
+/// A user with its tenant, by one unique column.
+macro_rules! user_by {
+    ($column:literal) => {
+        concat!(
+            "SELECT u.id, u.username, u.password_hash, u.apis, u.customer_id, ",
+            "t.id AS tenant_id, t.code AS tenant_code, t.name AS tenant_name, ",
+            "t.timezone AS tenant_timezone ",
+            "FROM api_users u JOIN tenants t ON t.id = u.tenant_id WHERE u.",
+            $column,
+            " = $1"
+        )
+    };
+}
+
+pub(super) const USER_BY_USERNAME: &str = user_by!("username");
+pub(super) const USER_BY_API_KEY_HASH: &str = user_by!("api_key_hash");
+
+/// One of the `USER_BY_*` look-ups, in a transaction or straight on a pool.
+pub(super) async fn user_where<'c, E>(
+    executor: E,
+    sql: &'static str,
+    value: &str,
+) -> Result<Option<ApiUser>, DomainError>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
+    sqlx::query(sql)
+        .bind(value)
+        .fetch_optional(executor)
+        .await
+        .map_err(db_error)?
+        .map(|row| user_from(&row))
+        .transpose()
+}
 
 pub(super) fn tenant_from(row: &AnyRow, prefix: &str) -> Result<Tenant, DomainError> {
     let col = |name: &str| format!("{prefix}{name}");
@@ -80,26 +112,11 @@ impl<D: Dialect> TenantRepo for SqlTx<D> {
     }
 
     async fn user_by_username(&mut self, username: &str) -> Result<Option<ApiUser>, DomainError> {
-        let sql = format!("SELECT {USER_COLUMNS} FROM api_users u JOIN tenants t ON t.id = u.tenant_id WHERE u.username = $1");
-        sqlx::query(&sql)
-            .bind(username)
-            .fetch_optional(&mut *self.tx)
-            .await
-            .map_err(db_error)?
-            .map(|row| user_from(&row))
-            .transpose()
+        user_where(&mut *self.tx, USER_BY_USERNAME, username).await
     }
 
     async fn user_by_api_key_hash(&mut self, hash: &str) -> Result<Option<ApiUser>, DomainError> {
-        let sql =
-            format!("SELECT {USER_COLUMNS} FROM api_users u JOIN tenants t ON t.id = u.tenant_id WHERE u.api_key_hash = $1");
-        sqlx::query(&sql)
-            .bind(hash)
-            .fetch_optional(&mut *self.tx)
-            .await
-            .map_err(db_error)?
-            .map(|row| user_from(&row))
-            .transpose()
+        user_where(&mut *self.tx, USER_BY_API_KEY_HASH, hash).await
     }
 
     async fn set_password_hash(&mut self, user: ApiUserId, hash: &str) -> Result<(), DomainError> {

@@ -4,7 +4,11 @@
 
 use billing_compat::domain::catalog::InstanceStatus;
 use billing_compat::domain::ids::ProductInstanceId;
+use billing_compat::domain::store::{Job, Tx};
+use billing_compat::service::jobs::{JobError, JobHandler, Registry, Worker, WorkerSettings};
+use billing_compat::service::Services;
 use serde_json::json;
+use std::sync::Arc;
 
 use super::*;
 use crate::helpers::{spawn_app_with, spawn_on};
@@ -201,4 +205,60 @@ async fn an_attach_fails_when_the_customer_left_the_requestor_meanwhile() {
         )
     );
     assert!(instance(&app, "acme", &instance_id).await.is_none());
+}
+
+/// The real floLIVE handler, but every attempt finds the store down: the worker's
+/// "failed for good" path, reached here without waiting out eight backoffs.
+struct StoreDown(std::sync::Arc<dyn JobHandler>);
+
+#[async_trait::async_trait]
+impl JobHandler for StoreDown {
+    async fn run(&self, _tx: &mut dyn Tx, _job: &Job, _s: &Services) -> Result<(), JobError> {
+        Err(JobError::Permanent("store down on every attempt".into()))
+    }
+
+    async fn give_up(
+        &self,
+        tx: &mut dyn Tx,
+        job: &Job,
+        services: &Services,
+        reason: &str,
+    ) -> Result<(), billing_compat::domain::DomainError> {
+        self.0.give_up(tx, job, services, reason).await
+    }
+}
+
+#[tokio::test]
+async fn a_detach_whose_job_gives_up_is_failed_not_left_in_progress() {
+    let app = accepting_only().await;
+    let request_id = detach(&app, PARENT_KEY, NORTH, ON_NORTH).await.request_id();
+    let registry = Registry::default().with(
+        billing_compat::service::flolive::job_handlers()
+            .into_iter()
+            .map(|(kind, real)| (kind, Arc::new(StoreDown(real)) as Arc<dyn JobHandler>)),
+    );
+    let worker = Worker::new(app.services.clone(), registry, WorkerSettings::default());
+    assert_eq!(worker.run_once().await.unwrap(), 1);
+
+    let done = request_status(&app, PARENT_KEY, &request_id).await.item();
+    assert_eq!(
+        done,
+        json!({
+            "requestId": request_id,
+            "status": "FAILED",
+            "productInstanceId": ON_NORTH,
+            "errorCode": "CUSTOMER_1049",
+            "errorMessage": "Failed to detach product instance",
+            "errorDetails": "the request could not be completed; it may be sent again",
+        })
+    );
+    // Nothing changed, the job is off the queue, and the instance can be detached anew.
+    assert_eq!(
+        instance_status(&app, ON_NORTH).await,
+        InstanceStatus::Active
+    );
+    let store = app.store();
+    assert_eq!(store.read().await.unwrap().pending_jobs().await.unwrap(), 0);
+    let again = detach(&app, PARENT_KEY, NORTH, ON_NORTH).await;
+    assert_eq!(again.status, 200, "{}", again.body);
 }

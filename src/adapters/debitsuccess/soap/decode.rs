@@ -15,7 +15,7 @@ use super::envelope::{Fault, FaultCode, SoapVersion, SOAP11_NS, SOAP12_NS};
 pub const SERVICE_NS: &str = "Debitsuccess.WebServices.WCF";
 pub const ACTION_PREFIX: &str = "Debitsuccess.WebServices.WCF/IDSServices/";
 /// WS-Addressing 1.0: the headers a WCF client with addressing sends; we understand them.
-const WSA_NS: &str = "http://www.w3.org/2005/08/addressing";
+pub const WSA_NS: &str = "http://www.w3.org/2005/08/addressing";
 const WSA_UNDERSTOOD: &[&str] = &["Action", "To", "MessageID", "ReplyTo"];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -39,6 +39,11 @@ impl Operation {
 
     pub fn action(self) -> String {
         format!("{ACTION_PREFIX}{}", self.name())
+    }
+
+    /// `action` is this operation's action URI.
+    pub fn is_action(self, action: &str) -> bool {
+        action.strip_prefix(ACTION_PREFIX) == Some(self.name())
     }
 
     pub fn named(name: &str) -> Option<Self> {
@@ -100,10 +105,10 @@ pub fn decode(
     }
     let ns = version.namespace();
     let header = envelope.children.iter().find(|c| c.is(ns, "Header"));
-    let mut claimed: Vec<String> = actions.to_vec();
-    if let Some(header) = header {
-        claimed.extend(understand_headers(version, header)?);
-    }
+    let addressed = match header {
+        Some(header) => understand_headers(version, header)?,
+        None => Vec::new(),
+    };
     let Some(body) = envelope.children.iter().find(|c| c.is(ns, "Body")) else {
         return Err(Fault::sender("The SOAP envelope has no Body."));
     };
@@ -111,15 +116,16 @@ pub fn decode(
         return Err(Fault::sender("The SOAP Body is empty."));
     };
     let operation = dispatch(wrapper)?;
-    let expected = operation.action();
-    if let Some(other) = claimed
+    if let Some(other) = actions
         .iter()
+        .chain(&addressed)
         .map(|a| a.trim())
-        .find(|a| !a.is_empty() && *a != expected)
+        .find(|a| !a.is_empty() && !operation.is_action(a))
     {
         return Err(Fault::sender(format!(
-            "The action '{other}' does not match the body element '{}' (expected '{expected}' or no action).",
-            operation.name()
+            "The action '{other}' does not match the body element '{}' (expected '{}' or no action).",
+            operation.name(),
+            operation.action()
         )));
     }
     let request = wrapper
@@ -159,11 +165,14 @@ fn understand_headers(version: SoapVersion, header: &Element) -> Result<Vec<Stri
     for block in &header.children {
         let addressing = block.ns.as_deref() == Some(WSA_NS);
         if addressing && block.local == "Action" {
-            actions.push(block.text.clone());
+            actions.push(block.text.to_string());
         }
-        let understood = addressing && WSA_UNDERSTOOD.contains(&block.local.as_str());
+        let understood = addressing && WSA_UNDERSTOOD.contains(&block.local.as_ref());
         if !understood && version.must_understand(block) {
-            not_understood.push((block.ns.clone(), block.local.clone()));
+            not_understood.push((
+                block.ns.as_deref().map(str::to_owned),
+                block.local.to_string(),
+            ));
         }
     }
     if not_understood.is_empty() {
