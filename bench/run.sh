@@ -10,6 +10,7 @@
 #        bench/run.sh scale      (item 3: 10 000 and 1 000 000 accounts, import time, VmHWM)
 #        bench/run.sh syscalls   (system calls per SOAP request, under strace)
 #        bench/run.sh instructions (item 2 counted by callgrind: decode + render vs raw scan)
+#        bench/run.sh compare BIN_A BIN_B  ((b) on SQLite, two builds alternately)
 # env:   BENCH_DURATION (s, default 5), BENCH_CONNS ("1 16 64"), BENCH_TARGETS (fresh bundles and
 #        orders per backend, default 40000), BENCH_PG (postgres://postgres@127.0.0.1:5432),
 #        BENCH_RUST_LOG (server log filter, default warn), BENCH_SCALE ("10000 1000000").
@@ -92,7 +93,8 @@ to_ms() { # wrk latency "812.00us" / "1.20ms" / "1.01s" -> ms
 measure() {
   local label=$1 url=$2 c=$3 script=${4:-}
   local t=2; [ "$c" -lt 2 ] && t=1
-  local out
+  local out cpu0 cpu1
+  cpu0=$(head -1 /proc/stat)
   out=$(wrk -t"$t" -c"$c" -d"${DUR}s" --latency ${script:+-s "$script"} "$url" 2>"$WORK/wrk.err")
   local rps p50 p99 non2xx load
   rps=$(awk '/^Requests\/sec/{print $2}' <<<"$out")
@@ -100,18 +102,42 @@ measure() {
   p99=$(to_ms "$(awk '$1=="99%"{print $2}' <<<"$out")")
   non2xx=$(awk '/Non-2xx/{print $5}' <<<"$out"); non2xx=${non2xx:-0}
   load=$(cut -d' ' -f1 /proc/loadavg)
+  cpu1=$(head -1 /proc/stat)
+  # The share of the cell's CPU time the hypervisor gave to other guests (vmstat's `st`).
+  local steal
+  steal=$(awk -v a="$cpu0" -v b="$cpu1" 'BEGIN{ split(a, x); split(b, y); t = 0
+    for (i = 2; i <= 9; i++) t += y[i] - x[i]; printf "%.0f", t ? 100 * (y[9] - x[9]) / t : 0 }')
   local bad=$non2xx
   [ -s "$WORK/wrk.err" ] && bad="$non2xx*" # the Lua script saw a non-success reply
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$c" "$rps" "$p50" "$p99" "$bad" "$load" | tee -a "$RESULTS" >&2
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$c" "$rps" "$p50" "$p99" "$bad" "$load" "$steal" | tee -a "$RESULTS" >&2
   [ -s "$WORK/wrk.err" ] && head -c 400 "$WORK/wrk.err" >&2 && echo >&2
   return 0
 }
 
 soap_url() { echo "http://127.0.0.1:$1/DSWebService/DSServices.svc"; }
 
-rest_runs() { # BACKEND PORT TARGETS : (c) on one server
+# drain_jobs URL : waits until the durable queue is empty, so the completions a REST cell
+# enqueued (floLIVE, Verizon) are not still being written during the next cell.
+drain_jobs() {
+  local sql="SELECT count(*) FROM jobs WHERE status IN ('queued', 'running')" n
+  command -v sqlite3 >/dev/null || apt-get install -y sqlite3 >/dev/null
+  for _ in $(seq 1 600); do
+    case $1 in
+      sqlite://*) n=$(sqlite3 "${1#sqlite://}" "$sql") ;;
+      *) n=$(psql "$1" -Atc "$sql") ;;
+    esac
+    [ "${n:-1}" = 0 ] && return 0
+    sleep 0.5
+  done
+  log "jobs still pending after 300 s: $n"
+}
+
+rest_runs() { # BACKEND PORT TARGETS DB_URL : (c) on one server
   local backend=$1 port=$2 base="http://127.0.0.1:$2"
-  for c in $CONNS; do BENCH_KIND=flolive measure "c flolive attach ($backend)" "$base" "$c" bench/rest.lua; done
+  for c in $CONNS; do
+    BENCH_KIND=flolive measure "c flolive attach ($backend)" "$base" "$c" bench/rest.lua
+    drain_jobs "$4"
+  done
   local crm
   crm=$(curl -sf "$base/crmapi/rest/v2/authentication/token" -H 'Content-Type: application/json' \
     -d '{"username":"crm-agent","password":"Crm-Pass-2024","organisation":"acme"}' |
@@ -131,6 +157,7 @@ rest_runs() { # BACKEND PORT TARGETS : (c) on one server
   first=1
   for c in $CONNS; do
     BENCH_KIND=verizon BENCH_FIRST=$first measure "c verizon ack ($backend)" "$base" "$c" bench/rest.lua
+    drain_jobs "$4"
     first=$((first + 2 * block))
   done
 }
@@ -148,15 +175,15 @@ run_sqlite() {
   curl -sf "$(soap_url "$PORT")?singleWsdl" >"$WORK/single.wsdl"
   for c in $CONNS; do measure "a floor /healthz" "http://127.0.0.1:$PORT/healthz" "$c"; done
   for c in $CONNS; do measure "b soap adjust (sqlite)" "$(soap_url "$PORT")" "$c" bench/soap.lua; done
-  rest_runs sqlite "$PORT" "$TARGETS"
+  rest_runs sqlite "$PORT" "$TARGETS" "$sqlite"
   echo "server VmHWM (sqlite, after the run): $(vmhwm "$SERVER_PID")" | tee -a "$WORK/hwm" >&2
   stop_server
 }
 
 # PostgreSQL import of many bundles/orders is slow (see BENCHMARKS.md), so its own, smaller
-# target count: BENCH_PG_TARGETS (default 8000).
+# target count: BENCH_PG_TARGETS (default 24000).
 run_postgres() {
-  local n=${BENCH_PG_TARGETS:-8000}
+  local n=${BENCH_PG_TARGETS:-24000}
   log "PostgreSQL: importing demo + $n targets"
   python3 bench/gen_fixture.py --bundles "$n" --orders "$n" >"$WORK/pg_targets.yaml"
   new_pg_db
@@ -164,7 +191,7 @@ run_postgres() {
   prepare_db "$pg" "$WORK/pg_targets.yaml"
   start_server "$pg"
   for c in $CONNS; do measure "b soap adjust (postgres)" "$(soap_url "$PORT")" "$c" bench/soap.lua; done
-  rest_runs postgres "$PORT" "$n"
+  rest_runs postgres "$PORT" "$n" "$pg"
   echo "server VmHWM (postgres, after the run): $(vmhwm "$SERVER_PID")" | tee -a "$WORK/hwm" >&2
   stop_server
 }
@@ -188,8 +215,8 @@ run_peer() {
 report() {
   echo
   echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -h | awk '/Mem:/{print $2}') RAM; ${DUR}s per cell; RUST_LOG=$RUST_LOG"
-  printf '%-36s %5s %10s %9s %9s %7s %6s\n' scenario conns req/s p50_ms p99_ms non2xx load1
-  awk -F'\t' '{printf "%-36s %5s %10s %9s %9s %7s %6s\n", $1,$2,$3,$4,$5,$6,$7}' "$RESULTS"
+  printf '%-36s %5s %10s %9s %9s %7s %6s %6s\n' scenario conns req/s p50_ms p99_ms non2xx load1 steal%
+  awk -F'\t' '{printf "%-36s %5s %10s %9s %9s %7s %6s %6s\n", $1,$2,$3,$4,$5,$6,$7,$8}' "$RESULTS"
   echo
   echo "ratios by connection count (req/s):"
   awk -F'\t' '
@@ -260,6 +287,23 @@ run_instructions() {
   awk -v t="$total" -v r="$raw" 'BEGIN{printf "decode + render = %d instructions = %.2f x the raw scan\n", t, t/r}'
 }
 
+# (b) on SQLite with two builds, alternately, BENCH_ROUNDS times (default 2): before/after
+# figures for a change, on a machine whose speed drifts. usage: run.sh compare BIN_A BIN_B
+run_compare() {
+  local a=$1 b=$2 round bin
+  for round in $(seq 1 "${BENCH_ROUNDS:-2}"); do
+    for bin in "$a" "$b"; do
+      BIN=$bin
+      local db="sqlite://$WORK/compare_${round}_$(basename "$bin").db"
+      prepare_db "$db"
+      start_server "$db"
+      for c in $CONNS; do measure "b soap adjust, $(basename "$bin"), round $round" "$(soap_url "$PORT")" "$c" bench/soap.lua; done
+      stop_server
+    done
+  done
+  report
+}
+
 touch "$WORK/hwm"
 case $MODE in
   all) run_sqlite; run_postgres; run_peer ;;
@@ -269,7 +313,8 @@ case $MODE in
   scale) run_scale; exit 0 ;;
   syscalls) run_syscalls; exit 0 ;;
   instructions) run_instructions; exit 0 ;;
-  *) echo "usage: $0 [all|sqlite|postgres|peer|scale|syscalls|instructions]" >&2; exit 2 ;;
+  compare) run_compare "$2" "$3"; exit 0 ;;
+  *) echo "usage: $0 [all|sqlite|postgres|peer|scale|syscalls|instructions|compare A B]" >&2; exit 2 ;;
 esac
 report
 cat "$WORK/hwm"

@@ -184,6 +184,13 @@ impl Worker {
             Ok::<_, JobError>(())
         }
         .await;
+        let outcome = match &result {
+            Ok(()) => "done",
+            Err(JobError::Transient(_)) if job.attempts < job.max_attempts => "retry",
+            Err(_) => "failed",
+        };
+        metrics::counter!("billing_compat_jobs_total", "kind" => job.kind.clone(), "outcome" => outcome)
+            .increment(1);
         match result {
             Ok(()) => tracing::debug!("job done"),
             Err(JobError::Transient(error)) if job.attempts < job.max_attempts => {
