@@ -23,7 +23,7 @@ TARGETS=${BENCH_TARGETS:-40000}
 PG=${BENCH_PG:-postgres://postgres@127.0.0.1:5432}
 export RUST_LOG=${BENCH_RUST_LOG:-warn}
 MODE=${1:-all}
-BIN=$ROOT/target/release/billing-compat
+BIN=${BENCH_BIN:-$ROOT/target/release/billing-compat} # BENCH_BIN: measure another build
 WORK=$(mktemp -d /tmp/bc_bench.XXXXXX)
 RESULTS=$WORK/results.tsv
 PIDS=()
@@ -40,8 +40,10 @@ trap cleanup EXIT
 log() { echo "== $*" >&2; }
 
 # --- prerequisites ------------------------------------------------------------------------
-log "building release"
-cargo build --release --quiet
+if [ -z "${BENCH_BIN:-}" ]; then
+  log "building release"
+  cargo build --release --quiet
+fi
 command -v wrk >/dev/null || { log "installing wrk"; apt-get install -y wrk >/dev/null; }
 if [ -d "$ROOT/.ci/node_modules/soap" ]; then
   export NODE_PATH=$ROOT/.ci/node_modules
