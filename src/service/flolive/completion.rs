@@ -30,21 +30,30 @@ impl Failure {
     }
 }
 
-pub(super) struct DetachJob;
-pub(super) struct AttachJob;
+/// The completion of an accepted detach or attach (one handler per job kind).
+pub(super) enum Completion {
+    Detach,
+    Attach,
+}
 
 #[async_trait]
-impl JobHandler for DetachJob {
+impl JobHandler for Completion {
     async fn run(&self, tx: &mut dyn Tx, job: &Job, services: &Services) -> Result<(), JobError> {
         let Some(operation) = in_progress(tx, job).await? else {
             return Ok(());
         };
         let now = services.clock.now();
-        let outcome = detach_now(tx, &operation, now).await?;
+        let outcome = match self {
+            Completion::Detach => detach_now(tx, &operation, now).await?,
+            Completion::Attach => attach_now(tx, &operation, now).await?,
+        };
         finish(tx, &operation, outcome, now).await?;
         Ok(())
     }
 
+    /// The job will not be retried: the operation becomes FAILED (seed 001's status query
+    /// must not answer IN_PROGRESS for ever). The reason stays in the `jobs` row; the client
+    /// is told only that the request could not be completed.
     async fn give_up(
         &self,
         tx: &mut dyn Tx,
@@ -52,56 +61,21 @@ impl JobHandler for DetachJob {
         services: &Services,
         reason: &str,
     ) -> Result<(), DomainError> {
-        give_up(tx, job, services, reason).await
-    }
-}
-
-#[async_trait]
-impl JobHandler for AttachJob {
-    async fn run(&self, tx: &mut dyn Tx, job: &Job, services: &Services) -> Result<(), JobError> {
-        let Some(operation) = in_progress(tx, job).await? else {
-            return Ok(());
+        let operation = match in_progress(tx, job).await {
+            Ok(Some(operation)) => operation,
+            Ok(None) => return Ok(()),
+            Err(JobError::Transient(error)) => return Err(error),
+            Err(JobError::Permanent(why)) => {
+                tracing::warn!(%why, %reason, "failed job names no operation");
+                return Ok(());
+            }
         };
-        let now = services.clock.now();
-        let outcome = attach_now(tx, &operation, now).await?;
-        finish(tx, &operation, outcome, now).await?;
-        Ok(())
+        let failure = Failure::new(
+            rules::NOT_COMPLETED,
+            "the request could not be completed; it may be sent again".to_owned(),
+        );
+        finish(tx, &operation, Err(failure), services.clock.now()).await
     }
-
-    async fn give_up(
-        &self,
-        tx: &mut dyn Tx,
-        job: &Job,
-        services: &Services,
-        reason: &str,
-    ) -> Result<(), DomainError> {
-        give_up(tx, job, services, reason).await
-    }
-}
-
-/// The job will not be retried: the operation becomes FAILED (seed 001's status query must
-/// not answer IN_PROGRESS for ever). The reason stays in the `jobs` row; the client is told
-/// only that the request could not be completed.
-async fn give_up(
-    tx: &mut dyn Tx,
-    job: &Job,
-    services: &Services,
-    reason: &str,
-) -> Result<(), DomainError> {
-    let operation = match in_progress(tx, job).await {
-        Ok(Some(operation)) => operation,
-        Ok(None) => return Ok(()),
-        Err(JobError::Transient(error)) => return Err(error),
-        Err(JobError::Permanent(why)) => {
-            tracing::warn!(%why, %reason, "failed job names no operation");
-            return Ok(());
-        }
-    };
-    let failure = Failure::new(
-        rules::NOT_COMPLETED,
-        "the request could not be completed; it may be sent again".to_owned(),
-    );
-    finish(tx, &operation, Err(failure), services.clock.now()).await
 }
 
 /// The job's operation, unless it already left IN_PROGRESS (a replayed job does nothing).

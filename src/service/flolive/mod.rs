@@ -76,11 +76,11 @@ pub fn job_handlers() -> Vec<(&'static str, Arc<dyn JobHandler>)> {
     vec![
         (
             DETACH_JOB,
-            Arc::new(completion::DetachJob) as Arc<dyn JobHandler>,
+            Arc::new(completion::Completion::Detach) as Arc<dyn JobHandler>,
         ),
         (
             ATTACH_JOB,
-            Arc::new(completion::AttachJob) as Arc<dyn JobHandler>,
+            Arc::new(completion::Completion::Attach) as Arc<dyn JobHandler>,
         ),
     ]
 }
