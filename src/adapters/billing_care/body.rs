@@ -8,11 +8,9 @@ use std::future::Future;
 use std::pin::Pin;
 
 use actix_web::dev::Payload;
-use actix_web::http::header;
 use actix_web::{web, FromRequest, HttpRequest};
 
-use crate::adapters::http::negotiation::{body_format, read_body, reply_format, Format, WireError};
-use crate::adapters::http::AppState;
+use crate::adapters::http::negotiation::{negotiated_body, xml_limits, Format, WireError};
 
 use super::wire::{from_xml, Wire, XmlError};
 
@@ -25,10 +23,6 @@ pub(super) struct WireBody {
     pub raw: web::Bytes,
 }
 
-fn header_str(req: &HttpRequest, name: header::HeaderName) -> Option<&str> {
-    req.headers().get(name).and_then(|v| v.to_str().ok())
-}
-
 impl FromRequest for WireBody {
     type Error = WireError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, WireError>>>>;
@@ -37,20 +31,7 @@ impl FromRequest for WireBody {
         let req = req.clone();
         let mut payload = payload.take();
         Box::pin(async move {
-            let content_type = header_str(&req, header::CONTENT_TYPE).unwrap_or("");
-            let request = body_format(content_type);
-            let reply = reply_format(
-                header_str(&req, header::ACCEPT),
-                request.unwrap_or(Format::Json),
-            )
-            .ok_or(WireError::NotAcceptable)?;
-            let Some(request) = request else {
-                return Err(WireError::UnsupportedMediaType {
-                    content_type: content_type.to_owned(),
-                    reply,
-                });
-            };
-            let raw = read_body(&req, &mut payload, reply).await?;
+            let (raw, request, reply) = negotiated_body(&req, &mut payload).await?;
             let value = decode(&req, &raw, request, reply)?;
             Ok(WireBody {
                 value,
@@ -74,19 +55,13 @@ pub(super) fn decode(
             message: e.to_string(),
             reply,
         }),
-        Format::Xml => {
-            let limits = req
-                .app_data::<web::Data<AppState>>()
-                .map(|s| s.settings.xml)
-                .unwrap_or_default();
-            from_xml(raw, limits).map_err(|e| match e {
-                XmlError::Gate(error) => WireError::UnsafeXml { error, reply },
-                XmlError::Shape(message) => WireError::Malformed {
-                    format: "XML",
-                    message,
-                    reply,
-                },
-            })
-        }
+        Format::Xml => from_xml(raw, xml_limits(req)).map_err(|e| match e {
+            XmlError::Gate(error) => WireError::UnsafeXml { error, reply },
+            XmlError::Shape(message) => WireError::Malformed {
+                format: "XML",
+                message,
+                reply,
+            },
+        }),
     }
 }

@@ -3,11 +3,11 @@
 //! or XML per `Accept`. Unlike SOAP, where every business outcome is HTTP 200 with `Status`,
 //! the JSON form also says it in the HTTP status (README "JSON form"), as a REST client expects.
 
-use actix_web::http::{header, StatusCode};
+use actix_web::http::StatusCode;
 use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
 use serde::Serialize;
 
-use crate::adapters::http::negotiation::{body_format, read_body, reply_format, Format, WireError};
+use crate::adapters::http::negotiation::{negotiated_body, Format, WireError};
 use crate::adapters::http::observability::{record_outcome, RequestId};
 use crate::adapters::http::xml_gate::XmlLimits;
 use crate::adapters::http::AppState;
@@ -115,23 +115,10 @@ async fn handle(
     payload: web::Payload,
     state: web::Data<AppState>,
 ) -> HttpResponse {
-    let text = |name: header::HeaderName| req.headers().get(name).and_then(|v| v.to_str().ok());
-    let content_type = text(header::CONTENT_TYPE).unwrap_or("");
-    let request = body_format(content_type);
-    let Some(reply) = reply_format(text(header::ACCEPT), request.unwrap_or(Format::Json)) else {
-        return protocol(operation, Format::Json, &WireError::NotAcceptable);
-    };
-    let Some(request) = request else {
-        let error = WireError::UnsupportedMediaType {
-            content_type: content_type.to_owned(),
-            reply,
-        };
-        return protocol(operation, reply, &error);
-    };
     let mut payload = payload.into_inner();
-    let body = match read_body(&req, &mut payload, reply).await {
-        Ok(body) => body,
-        Err(error) => return protocol(operation, reply, &error),
+    let (body, request, reply) = match negotiated_body(&req, &mut payload).await {
+        Ok(negotiated) => negotiated,
+        Err(error) => return protocol(operation, error.reply_format(), &error),
     };
     let fields = match decode(request, reply, &body, state.settings.xml) {
         Ok(fields) => fields,

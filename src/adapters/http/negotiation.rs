@@ -15,7 +15,7 @@ use serde::Serialize;
 
 use crate::domain::store::StoredReply;
 
-use super::xml_gate::{self, XmlGateError};
+use super::xml_gate::{self, XmlGateError, XmlLimits};
 use super::AppState;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -180,6 +180,37 @@ pub struct Negotiated<T> {
     pub raw: web::Bytes,
 }
 
+/// The raw body of a REST request with its negotiated formats (request, reply): `Accept`
+/// first (406), then `Content-Type` (415), then the body under the size and time limits
+/// (413, 408). Every REST body decoder starts here; only the decoding step differs.
+pub async fn negotiated_body(
+    req: &HttpRequest,
+    payload: &mut Payload,
+) -> Result<(web::Bytes, Format, Format), WireError> {
+    let content_type = header_str(req, header::CONTENT_TYPE).unwrap_or("");
+    let request = body_format(content_type);
+    let reply = reply_format(
+        header_str(req, header::ACCEPT),
+        request.unwrap_or(Format::Json),
+    )
+    .ok_or(WireError::NotAcceptable)?;
+    let Some(request) = request else {
+        return Err(WireError::UnsupportedMediaType {
+            content_type: content_type.to_owned(),
+            reply,
+        });
+    };
+    let raw = read_body(req, payload, reply).await?;
+    Ok((raw, request, reply))
+}
+
+/// The configured limits of the XML safety gate (the defaults outside a server).
+pub fn xml_limits(req: &HttpRequest) -> XmlLimits {
+    req.app_data::<web::Data<AppState>>()
+        .map(|s| s.settings.xml)
+        .unwrap_or_default()
+}
+
 /// Reads the body under the configured size and time limits.
 pub async fn read_body(
     req: &HttpRequest,
@@ -226,11 +257,7 @@ pub fn decode<T: DeserializeOwned>(
             reply,
         }),
         Format::Xml => {
-            let limits = req
-                .app_data::<web::Data<AppState>>()
-                .map(|s| s.settings.xml)
-                .unwrap_or_default();
-            xml_gate::check(bytes, limits)
+            xml_gate::check(bytes, xml_limits(req))
                 .map_err(|error| WireError::UnsafeXml { error, reply })?;
             let text = std::str::from_utf8(bytes).map_err(|_| WireError::Malformed {
                 format: "XML",
@@ -254,18 +281,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for Negotiated<T> {
         let req = req.clone();
         let mut payload = payload.take();
         Box::pin(async move {
-            let content_type = header_str(&req, header::CONTENT_TYPE).unwrap_or("");
-            let accept = header_str(&req, header::ACCEPT);
-            let request = body_format(content_type);
-            let reply = reply_format(accept, request.unwrap_or(Format::Json))
-                .ok_or(WireError::NotAcceptable)?;
-            let Some(request) = request else {
-                return Err(WireError::UnsupportedMediaType {
-                    content_type: content_type.to_owned(),
-                    reply,
-                });
-            };
-            let raw = read_body(&req, &mut payload, reply).await?;
+            let (raw, request, reply) = negotiated_body(&req, &mut payload).await?;
             let body = decode(&raw, request, reply, &req)?;
             Ok(Negotiated {
                 body,
