@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use crate::adapters::http::client_addr::ProxyTrust;
 use crate::adapters::http::xml_gate::XmlLimits;
 use crate::service::jobs::WorkerSettings;
 use crate::service::ServiceSettings;
@@ -20,8 +21,8 @@ pub struct Settings {
     /// The base URL clients reach us at (`https://billing.example.com`), used in the WSDL's
     /// `soap:address`. Unset: the request's own scheme and Host.
     pub public_base_url: Option<String>,
-    /// Honour `X-Forwarded-Proto`/`X-Forwarded-Host` (only behind a proxy you trust).
-    pub trust_proxy: bool,
+    /// Which proxies report the client (`X-Forwarded-For/-Host/-Proto`); none by default.
+    pub proxy: ProxyTrust,
     /// Request body cap (DESIGN §7: 1 MiB → 413).
     pub body_limit: usize,
     /// A body must arrive within this time (slow-body defence).
@@ -33,6 +34,30 @@ pub struct Settings {
     pub run_worker: bool,
     pub worker: WorkerSettings,
     pub vendors: VendorSettings,
+    pub connections: ConnectionSettings,
+}
+
+/// How long a connection may sit idle or stall (issue 13 row 5; docs/operations.md
+/// "Connections and time-outs").
+#[derive(Clone, Debug)]
+pub struct ConnectionSettings {
+    /// An idle keep-alive connection is closed after this long.
+    pub idle_timeout: Duration,
+    /// A request's head (line and headers) must arrive within this time (slowloris).
+    pub head_timeout: Duration,
+    /// Data we sent that the client has not acknowledged (it stopped reading) for this long
+    /// closes the connection (TCP_USER_TIMEOUT); zero leaves the kernel's default.
+    pub send_timeout: Duration,
+}
+
+impl Default for ConnectionSettings {
+    fn default() -> Self {
+        Self {
+            idle_timeout: Duration::from_secs(5),
+            head_timeout: Duration::from_secs(5),
+            send_timeout: Duration::from_secs(10),
+        }
+    }
 }
 
 /// Knobs the vendor APIs document.
@@ -64,7 +89,7 @@ impl Default for Settings {
             demo: false,
             http_workers: 0,
             public_base_url: None,
-            trust_proxy: false,
+            proxy: ProxyTrust::default(),
             body_limit: 1024 * 1024,
             body_timeout: Duration::from_secs(10),
             xml: XmlLimits::default(),
@@ -73,6 +98,7 @@ impl Default for Settings {
             run_worker: true,
             worker: WorkerSettings::default(),
             vendors: VendorSettings::default(),
+            connections: ConnectionSettings::default(),
         }
     }
 }

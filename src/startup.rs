@@ -55,6 +55,7 @@ impl Application {
         });
         adapters::http::observability::prometheus();
         let workers = settings.http_workers;
+        let connections = settings.connections.clone();
         let state = web::Data::new(AppState {
             services: services.clone(),
             settings,
@@ -66,7 +67,10 @@ impl Application {
                 .app_data(state.clone())
                 .configure(adapters::configure)
         })
-        .shutdown_timeout(10);
+        .shutdown_timeout(10)
+        .keep_alive(connections.idle_timeout)
+        .client_request_timeout(connections.head_timeout)
+        .on_connect(move |conn, _| set_send_timeout(conn, connections.send_timeout));
         if workers > 0 {
             server = server.workers(workers);
         }
@@ -102,6 +106,21 @@ impl Application {
         }
         tracing::info!("billing-compat stopped");
         result
+    }
+}
+
+/// A client that stops reading holds its connection and our unsent reply for ever unless
+/// the kernel gives up on it: TCP_USER_TIMEOUT bounds how long sent data may stay
+/// unacknowledged, or unsent behind a zero window (tcp(7)), before the connection is
+/// reset (issue 13 row 5; docs/operations.md "Connections and time-outs").
+fn set_send_timeout(conn: &dyn std::any::Any, timeout: std::time::Duration) {
+    if timeout.is_zero() {
+        return;
+    }
+    if let Some(stream) = conn.downcast_ref::<actix_web::rt::net::TcpStream>() {
+        if let Err(error) = socket2::SockRef::from(stream).set_tcp_user_timeout(Some(timeout)) {
+            tracing::warn!(%error, "cannot set the send time-out on a connection");
+        }
     }
 }
 

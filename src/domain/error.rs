@@ -2,6 +2,7 @@
 //! has one `match` from `DomainError` to its vendor's format).
 
 use std::error::Error as StdError;
+use std::time::Duration;
 
 type Cause = Box<dyn StdError + Send + Sync + 'static>;
 
@@ -23,6 +24,16 @@ pub enum DomainError {
     Unauthenticated,
     #[error("forbidden: {0}")]
     Forbidden(String),
+    /// Too many failed sign-ins from this source: refused without checking, for
+    /// `retry_after` (docs/operations.md "Credential checks under attack"). Adapters
+    /// answer in their vendor's authentication-failure format.
+    #[error("throttled for {retry_after:?}")]
+    Throttled { retry_after: Duration },
+    /// The server is saturated (every credential-check slot busy, a tenant's queue full):
+    /// nothing was done; the same request may succeed after `retry_after`. Adapters answer
+    /// in their vendor's "unavailable, retry" format.
+    #[error("busy, retry after {retry_after:?}")]
+    Busy { retry_after: Duration },
     /// The store could not be reached or timed out: a retry later may succeed.
     #[error("storage unavailable")]
     Unavailable(#[source] Cause),
@@ -44,6 +55,11 @@ impl DomainError {
             rule,
             message: message.into(),
         }
+    }
+
+    /// `Retry-After` in whole seconds, at least one.
+    pub fn retry_after_secs(retry_after: Duration) -> u64 {
+        (retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0)).max(1)
     }
 
     pub fn internal(cause: impl Into<Cause>) -> Self {

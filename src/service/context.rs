@@ -8,13 +8,13 @@ use tokio::sync::Notify;
 use crate::domain::clock::{Clock, SystemClock};
 use crate::domain::store::Store;
 
-use super::auth::Authenticator;
+use super::auth::{AuthSettings, Authenticator};
 
 /// Service-level settings (see `config.rs` for where they come from).
 #[derive(Clone, Debug)]
 pub struct ServiceSettings {
-    /// How long verified credentials stay cached (DESIGN §7).
-    pub credential_cache_ttl: Duration,
+    /// How credential checks are cached, bounded and throttled (DESIGN §7, issue 13).
+    pub auth: AuthSettings,
     /// How long a stored Idempotency-Key reply is replayed (DESIGN §7: 24 h).
     pub idempotency_ttl: Duration,
 }
@@ -22,7 +22,7 @@ pub struct ServiceSettings {
 impl Default for ServiceSettings {
     fn default() -> Self {
         Self {
-            credential_cache_ttl: Duration::from_secs(300),
+            auth: AuthSettings::default(),
             idempotency_ttl: Duration::from_secs(24 * 3600),
         }
     }
@@ -49,7 +49,7 @@ impl Services {
         clock: Arc<dyn Clock>,
     ) -> Self {
         Self {
-            auth: Authenticator::new(settings.credential_cache_ttl),
+            auth: Authenticator::new(&settings.auth),
             store,
             clock,
             settings,

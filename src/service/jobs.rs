@@ -35,9 +35,9 @@ pub enum JobError {
 impl From<DomainError> for JobError {
     fn from(error: DomainError) -> Self {
         match error {
-            DomainError::Unavailable(_) | DomainError::Conflict { .. } => {
-                JobError::Transient(error)
-            }
+            DomainError::Unavailable(_)
+            | DomainError::Busy { .. }
+            | DomainError::Conflict { .. } => JobError::Transient(error),
             other => JobError::Permanent(format!("{other:?}")),
         }
     }

@@ -2,8 +2,10 @@
 //! "unavailable" answer during a database outage and recovery (`outage`).
 
 mod attacks;
+mod connections;
 mod crash;
 mod hostile;
 mod outage;
 mod targets;
+mod throttle;
 mod two_instances;

@@ -6,7 +6,7 @@ use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::adapters::http::credentials::{credentials, Credentials};
+use crate::adapters::http::credentials::{attempt, credentials, Credentials};
 use crate::adapters::http::negotiation::{render, reply_format_of, to_response, Format};
 use crate::adapters::http::observability::RequestId;
 use crate::adapters::http::AppState;
@@ -110,13 +110,13 @@ async fn basic_principal(req: &HttpRequest, state: &AppState) -> Result<Principa
         .auth
         .password(
             services.store.as_ref(),
-            &username,
-            &password,
+            attempt(req, &username, &password),
             Api::BillingCare,
         )
         .await
         .map_err(|e| match e {
             DomainError::Unauthenticated => ApiError::InvalidCredentials,
+            DomainError::Throttled { retry_after } => ApiError::Throttled { retry_after },
             other => ApiError::Domain(other),
         })
 }

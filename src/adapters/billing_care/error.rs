@@ -3,6 +3,8 @@
 //! root, so namespace-aware parsers read it). One `match` maps every failure, the
 //! `DomainError`s included, to a status and an `o:errorCode` (DESIGN §2).
 
+use std::time::Duration;
+
 use actix_web::http::{header, StatusCode};
 use actix_web::HttpResponse;
 use quick_xml::escape::escape;
@@ -58,6 +60,10 @@ pub(super) enum ApiError {
     InvalidToken,
     /// Basic client credentials refused (unknown user, wrong secret, no billing_care API).
     InvalidCredentials,
+    /// Too many failed sign-ins from this client: refused unchecked for `retry_after`.
+    Throttled {
+        retry_after: Duration,
+    },
 }
 
 impl From<DomainError> for ApiError {
@@ -71,6 +77,7 @@ struct Problem {
     code: &'static str,
     detail: String,
     challenge: Option<String>,
+    retry_after: Option<Duration>,
 }
 
 impl Problem {
@@ -80,6 +87,7 @@ impl Problem {
             code,
             detail: detail.into(),
             challenge: None,
+            retry_after: None,
         }
     }
 }
@@ -138,6 +146,7 @@ impl ApiError {
                     "invalid client credentials: send HTTP Basic client_id:client_secret of an API user allowed the billing_care API",
                 )
             },
+            ApiError::Throttled { retry_after } => throttled(*retry_after),
             ApiError::Domain(err) => match err {
                 DomainError::Rule { rule, message } => {
                     let (status, code) = match *rule {
@@ -168,6 +177,15 @@ impl ApiError {
                     "the request conflicts with a concurrent change; retry",
                 ),
                 DomainError::Unauthenticated => ApiError::InvalidToken.problem(),
+                DomainError::Throttled { retry_after } => throttled(*retry_after),
+                DomainError::Busy { retry_after } => Problem {
+                    retry_after: Some(*retry_after),
+                    ..Problem::new(
+                        S::SERVICE_UNAVAILABLE,
+                        "SERVICE_UNAVAILABLE",
+                        "the service is busy; try again later",
+                    )
+                },
                 DomainError::Forbidden(why) => {
                     Problem::new(S::FORBIDDEN, "FORBIDDEN", why.clone())
                 }
@@ -203,6 +221,12 @@ impl ApiError {
         let format = self.wire_format().unwrap_or(format);
         let problem = self.problem();
         let mut response = to_response(render(format, &problem));
+        if let Some(retry_after) = problem.retry_after {
+            response.headers_mut().insert(
+                header::RETRY_AFTER,
+                header::HeaderValue::from(DomainError::retry_after_secs(retry_after)),
+            );
+        }
         if let Some(challenge) = problem.challenge.as_deref() {
             if let Ok(value) = header::HeaderValue::from_str(challenge) {
                 response
@@ -211,6 +235,23 @@ impl ApiError {
             }
         }
         response
+    }
+}
+
+/// Oracle's documented statuses have no 429: a throttled sign-in is the sign-in failure
+/// it has, with the wait in `Retry-After` and the detail (docs/operations.md).
+fn throttled(retry_after: Duration) -> Problem {
+    Problem {
+        challenge: Some(format!("Basic {REALM}")),
+        retry_after: Some(retry_after),
+        ..Problem::new(
+            StatusCode::UNAUTHORIZED,
+            "INVALID_CREDENTIALS",
+            format!(
+                "too many failed sign-ins from this client; retry in {} s",
+                DomainError::retry_after_secs(retry_after)
+            ),
+        )
     }
 }
 

@@ -276,6 +276,19 @@ pub fn domain_error(format: Format, operation: &'static str, err: DomainError) -
                 )
             }
         },
+        // CRM.COM answers every failure in a 200 with its code: a throttled sign-in is its
+        // credentials failure, saying when to retry (docs/operations.md).
+        DomainError::Throttled { retry_after } => (
+            Code::InvalidCredentials,
+            format!(
+                "too many failed sign-ins from this client; retry in {} s",
+                DomainError::retry_after_secs(retry_after)
+            ),
+        ),
+        DomainError::Busy { .. } => (
+            Code::ServiceUnavailable,
+            Code::ServiceUnavailable.description().to_owned(),
+        ),
         DomainError::Unavailable(_) => {
             tracing::error!(?err, "crmcom: storage unavailable");
             (

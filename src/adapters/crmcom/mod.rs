@@ -14,6 +14,7 @@ use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
+use crate::adapters::http::client_addr::client_of;
 use crate::adapters::http::negotiation::{Format, Negotiated, WireError};
 use crate::adapters::http::observability::RequestId;
 use crate::domain::DomainError;
@@ -76,6 +77,7 @@ fn call_context(req: &HttpRequest, request_format: Format) -> CallContext {
     CallContext {
         channel: request_format.channel(),
         request_id: req.extensions().get::<RequestId>().map(|id| id.0.clone()),
+        client: client_of(req),
     }
 }
 

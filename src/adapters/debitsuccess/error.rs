@@ -22,6 +22,14 @@ pub fn note_for(error: &DomainError) -> ResponseNote {
         DomainError::Unauthenticated | DomainError::Forbidden(_) => {
             (INVALID_CREDENTIALS, "Invalid user credentials".to_owned())
         }
+        // Still 02, the vendor's credentials failure, with the wait in the note.
+        DomainError::Throttled { retry_after } => (
+            INVALID_CREDENTIALS,
+            format!(
+                "Invalid user credentials: too many failed sign-ins from this client; retry in {} s",
+                DomainError::retry_after_secs(*retry_after)
+            ),
+        ),
         DomainError::Rule { rule, message } => (*rule, message.clone()),
         DomainError::Invalid { field, reason } => (
             crate::service::debitsuccess::rules::VALIDATION_ERROR,
@@ -34,6 +42,10 @@ pub fn note_for(error: &DomainError) -> ResponseNote {
         DomainError::Conflict { .. } => (
             FAILED_TO_COMPLETE,
             "Failed to complete the process".to_owned(),
+        ),
+        DomainError::Busy { .. } => (
+            TIMEOUT_OR_DEADLOCK,
+            "Timeout/Deadlock, please retry".to_owned(),
         ),
         DomainError::Unavailable(_) if is_transient(error) => (
             TIMEOUT_OR_DEADLOCK,

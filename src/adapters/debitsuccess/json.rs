@@ -7,6 +7,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
 use serde::Serialize;
 
+use crate::adapters::http::client_addr::client_of;
 use crate::adapters::http::negotiation::{negotiated_body, Format, WireError};
 use crate::adapters::http::observability::{record_outcome, RequestId};
 use crate::adapters::http::xml_gate::XmlLimits;
@@ -127,6 +128,7 @@ async fn handle(
     let arrival = Arrival {
         channel: request.channel(),
         request_id: req.extensions().get::<RequestId>().map(|id| id.0.clone()),
+        client: client_of(&req),
     };
     let services = &state.services;
     match Message::from_fields(operation, fields) {
@@ -139,7 +141,7 @@ async fn handle(
             )
         }
         Message::GetAccount(m) => {
-            let result = customer_account(services, &m, account_result).await;
+            let result = customer_account(services, &m, &arrival, account_result).await;
             respond(
                 operation,
                 reply,

@@ -7,6 +7,7 @@
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 
+use crate::adapters::http::client_addr::forwarded_value;
 use crate::adapters::http::AppState;
 use crate::config::Settings;
 
@@ -119,22 +120,23 @@ pub fn service_address(req: &HttpRequest, settings: &Settings) -> String {
     let mut host = first_value(req, header::HOST.as_str())
         .filter(|h| plausible_host(h))
         .unwrap_or_else(|| config.host().to_owned());
-    if settings.trust_proxy {
-        if let Some(proto) = first_value(req, "x-forwarded-proto") {
-            let proto = proto.to_ascii_lowercase();
-            if proto == "http" || proto == "https" {
-                scheme = proto;
-            }
+    // The right-most values: the ones our own proxy wrote (see `client_addr`).
+    if let Some(proto) = forwarded_value(req, "x-forwarded-proto", &settings.proxy) {
+        let proto = proto.to_ascii_lowercase();
+        if proto == "http" || proto == "https" {
+            scheme = proto;
         }
-        if let Some(forwarded) = first_value(req, "x-forwarded-host").filter(|h| plausible_host(h))
-        {
-            host = forwarded;
-        }
+    }
+    if let Some(forwarded) =
+        forwarded_value(req, "x-forwarded-host", &settings.proxy).filter(|h| plausible_host(h))
+    {
+        host = forwarded;
     }
     format!("{scheme}://{host}{SERVICE_PATH}")
 }
 
-/// The first of a comma-separated list of values (proxies append theirs).
+/// The first of a comma-separated list of values (`Host` is never a list; a second value
+/// is ignored).
 fn first_value(req: &HttpRequest, name: &str) -> Option<String> {
     let value = req.headers().get(name)?.to_str().ok()?;
     let first = value.split(',').next()?.trim();

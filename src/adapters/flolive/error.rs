@@ -48,12 +48,20 @@ pub(super) struct FloliveError {
     code: (&'static str, &'static str),
     details: String,
     format: Format,
+    /// Seconds for `Retry-After` (429 and 503).
+    retry_after: Option<u64>,
 }
 
 impl FloliveError {
     /// The one mapping from `DomainError` to floLIVE's format.
     pub(super) fn domain(operation: Operation, error: DomainError, format: Format) -> Self {
         let failure = operation.failure();
+        let retry_after = match &error {
+            DomainError::Throttled { retry_after } | DomainError::Busy { retry_after } => {
+                Some(DomainError::retry_after_secs(*retry_after))
+            }
+            _ => None,
+        };
         let (status, code, details) = match error {
             DomainError::Invalid { field, reason } => (
                 StatusCode::BAD_REQUEST,
@@ -85,6 +93,20 @@ impl FloliveError {
                     .to_owned(),
             ),
             DomainError::Forbidden(reason) => (StatusCode::FORBIDDEN, FORBIDDEN, reason),
+            // 429 with floLIVE's authentication code and the wait (docs/operations.md).
+            DomainError::Throttled { retry_after } => (
+                StatusCode::TOO_MANY_REQUESTS,
+                UNAUTHENTICATED,
+                format!(
+                    "too many failed sign-ins from this client; retry in {} s",
+                    DomainError::retry_after_secs(retry_after)
+                ),
+            ),
+            DomainError::Busy { .. } => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                UNAVAILABLE,
+                "the service is busy; retry later".to_owned(),
+            ),
             DomainError::Unavailable(_) => {
                 tracing::warn!(?error, "store unavailable");
                 (
@@ -107,6 +129,7 @@ impl FloliveError {
             code,
             details,
             format,
+            retry_after,
         }
     }
 
@@ -117,6 +140,7 @@ impl FloliveError {
             code: operation.failure(),
             details: error.to_string(),
             format: error.reply_format(),
+            retry_after: None,
         }
     }
 
@@ -134,6 +158,11 @@ impl FloliveError {
                 header::WWW_AUTHENTICATE,
                 header::HeaderValue::from_static(CHALLENGE),
             );
+        }
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
         }
         response
     }

@@ -15,7 +15,7 @@ pub use attach::fuzz_decode;
 use actix_web::http::header::HeaderName;
 use actix_web::{web, HttpMessage, HttpRequest};
 
-use crate::adapters::http::credentials::{credentials, Credentials};
+use crate::adapters::http::credentials::{attempt, credentials, Credentials};
 use crate::adapters::http::negotiation::Format;
 use crate::adapters::http::observability::RequestId;
 use crate::adapters::http::AppState;
@@ -50,7 +50,7 @@ async fn authenticate(req: &HttpRequest, state: &AppState) -> Result<Principal, 
         Credentials::Basic { username, password } => {
             services
                 .auth
-                .password(store, &username, &password, Api::Flolive)
+                .password(store, attempt(req, &username, &password), Api::Flolive)
                 .await?
         }
         Credentials::Bearer(key) => services.auth.api_key(store, &key, Api::Flolive).await?,

@@ -6,6 +6,9 @@ use actix_web::HttpRequest;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 
+use super::client_addr::client_of;
+use crate::service::auth::Attempt;
+
 #[derive(Clone, PartialEq, Eq)]
 pub enum Credentials {
     Basic {
@@ -28,6 +31,15 @@ impl std::fmt::Debug for Credentials {
             Credentials::Missing => f.write_str("Missing"),
             Credentials::Malformed => f.write_str("Malformed"),
         }
+    }
+}
+
+/// A password sign-in from this request's client (see `client_addr`).
+pub fn attempt<'a>(req: &HttpRequest, username: &'a str, password: &'a str) -> Attempt<'a> {
+    Attempt {
+        username,
+        password,
+        source: client_of(req),
     }
 }
 

@@ -1,6 +1,7 @@
 //! HTTP plumbing shared by every vendor adapter: negotiation, the XML gate, credentials,
 //! observability, health and the OpenAPI document.
 
+pub mod client_addr;
 pub mod credentials;
 pub mod health;
 pub mod negotiation;

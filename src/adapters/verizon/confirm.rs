@@ -10,7 +10,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
 
-use crate::adapters::http::credentials::{credentials, Credentials};
+use crate::adapters::http::credentials::{attempt, credentials, Credentials};
 use crate::adapters::http::negotiation::{to_response, Negotiated, WireError};
 use crate::adapters::http::observability::RequestId;
 use crate::adapters::http::AppState;
@@ -121,7 +121,7 @@ async fn authenticate(req: &HttpRequest, services: &Services) -> Result<Principa
         Credentials::Basic { username, password } => {
             services
                 .auth
-                .password(store, &username, &password, Api::Verizon)
+                .password(store, attempt(req, &username, &password), Api::Verizon)
                 .await
         }
         Credentials::Bearer(key) => services.auth.api_key(store, &key, Api::Verizon).await,

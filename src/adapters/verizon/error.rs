@@ -32,7 +32,8 @@ pub(super) struct ErrorBody {
     /// MEF error code: missingQueryParameter, missingQueryValue, invalidQuery, invalidBody
     /// (400), missingCredentials, invalidCredentials (401), notFound (404), conflict (409),
     /// invalidFormat (422), internalError (500); ours: notAcceptable (406), requestTimeout
-    /// (408), payloadTooLarge (413), unsupportedMediaType (415), serviceUnavailable (503).
+    /// (408), payloadTooLarge (413), unsupportedMediaType (415), tooManyRequests (429),
+    /// serviceUnavailable (503).
     code: String,
     /// Text that explains the reason for the error (at most 255 characters).
     #[schema(max_length = 255)]
@@ -48,6 +49,8 @@ pub(super) struct ErrorBody {
 pub(super) struct VerizonError {
     status: StatusCode,
     body: ErrorBody,
+    /// Seconds for `Retry-After` (429 and 503).
+    retry_after: Option<u64>,
 }
 
 const FIX_CREDENTIALS: &str = "Authenticate with HTTP Basic (an API user allowed the Verizon API) \
@@ -79,7 +82,13 @@ impl VerizonError {
                 message: truncate(message, MESSAGE_MAX_CHARS),
                 reference_error: REFERENCE_ERROR.to_owned(),
             },
+            retry_after: None,
         }
+    }
+
+    fn retrying_after(mut self, retry_after: std::time::Duration) -> Self {
+        self.retry_after = Some(DomainError::retry_after_secs(retry_after));
+        self
     }
 
     #[cfg(test)]
@@ -226,6 +235,24 @@ impl VerizonError {
                 )
             }
             DomainError::Unauthenticated => Self::invalid_credentials(),
+            // MEF LSO Sonata's Error429 (`tooManyRequests`), with the wait.
+            DomainError::Throttled { retry_after } => Self::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "tooManyRequests",
+                "Too many failed sign-ins from this client",
+                &format!(
+                    "Retry in {} s with the right credentials.",
+                    DomainError::retry_after_secs(retry_after)
+                ),
+            )
+            .retrying_after(retry_after),
+            DomainError::Busy { retry_after } => Self::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "serviceUnavailable",
+                "The service is busy",
+                "Retry later; nothing was changed.",
+            )
+            .retrying_after(retry_after),
             DomainError::Forbidden(_) => Self::new(
                 StatusCode::FORBIDDEN,
                 "accessDenied",
@@ -263,7 +290,9 @@ impl VerizonError {
                 HeaderValue::from_static("Basic realm=\"verizon\", Bearer realm=\"verizon\""),
             );
         }
-        if self.status == StatusCode::SERVICE_UNAVAILABLE {
+        if let Some(seconds) = self.retry_after {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        } else if self.status == StatusCode::SERVICE_UNAVAILABLE {
             headers.insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
         }
         response

@@ -54,6 +54,8 @@ pub struct CallContext {
     pub channel: Channel,
     /// The `X-Request-Id`; also the `process_id` of the requests the call creates.
     pub request_id: Option<String>,
+    /// The client's address, for the sign-in throttle.
+    pub client: std::net::IpAddr,
 }
 
 /// Client-supplied text echoed in messages is cut to this many characters.

@@ -18,7 +18,7 @@ use crate::domain::store::StoredReply;
 use crate::domain::tenant::TenantCode;
 use crate::domain::user::{Api, Principal};
 use crate::domain::DomainError;
-use crate::service::auth::hash_api_key;
+use crate::service::auth::{hash_api_key, Attempt};
 use crate::service::idempotency::{self, IdempotentRequest};
 use crate::service::Services;
 
@@ -94,7 +94,15 @@ pub async fn login(
         .ok_or_else(|| unknown_organisation(&organisation))?;
     let principal = services
         .auth
-        .password(services.store.as_ref(), &username, &password, Api::Crmcom)
+        .password(
+            services.store.as_ref(),
+            Attempt {
+                username: &username,
+                password: &password,
+                source: ctx.client,
+            },
+            Api::Crmcom,
+        )
         .await?;
     if principal.tenant.id != tenant.id {
         // Never cross tenants: another organisation's user is just wrong credentials here.

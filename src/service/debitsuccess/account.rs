@@ -14,7 +14,7 @@ use crate::domain::store::Tx;
 use crate::domain::DomainError;
 use crate::service::Services;
 
-use super::command::GetCustomerAccount;
+use super::command::{Arrival, GetCustomerAccount};
 use super::rules;
 use super::run::{run, Answer, Call};
 
@@ -40,6 +40,7 @@ pub struct AccountView {
 pub async fn customer_account<D>(
     services: &Services,
     message: &GetCustomerAccount,
+    arrival: &Arrival,
     render: impl Fn(&Answer<AccountView>) -> D,
 ) -> Result<D, DomainError>
 where
@@ -54,7 +55,7 @@ where
         let products = products(tx, &account, call.now).await?;
         Ok(AccountView { account, products })
     };
-    run(services, &message.base, None, work, render).await
+    run(services, &message.base, arrival, None, work, render).await
 }
 
 async fn products(

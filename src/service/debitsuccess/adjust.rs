@@ -101,5 +101,5 @@ where
             termination_date: date.date,
         })
     };
-    run(services, &message.base, Some(replay), work, render).await
+    run(services, &message.base, arrival, Some(replay), work, render).await
 }

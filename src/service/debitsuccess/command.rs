@@ -66,6 +66,8 @@ pub struct Arrival {
     pub channel: Channel,
     /// The HTTP request's `X-Request-Id`.
     pub request_id: Option<String>,
+    /// The client's address, for the sign-in throttle.
+    pub client: std::net::IpAddr,
 }
 
 impl AdjustTerminationDate {

@@ -14,9 +14,10 @@ use crate::domain::store::{IdempotencyRecord, StoredReply, Tx};
 use crate::domain::tenant::TimeZone;
 use crate::domain::user::{Api, Principal};
 use crate::domain::DomainError;
+use crate::service::auth::Attempt;
 use crate::service::Services;
 
-use super::command::RequestBase;
+use super::command::{Arrival, RequestBase};
 use super::rules::{self, Warning};
 
 /// What an operation came to, for the adapter to render.
@@ -69,6 +70,7 @@ pub struct Call<'a> {
 pub async fn run<T, D>(
     services: &Services,
     base: &RequestBase,
+    arrival: &Arrival,
     replay: Option<Replay>,
     work: impl AsyncFnOnce(&mut dyn Tx, Call<'_>) -> Result<T, DomainError>,
     render: impl Fn(&Answer<T>) -> D,
@@ -83,7 +85,7 @@ where
         warnings,
         result,
     };
-    let principal = match authenticate(services, base).await {
+    let principal = match authenticate(services, base, arrival).await {
         Ok(principal) => principal,
         Err(error) => return unstored(&render, answer(TimeZone::default(), vec![], Err(error))),
     };
@@ -156,16 +158,20 @@ where
 }
 
 /// 02 for anything wrong with `User`: missing, unknown user, wrong password, no API access.
-async fn authenticate(services: &Services, base: &RequestBase) -> Result<Principal, DomainError> {
-    let user = base.user.clone().unwrap_or_default();
+async fn authenticate(
+    services: &Services,
+    base: &RequestBase,
+    arrival: &Arrival,
+) -> Result<Principal, DomainError> {
+    let user = base.user.as_ref();
+    let attempt = Attempt {
+        username: user.and_then(|u| u.username.as_deref()).unwrap_or(""),
+        password: user.and_then(|u| u.password.as_deref()).unwrap_or(""),
+        source: arrival.client,
+    };
     services
         .auth
-        .password(
-            services.store.as_ref(),
-            user.username.as_deref().unwrap_or(""),
-            user.password.as_deref().unwrap_or(""),
-            Api::Debitsuccess,
-        )
+        .password(services.store.as_ref(), attempt, Api::Debitsuccess)
         .await
 }
 

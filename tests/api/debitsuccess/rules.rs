@@ -4,7 +4,7 @@
 use super::support::client::{
     account, call, find_account, json_http, note, today, Channel, Note, Outcome, Request, ADJUST,
 };
-use crate::helpers::{spawn_app, TestApp};
+use crate::helpers::{spawn_app, spawn_app_with, TestApp};
 
 const CREDENTIALS: &str = "Invalid user credentials";
 
@@ -63,7 +63,9 @@ fn success() -> Vec<Note> {
 
 #[tokio::test]
 async fn credentials_are_checked_first_and_never_say_which_part_was_wrong() {
-    let app = spawn_app().await;
+    // Each variant goes out in every form, so the same wrong pair is tried more often than
+    // the sign-in throttle allows; its own answer is tested in `reliability::throttle`.
+    let app = spawn_app_with(|s| s.service.auth.throttle.per_user_threshold = 1_000).await;
     // Each request is also missing its TerminationDate (100): credentials come first.
     let base = Request::new(ADJUST).field("AccountReferenceNo", "DS1000001");
     let variants = [

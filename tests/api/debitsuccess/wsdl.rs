@@ -184,7 +184,7 @@ async fn soap_address_is_where_the_client_reached_us_and_proxies_only_when_trust
     let evil = wsdl(&app, "?wsdl", &[("Host", "evil\"><x")]).await;
     assert!(!addresses(&evil)[0].contains("evil"));
 
-    let trusted = spawn_app_with(|s| s.trust_proxy = true).await;
+    let trusted = spawn_app_with(|s| s.proxy.enabled = true).await;
     let definitions = wsdl(&trusted, "?wsdl", &forwarded).await;
     assert_eq!(
         addresses(&definitions)[0],
@@ -199,8 +199,19 @@ async fn soap_address_is_where_the_client_reached_us_and_proxies_only_when_trust
         "https://public.example.com/DSWebService/DSServices.svc?xsd=xsd0"
     );
 
+    // Behind a proxy that appends, the first value is the client's own: never used.
+    let appended = [
+        ("X-Forwarded-Proto", "http, https"),
+        ("X-Forwarded-Host", "attacker.example, public.example.com"),
+    ];
+    let definitions = wsdl(&trusted, "?wsdl", &appended).await;
+    assert_eq!(
+        addresses(&definitions)[0],
+        "https://public.example.com/DSWebService/DSServices.svc"
+    );
+
     let configured = spawn_app_with(|s| {
-        s.trust_proxy = true;
+        s.proxy.enabled = true;
         s.public_base_url = Some("https://billing.example.com/compat/".into());
     })
     .await;

@@ -3,16 +3,30 @@
 
 use billing_compat::domain::user::Api;
 use billing_compat::domain::DomainError;
-use billing_compat::service::auth::hash_password;
+use std::net::{IpAddr, Ipv4Addr};
+
+use billing_compat::service::auth::{hash_password, Attempt};
 
 use crate::helpers::spawn_app;
+
+fn here<'a>(username: &'a str, password: &'a str) -> Attempt<'a> {
+    Attempt {
+        username,
+        password,
+        source: IpAddr::V4(Ipv4Addr::LOCALHOST),
+    }
+}
 
 #[tokio::test]
 async fn right_password_wrong_password_unknown_user_and_wrong_api() {
     let app = spawn_app().await;
     let (auth, store) = (&app.services.auth, app.store());
     let ok = auth
-        .password(store.as_ref(), "ds-gym", "Gym-Pass-2024", Api::Debitsuccess)
+        .password(
+            store.as_ref(),
+            here("ds-gym", "Gym-Pass-2024"),
+            Api::Debitsuccess,
+        )
         .await
         .unwrap();
     assert_eq!(ok.tenant.code.as_str(), "acme");
@@ -22,7 +36,7 @@ async fn right_password_wrong_password_unknown_user_and_wrong_api() {
         ("ds-gym", "Gym-Pass-2024", Api::Flolive),
     ] {
         let err = auth
-            .password(store.as_ref(), user, pass, api)
+            .password(store.as_ref(), here(user, pass), api)
             .await
             .unwrap_err();
         assert!(
@@ -37,7 +51,11 @@ async fn a_password_change_takes_effect_at_once_despite_the_cache() {
     let app = spawn_app().await;
     let (auth, store) = (&app.services.auth, app.store());
     let user = auth
-        .password(store.as_ref(), "ds-gym", "Gym-Pass-2024", Api::Debitsuccess)
+        .password(
+            store.as_ref(),
+            here("ds-gym", "Gym-Pass-2024"),
+            Api::Debitsuccess,
+        )
         .await
         .unwrap();
     let mut tx = store.begin().await.unwrap();
@@ -46,11 +64,19 @@ async fn a_password_change_takes_effect_at_once_despite_the_cache() {
         .unwrap();
     tx.commit().await.unwrap();
     assert!(auth
-        .password(store.as_ref(), "ds-gym", "Gym-Pass-2024", Api::Debitsuccess)
+        .password(
+            store.as_ref(),
+            here("ds-gym", "Gym-Pass-2024"),
+            Api::Debitsuccess
+        )
         .await
         .is_err());
     assert!(auth
-        .password(store.as_ref(), "ds-gym", "New-Pass-2025", Api::Debitsuccess)
+        .password(
+            store.as_ref(),
+            here("ds-gym", "New-Pass-2025"),
+            Api::Debitsuccess
+        )
         .await
         .is_ok());
 }

@@ -4,6 +4,7 @@ use billing_compat::domain::store::StoredReply;
 use billing_compat::domain::tenant::TenantCode;
 use billing_compat::domain::user::{Api, Principal};
 use billing_compat::domain::DomainError;
+use billing_compat::service::auth::Attempt;
 use billing_compat::service::idempotency::{execute, IdempotentRequest, KEY_REUSED};
 
 use crate::helpers::spawn_app;
@@ -14,8 +15,11 @@ async fn principal(app: &crate::helpers::TestApp) -> Principal {
         .auth
         .password(
             services.store.as_ref(),
-            "flo-parent",
-            "Flo-Pass-2024",
+            Attempt {
+                username: "flo-parent",
+                password: "Flo-Pass-2024",
+                source: std::net::Ipv4Addr::LOCALHOST.into(),
+            },
             Api::Flolive,
         )
         .await

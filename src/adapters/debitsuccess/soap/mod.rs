@@ -8,6 +8,7 @@ pub mod envelope;
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
 
+use crate::adapters::http::client_addr::client_of;
 use crate::adapters::http::negotiation::{read_body, Format, WireError};
 use crate::adapters::http::observability::{record_outcome, RequestId};
 use crate::adapters::http::AppState;
@@ -70,6 +71,7 @@ pub async fn post(
     let arrival = Arrival {
         channel: version.channel(),
         request_id: req.extensions().get::<RequestId>().map(|id| id.0.clone()),
+        client: client_of(&req),
     };
     let services = &state.services;
     let operation = message.operation();
@@ -77,7 +79,7 @@ pub async fn post(
         Message::Adjust(m) => adjust_termination_date(services, &m, &arrival, adjust_result)
             .await
             .map(|result| soap_reply(version, operation, &result)),
-        Message::GetAccount(m) => customer_account(services, &m, account_result)
+        Message::GetAccount(m) => customer_account(services, &m, &arrival, account_result)
             .await
             .map(|result| soap_reply(version, operation, &result)),
     };
