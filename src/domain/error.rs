@@ -3,6 +3,8 @@
 
 use std::error::Error as StdError;
 
+use super::limits::Busy;
+
 type Cause = Box<dyn StdError + Send + Sync + 'static>;
 
 #[derive(thiserror::Error)]
@@ -29,6 +31,10 @@ pub enum DomainError {
     /// Anything else: logged in full, shown to clients as a generic failure.
     #[error("internal error")]
     Internal(#[source] Cause),
+    /// A per-tenant or per-user limit refused the request before it changed anything
+    /// (issue 13): the vendor's "busy, try later" answer, with when to retry.
+    #[error("busy: {0}")]
+    Busy(Busy),
 }
 
 impl DomainError {

@@ -10,6 +10,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::adapters::http::negotiation::{to_response, Format, WireError};
+use crate::domain::limits::Limit;
 use crate::domain::store::StoredReply;
 use crate::domain::DomainError;
 use crate::service::billing_care::rules;
@@ -71,6 +72,8 @@ struct Problem {
     code: &'static str,
     detail: String,
     challenge: Option<String>,
+    /// `Retry-After` seconds, for a refusal that names when to retry.
+    retry_after: Option<u64>,
 }
 
 impl Problem {
@@ -80,6 +83,7 @@ impl Problem {
             code,
             detail: detail.into(),
             challenge: None,
+            retry_after: None,
         }
     }
 }
@@ -187,6 +191,21 @@ impl ApiError {
                         "an internal server error occurred",
                     )
                 }
+                // Issue 13. Minting too fast is this client's own excess: 429 (RFC 6585
+                // §4), in Oracle's error shape. A full queue is the service being busy
+                // for the tenant: 503, like an outage. Both say when to retry.
+                DomainError::Busy(busy) => {
+                    let (status, code) = match busy.limit {
+                        Limit::TokenMints => (S::TOO_MANY_REQUESTS, "TOO_MANY_REQUESTS"),
+                        Limit::QueuedJobs { .. } => {
+                            (S::SERVICE_UNAVAILABLE, "SERVICE_UNAVAILABLE")
+                        }
+                    };
+                    Problem {
+                        retry_after: Some(busy.retry_after_secs()),
+                        ..Problem::new(status, code, busy.to_string())
+                    }
+                }
             },
         }
     }
@@ -203,6 +222,11 @@ impl ApiError {
         let format = self.wire_format().unwrap_or(format);
         let problem = self.problem();
         let mut response = to_response(render(format, &problem));
+        if let Some(secs) = problem.retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from(secs));
+        }
         if let Some(challenge) = problem.challenge.as_deref() {
             if let Ok(value) = header::HeaderValue::from_str(challenge) {
                 response
@@ -228,6 +252,8 @@ fn type_uri(status: StatusCode) -> String {
         415 => "10.4.16",
         500 => "10.5.1",
         503 => "10.5.4",
+        // RFC 2616 predates 429.
+        429 => return "https://www.rfc-editor.org/rfc/rfc6585#section-4".to_owned(),
         other => return format!("https://www.rfc-editor.org/rfc/rfc9110#status.{other}"),
     };
     format!("http://www.w3.org/Protocols/rfc2616/rfc2616-sec10.html#sec{section}")

@@ -283,6 +283,9 @@ pub fn domain_error(format: Format, operation: &'static str, err: DomainError) -
                 Code::ServiceUnavailable.description().to_owned(),
             )
         }
+        // Issue 13: the user mints tokens faster than allowed. CRM.COM's "try again later"
+        // code, HTTP 200 like every CRM.COM business error; the message says when.
+        DomainError::Busy(busy) => (Code::ServiceUnavailable, busy.to_string()),
         DomainError::NotFound(_) | DomainError::Conflict { .. } | DomainError::Internal(_) => {
             tracing::error!(?err, "crmcom: internal error");
             (

@@ -48,12 +48,18 @@ pub(super) struct FloliveError {
     code: (&'static str, &'static str),
     details: String,
     format: Format,
+    /// `Retry-After` seconds, for a refusal that names when to retry.
+    retry_after: Option<u64>,
 }
 
 impl FloliveError {
     /// The one mapping from `DomainError` to floLIVE's format.
     pub(super) fn domain(operation: Operation, error: DomainError, format: Format) -> Self {
         let failure = operation.failure();
+        let retry_after = match &error {
+            DomainError::Busy(busy) => Some(busy.retry_after_secs()),
+            _ => None,
+        };
         let (status, code, details) = match error {
             DomainError::Invalid { field, reason } => (
                 StatusCode::BAD_REQUEST,
@@ -101,12 +107,21 @@ impl FloliveError {
                     "internal error".to_owned(),
                 )
             }
+            // Issue 13: the tenant's queue of asynchronous operations is full. floLIVE's
+            // own "try later" is GLOBAL_1001 "Service unavailable. Please try again"
+            // (seed 001), answered 503 like a store outage, with when to retry.
+            DomainError::Busy(busy) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                UNAVAILABLE,
+                busy.to_string(),
+            ),
         };
         Self {
             status,
             code,
             details,
             format,
+            retry_after,
         }
     }
 
@@ -117,6 +132,7 @@ impl FloliveError {
             code: operation.failure(),
             details: error.to_string(),
             format: error.reply_format(),
+            retry_after: None,
         }
     }
 
@@ -134,6 +150,11 @@ impl FloliveError {
                 header::WWW_AUTHENTICATE,
                 header::HeaderValue::from_static(CHALLENGE),
             );
+        }
+        if let Some(secs) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from(secs));
         }
         response
     }

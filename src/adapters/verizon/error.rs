@@ -48,6 +48,8 @@ pub(super) struct ErrorBody {
 pub(super) struct VerizonError {
     status: StatusCode,
     body: ErrorBody,
+    /// `Retry-After` seconds of a 503 (5 unless the refusal names its own).
+    retry_after: u64,
 }
 
 const FIX_CREDENTIALS: &str = "Authenticate with HTTP Basic (an API user allowed the Verizon API) \
@@ -79,6 +81,7 @@ impl VerizonError {
                 message: truncate(message, MESSAGE_MAX_CHARS),
                 reference_error: REFERENCE_ERROR.to_owned(),
             },
+            retry_after: 5,
         }
     }
 
@@ -241,6 +244,20 @@ impl VerizonError {
                     "Retry later; nothing was changed.",
                 )
             }
+            // Issue 13: the tenant's queue of asynchronous work is full; nothing was
+            // recorded. Our 503 `serviceUnavailable` (README), with when to retry.
+            DomainError::Busy(busy) => Self {
+                retry_after: busy.retry_after_secs(),
+                ..Self::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "serviceUnavailable",
+                    &format!("The service is busy: {}", busy.limit),
+                    &format!(
+                        "Retry in {} seconds; nothing was changed.",
+                        busy.retry_after_secs()
+                    ),
+                )
+            },
             DomainError::Rule { .. } | DomainError::Internal(_) => {
                 tracing::error!(?error, "internal error");
                 Self::new(
@@ -264,7 +281,7 @@ impl VerizonError {
             );
         }
         if self.status == StatusCode::SERVICE_UNAVAILABLE {
-            headers.insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+            headers.insert(header::RETRY_AFTER, HeaderValue::from(self.retry_after));
         }
         response
     }

@@ -28,15 +28,34 @@ pub struct Postgres;
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
 
-/// The claim statement; the dialects differ only in the row lock of the sub-select.
+/// The claim statement; the dialects differ only in the row lock.
+///
+/// Fair across tenants (issue 13, item 3): due jobs are ranked within their tenant, oldest
+/// first (`turn` 1 is each tenant's oldest due job, 2 its next…), and the batch is taken
+/// turn by turn: every tenant with due work gets its oldest job into the batch before any
+/// tenant gets its second. A tenant's burst of thousands of jobs therefore delays another
+/// tenant's job by at most one batch, where the old `ORDER BY run_at` made it wait behind
+/// the whole burst. A lone tenant still gets full batches. The ranking reads
+/// `ix_jobs_tenant_due (status, tenant_id, run_at)` in order; the per-tenant cap on queued
+/// work (`service::jobs::enqueue`) bounds how many rows it ranks.
+///
+/// The due condition is repeated on `j`, the locked table: on PostgreSQL a row another
+/// instance claimed and committed after this statement's snapshot is re-checked against its
+/// new version after the lock (and dropped), and a row still locked is skipped; the window
+/// function sits in a sub-select because `FOR UPDATE` is not allowed beside one, and
+/// `FOR UPDATE OF j` locks only the jobs rows.
 macro_rules! claim_jobs {
     ($lock:literal) => {
         concat!(
             "UPDATE jobs SET status = 'running', locked_by = $1, locked_until = $3, ",
             "attempts = attempts + 1, updated_at = $2 ",
-            "WHERE id IN (SELECT id FROM jobs ",
-            "WHERE (status = 'queued' AND run_at <= $2) OR (status = 'running' AND locked_until < $2) ",
-            "ORDER BY run_at LIMIT $4 ",
+            "WHERE id IN (SELECT j.id FROM jobs j JOIN (",
+            "SELECT id, ROW_NUMBER() OVER (PARTITION BY tenant_id ORDER BY run_at, id) AS turn ",
+            "FROM jobs ",
+            "WHERE (status = 'queued' AND run_at <= $2) OR (status = 'running' AND locked_until < $2)",
+            ") ranked ON ranked.id = j.id ",
+            "WHERE (j.status = 'queued' AND j.run_at <= $2) OR (j.status = 'running' AND j.locked_until < $2) ",
+            "ORDER BY ranked.turn, j.run_at, j.id LIMIT $4 ",
             $lock,
             ") RETURNING id, tenant_id, kind, payload, attempts, max_attempts"
         )
@@ -84,7 +103,7 @@ impl Dialect for Postgres {
     const SINGLE_WRITER: bool = false;
     const SESSION_SETUP: &'static [&'static str] = &[];
     // SKIP LOCKED: several instances claim different jobs without waiting on each other.
-    const CLAIM_JOBS: &'static str = claim_jobs!("FOR UPDATE SKIP LOCKED");
+    const CLAIM_JOBS: &'static str = claim_jobs!("FOR UPDATE OF j SKIP LOCKED");
     // Connections die with the server or the network (DESIGN §4: recovery without a
     // restart, tested by `reliability::outage`): test each before use.
     const PING_BEFORE_USE: bool = true;
