@@ -8,6 +8,10 @@
       latency, and the flood's accepted/refused counts. Run it once without a flood
       (THREADS 0) for the undisturbed latency.
 
+  flood BASE [SECONDS] [THREADS]
+      Only the acme attach flood (run a few beside `fairness` when one Python process
+      cannot send faster than the worker completes).
+
   mint BASE DBFILE [SECONDS] [THREADS]
       CRM.COM login (crm-agent) from THREADS connections for SECONDS, then counts the
       token rows (all, and live) and audit rows in the SQLite file DBFILE.
@@ -56,6 +60,17 @@ def flood(base, until, counts, lock):
         status, _ = attach(conn, ACME_KEY, NORTH, DATA_1GB)
         with lock:
             counts[status] = counts.get(status, 0) + 1
+
+
+def flood_only(base, seconds=8.0, threads=8):
+    until = time.monotonic() + seconds
+    counts, lock = {}, threading.Lock()
+    workers = [threading.Thread(target=flood, args=(base, until, counts, lock)) for _ in range(threads)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    print(json.dumps({"flood_replies_by_status": counts}))
 
 
 def victim_latency(base):
@@ -126,6 +141,8 @@ if __name__ == "__main__":
     command, base = sys.argv[1], sys.argv[2]
     if command == "fairness":
         fairness(base, *(float(a) if i == 0 else int(a) for i, a in enumerate(sys.argv[3:5])))
+    elif command == "flood":
+        flood_only(base, *(float(a) if i == 0 else int(a) for i, a in enumerate(sys.argv[3:5])))
     elif command == "mint":
         mint(base, sys.argv[3], *(float(a) if i == 0 else int(a) for i, a in enumerate(sys.argv[4:6])))
     else:

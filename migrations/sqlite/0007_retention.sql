@@ -1,9 +1,9 @@
 -- Fair background work and bounded storage (issue 13 items 3 and 4).
 -- Mirrors ../postgres/0007_retention.sql: same names, same constraints.
 
--- The fair claim ranks due jobs per tenant by run_at (ROW_NUMBER() OVER (PARTITION BY
--- tenant_id ORDER BY run_at)), and the per-tenant cap counts a tenant's unfinished jobs:
--- both read this index in order. It replaces ix_jobs_due (status, run_at), which only the
+-- The fair claim walks the tenants with queued jobs and reads each one's oldest due jobs
+-- (src/storage/sql/dialect.rs), and the per-tenant cap counts a tenant's unfinished jobs:
+-- both are range reads of this index. It replaces ix_jobs_due (status, run_at), which only the
 -- old FIFO claim used; one index less to write per job.
 DROP INDEX ix_jobs_due;
 CREATE INDEX ix_jobs_tenant_due ON jobs (status, tenant_id, run_at);
