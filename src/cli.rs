@@ -24,7 +24,7 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Migrate the database, then serve HTTP.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Bring the database schema up to date.
     Migrate(DatabaseArgs),
     /// Load a YAML fixture file (atomic and idempotent).
@@ -85,6 +85,66 @@ pub struct ServeArgs {
     /// Accept Billing Care calls without a bearer token, as Oracle test systems do.
     #[arg(long, env = "BILLING_COMPAT_BILLING_CARE_NO_TOKEN")]
     pub billing_care_no_token: bool,
+    /// Asynchronous operations (jobs) one tenant may have queued and unfinished; past it
+    /// a floLIVE attach/detach or Verizon confirmation is refused as busy. 0: no cap.
+    #[arg(
+        long,
+        env = "BILLING_COMPAT_MAX_QUEUED_JOBS_PER_TENANT",
+        default_value_t = 1000
+    )]
+    pub max_queued_jobs_per_tenant: u32,
+    /// Access tokens (CRM.COM login, Billing Care queryAccessToken) one user may mint
+    /// per second, sustained, per instance. 0: no limit.
+    #[arg(long, env = "BILLING_COMPAT_TOKEN_MINTS_PER_SEC", default_value_t = 10)]
+    pub token_mints_per_sec: u32,
+    /// Access tokens one user may mint at once after a quiet spell (the burst), in tokens.
+    #[arg(long, env = "BILLING_COMPAT_TOKEN_MINT_BURST", default_value_t = 50)]
+    pub token_mint_burst: u32,
+    /// Live CRM.COM tokens per user, in tokens; a login past it releases the least
+    /// recently used.
+    #[arg(
+        long,
+        env = "BILLING_COMPAT_CRMCOM_TOKENS_PER_USER",
+        default_value_t = 100
+    )]
+    pub crmcom_tokens_per_user: u32,
+    /// Live Billing Care access tokens per user, in tokens; a new one past it revokes the
+    /// oldest.
+    #[arg(
+        long,
+        env = "BILLING_COMPAT_BILLING_CARE_TOKENS_PER_USER",
+        default_value_t = 100
+    )]
+    pub billing_care_tokens_per_user: u32,
+    /// How often the worker purges expired replies, finished jobs and dead tokens, in
+    /// seconds (once per period across instances sharing the database).
+    #[arg(long, env = "BILLING_COMPAT_PURGE_INTERVAL_SECS", default_value_t = 60)]
+    pub purge_interval_secs: u64,
+    /// Rows deleted per purge statement (each batch is its own short transaction).
+    #[arg(long, env = "BILLING_COMPAT_PURGE_BATCH", default_value_t = 1000)]
+    pub purge_batch: i64,
+    /// Completed jobs are kept this long after they finish, in seconds (default 24 h).
+    #[arg(
+        long,
+        env = "BILLING_COMPAT_DONE_JOB_RETENTION_SECS",
+        default_value_t = 86_400
+    )]
+    pub done_job_retention_secs: u64,
+    /// Failed jobs are kept this long after they fail, in seconds (default 7 days).
+    #[arg(
+        long,
+        env = "BILLING_COMPAT_FAILED_JOB_RETENTION_SECS",
+        default_value_t = 604_800
+    )]
+    pub failed_job_retention_secs: u64,
+    /// Expired or released CRM.COM tokens are kept this long (answering "expired" or
+    /// "released" rather than "invalid"), in seconds (default 24 h).
+    #[arg(
+        long,
+        env = "BILLING_COMPAT_CRMCOM_TOKEN_RETENTION_SECS",
+        default_value_t = 86_400
+    )]
+    pub crmcom_token_retention_secs: u64,
     #[command(flatten)]
     pub guard: GuardArgs,
 }
@@ -187,6 +247,17 @@ impl ServeArgs {
             std::time::Duration::from_secs(self.crmcom_token_idle_secs);
         settings.vendors.billing_care_require_token = !self.billing_care_no_token;
         self.guard.apply(&mut settings);
+        settings.service.max_queued_jobs_per_tenant = self.max_queued_jobs_per_tenant;
+        settings.service.token_mints_per_sec = self.token_mints_per_sec;
+        settings.service.token_mint_burst = self.token_mint_burst;
+        settings.vendors.crmcom_tokens_per_user = self.crmcom_tokens_per_user;
+        settings.vendors.billing_care_tokens_per_user = self.billing_care_tokens_per_user;
+        let secs = std::time::Duration::from_secs;
+        settings.worker.purge_interval = secs(self.purge_interval_secs);
+        settings.worker.purge_batch = self.purge_batch;
+        settings.worker.done_job_retention = secs(self.done_job_retention_secs);
+        settings.worker.failed_job_retention = secs(self.failed_job_retention_secs);
+        settings.worker.crmcom_token_retention = secs(self.crmcom_token_retention_secs);
         settings
     }
 }
@@ -215,7 +286,7 @@ mod tests {
         let Command::Serve(args) = cli.command else {
             panic!("expected serve")
         };
-        let settings = args.settings();
+        let settings = (*args).settings();
         assert!(settings.demo);
         assert_eq!(settings.bind, "0.0.0.0:9");
         assert_eq!(settings.public_base_url.as_deref(), Some("https://x"));
@@ -237,7 +308,7 @@ mod tests {
         let Command::Serve(args) = cli.command else {
             panic!("expected serve")
         };
-        let settings = args.settings();
+        let settings = (*args).settings();
         assert!(settings.proxy.enabled);
         assert_eq!(settings.proxy.networks.len(), 2);
         assert_eq!(settings.service.auth.throttle.per_user_threshold, 3);
@@ -245,5 +316,84 @@ mod tests {
             settings.connections.send_timeout,
             std::time::Duration::from_secs(7)
         );
+    }
+
+    #[test]
+    fn storage_and_fairness_limits_have_flags_with_documented_defaults() {
+        let parse = |extra: &[&str]| {
+            let mut argv = vec!["billing-compat", "serve"];
+            argv.extend_from_slice(extra);
+            let Command::Serve(args) = Cli::parse_from(argv).command else {
+                panic!("expected serve")
+            };
+            (*args).settings()
+        };
+        let defaults = parse(&[]);
+        let built_in = Settings::default();
+        assert_eq!(defaults.service.max_queued_jobs_per_tenant, 1000);
+        assert_eq!(
+            defaults.service.max_queued_jobs_per_tenant,
+            built_in.service.max_queued_jobs_per_tenant
+        );
+        assert_eq!(
+            defaults.service.token_mints_per_sec,
+            built_in.service.token_mints_per_sec
+        );
+        assert_eq!(
+            defaults.service.token_mint_burst,
+            built_in.service.token_mint_burst
+        );
+        assert_eq!(defaults.vendors.crmcom_tokens_per_user, 100);
+        assert_eq!(defaults.vendors.billing_care_tokens_per_user, 100);
+        assert_eq!(
+            defaults.worker.purge_interval,
+            built_in.worker.purge_interval
+        );
+        assert_eq!(defaults.worker.purge_batch, built_in.worker.purge_batch);
+        assert_eq!(
+            defaults.worker.done_job_retention,
+            built_in.worker.done_job_retention
+        );
+        assert_eq!(
+            defaults.worker.failed_job_retention,
+            built_in.worker.failed_job_retention
+        );
+        assert_eq!(
+            defaults.worker.crmcom_token_retention,
+            built_in.worker.crmcom_token_retention
+        );
+        let set = parse(&[
+            "--max-queued-jobs-per-tenant",
+            "5",
+            "--token-mints-per-sec",
+            "2",
+            "--token-mint-burst",
+            "3",
+            "--crmcom-tokens-per-user",
+            "4",
+            "--billing-care-tokens-per-user",
+            "6",
+            "--purge-interval-secs",
+            "7",
+            "--purge-batch",
+            "8",
+            "--done-job-retention-secs",
+            "9",
+            "--failed-job-retention-secs",
+            "10",
+            "--crmcom-token-retention-secs",
+            "11",
+        ]);
+        assert_eq!(set.service.max_queued_jobs_per_tenant, 5);
+        assert_eq!(set.service.token_mints_per_sec, 2);
+        assert_eq!(set.service.token_mint_burst, 3);
+        assert_eq!(set.vendors.crmcom_tokens_per_user, 4);
+        assert_eq!(set.vendors.billing_care_tokens_per_user, 6);
+        let secs = std::time::Duration::from_secs;
+        assert_eq!(set.worker.purge_interval, secs(7));
+        assert_eq!(set.worker.purge_batch, 8);
+        assert_eq!(set.worker.done_job_retention, secs(9));
+        assert_eq!(set.worker.failed_job_retention, secs(10));
+        assert_eq!(set.worker.crmcom_token_retention, secs(11));
     }
 }

@@ -69,6 +69,12 @@ pub struct VendorSettings {
     pub billing_care_require_token: bool,
     /// Lifetime of a Billing Care access token (`expires_in`).
     pub billing_care_token_ttl: Duration,
+    /// Live CRM.COM tokens per user; a login past it releases the least recently used
+    /// (issue 13).
+    pub crmcom_tokens_per_user: u32,
+    /// Live Billing Care access tokens per user; a queryAccessToken past it revokes the
+    /// oldest (issue 13).
+    pub billing_care_tokens_per_user: u32,
 }
 
 impl Default for VendorSettings {
@@ -77,6 +83,8 @@ impl Default for VendorSettings {
             crmcom_token_idle: Duration::from_secs(3600),
             billing_care_require_token: true,
             billing_care_token_ttl: Duration::from_secs(3600),
+            crmcom_tokens_per_user: 100,
+            billing_care_tokens_per_user: 100,
         }
     }
 }

@@ -11,7 +11,7 @@ async fn main() -> anyhow::Result<()> {
     telemetry::init("info", std::io::stderr);
     match Cli::parse().command {
         Command::Serve(args) => {
-            let app = startup::Application::build(args.settings()).await?;
+            let app = startup::Application::build((*args).settings()).await?;
             app.run_until_stopped().await?;
         }
         Command::Migrate(db) => {

@@ -14,7 +14,7 @@ use crate::adapters;
 use crate::adapters::http::AppState;
 use crate::config::Settings;
 use crate::service::jobs::Worker;
-use crate::service::{import, job_registry, Services};
+use crate::service::{import, job_registry, retention, Services};
 use crate::storage;
 
 /// The demo fixture, built in so `serve --demo` works from any directory.
@@ -51,7 +51,13 @@ impl Application {
         let worker = settings.run_worker.then(|| {
             let (stop, stopped) = watch::channel(false);
             let worker = Worker::new(services.clone(), job_registry(), settings.worker.clone());
-            (stop, tokio::spawn(worker.run(stopped)))
+            // The purge (issue 13) runs beside the jobs, not between them, so purging a
+            // large backlog never delays a tenant's job by more than a batch's commit.
+            let purge = retention::run(services.clone(), settings.worker.clone(), stopped.clone());
+            let both = async move {
+                tokio::join!(worker.run(stopped), purge);
+            };
+            (stop, tokio::spawn(both))
         });
         adapters::http::observability::prometheus();
         let workers = settings.http_workers;

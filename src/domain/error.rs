@@ -4,6 +4,8 @@
 use std::error::Error as StdError;
 use std::time::Duration;
 
+use super::limits::Busy;
+
 type Cause = Box<dyn StdError + Send + Sync + 'static>;
 
 #[derive(thiserror::Error)]
@@ -29,17 +31,17 @@ pub enum DomainError {
     /// answer in their vendor's authentication-failure format.
     #[error("throttled for {retry_after:?}")]
     Throttled { retry_after: Duration },
-    /// The server is saturated (every credential-check slot busy, a tenant's queue full):
-    /// nothing was done; the same request may succeed after `retry_after`. Adapters answer
-    /// in their vendor's "unavailable, retry" format.
-    #[error("busy, retry after {retry_after:?}")]
-    Busy { retry_after: Duration },
     /// The store could not be reached or timed out: a retry later may succeed.
     #[error("storage unavailable")]
     Unavailable(#[source] Cause),
     /// Anything else: logged in full, shown to clients as a generic failure.
     #[error("internal error")]
     Internal(#[source] Cause),
+    /// A limit refused the request before it changed anything (issue 13: every
+    /// credential-check slot busy, a tenant's queue full, tokens minted too fast): the
+    /// vendor's "busy, try later" answer, with when to retry.
+    #[error("busy: {0}")]
+    Busy(Busy),
 }
 
 impl DomainError {
@@ -59,7 +61,7 @@ impl DomainError {
 
     /// `Retry-After` in whole seconds, at least one.
     pub fn retry_after_secs(retry_after: Duration) -> u64 {
-        (retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0)).max(1)
+        super::limits::whole_seconds(retry_after)
     }
 
     pub fn internal(cause: impl Into<Cause>) -> Self {

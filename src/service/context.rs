@@ -9,6 +9,7 @@ use crate::domain::clock::{Clock, SystemClock};
 use crate::domain::store::Store;
 
 use super::auth::{AuthSettings, Authenticator};
+use super::mint_rate::MintRate;
 
 /// Service-level settings (see `config.rs` for where they come from).
 #[derive(Clone, Debug)]
@@ -17,6 +18,14 @@ pub struct ServiceSettings {
     pub auth: AuthSettings,
     /// How long a stored Idempotency-Key reply is replayed (DESIGN §7: 24 h).
     pub idempotency_ttl: Duration,
+    /// Unfinished asynchronous operations one tenant may have queued; past it an enqueuing
+    /// call is refused as busy (issue 13). 0: no cap.
+    pub max_queued_jobs_per_tenant: u32,
+    /// Access tokens one user may mint per second, sustained (CRM.COM and Billing Care
+    /// logins; issue 13). 0: no limit.
+    pub token_mints_per_sec: u32,
+    /// …and at once, after a quiet spell (the token bucket's size).
+    pub token_mint_burst: u32,
 }
 
 impl Default for ServiceSettings {
@@ -24,6 +33,9 @@ impl Default for ServiceSettings {
         Self {
             auth: AuthSettings::default(),
             idempotency_ttl: Duration::from_secs(24 * 3600),
+            max_queued_jobs_per_tenant: 1000,
+            token_mints_per_sec: 10,
+            token_mint_burst: 50,
         }
     }
 }
@@ -36,6 +48,8 @@ pub struct Services {
     /// Pinged after a commit that enqueued work, so the local worker starts at once
     /// instead of at its next poll.
     pub jobs_ready: Arc<Notify>,
+    /// Per-user token-minting rate (this instance's share; see `mint_rate.rs`).
+    pub mint_rate: MintRate,
 }
 
 impl Services {
@@ -50,6 +64,7 @@ impl Services {
     ) -> Self {
         Self {
             auth: Authenticator::new(&settings.auth),
+            mint_rate: MintRate::new(settings.token_mints_per_sec, settings.token_mint_burst),
             store,
             clock,
             settings,

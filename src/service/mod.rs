@@ -10,6 +10,8 @@ pub mod flolive;
 pub mod idempotency;
 pub mod import;
 pub mod jobs;
+pub mod mint_rate;
+pub mod retention;
 pub mod verizon;
 
 pub use context::{ServiceSettings, Services};

@@ -8,3 +8,4 @@ mod cancel_xml;
 mod failures;
 mod fixtures;
 mod support;
+mod token_limits;

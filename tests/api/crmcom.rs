@@ -8,6 +8,7 @@ mod idempotency;
 mod provisioning;
 mod queries;
 mod rules;
+mod token_limits;
 mod tokens;
 
 use serde_json::{json, Value};

@@ -3,6 +3,7 @@
 
 mod attach;
 mod auth;
+mod busy;
 mod completion;
 mod concurrency;
 mod detach;

@@ -5,4 +5,6 @@ mod health;
 mod idempotency;
 mod import;
 mod queue;
+mod queue_fairness;
+mod retention;
 mod storage;

@@ -1,5 +1,6 @@
 //! Verizon Digital Connect: `POST /proquest/disconnectCustomerConfirmation` (DESIGN §6.5).
 
+mod busy;
 mod concurrency;
 mod confirm;
 mod disconnect;

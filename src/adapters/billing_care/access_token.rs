@@ -53,6 +53,10 @@ pub(super) fn request_id(req: &HttpRequest) -> Option<String> {
          headers(("WWW-Authenticate" = String, description = "Basic realm=\"billing_care\""))),
         (status = 406, description = "Accept names neither JSON nor XML", body = OracleError,
          content((OracleError = "application/json"))),
+        (status = 429, description = "The user requests tokens faster than allowed",
+         body = OracleError,
+         content((OracleError = "application/json"), (OracleError = "application/xml")),
+         headers(("Retry-After" = u64, description = "Seconds until a token may be requested"))),
         (status = 500, description = "Internal error", body = OracleError,
          content((OracleError = "application/json"), (OracleError = "application/xml"))),
         (status = 503, description = "The store is unavailable", body = OracleError,
@@ -80,6 +84,7 @@ async fn issue(
         &state.services,
         &principal,
         state.settings.vendors.billing_care_token_ttl,
+        state.settings.vendors.billing_care_tokens_per_user,
         format.channel(),
         request_id(req),
     )

@@ -12,6 +12,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::adapters::http::negotiation::{to_response, Format, WireError};
+use crate::domain::limits::Limit;
 use crate::domain::store::StoredReply;
 use crate::domain::DomainError;
 use crate::service::billing_care::rules;
@@ -178,14 +179,6 @@ impl ApiError {
                 ),
                 DomainError::Unauthenticated => ApiError::InvalidToken.problem(),
                 DomainError::Throttled { retry_after } => throttled(*retry_after),
-                DomainError::Busy { retry_after } => Problem {
-                    retry_after: Some(*retry_after),
-                    ..Problem::new(
-                        S::SERVICE_UNAVAILABLE,
-                        "SERVICE_UNAVAILABLE",
-                        "the service is busy; try again later",
-                    )
-                },
                 DomainError::Forbidden(why) => {
                     Problem::new(S::FORBIDDEN, "FORBIDDEN", why.clone())
                 }
@@ -204,6 +197,21 @@ impl ApiError {
                         "INTERNAL_ERROR",
                         "an internal server error occurred",
                     )
+                }
+                // Issue 13. Minting too fast is this client's own excess: 429 (RFC 6585
+                // §4), in Oracle's error shape. A full queue is the service being busy
+                // for the tenant: 503, like an outage. Both say when to retry.
+                DomainError::Busy(busy) => {
+                    let (status, code) = match busy.limit {
+                        Limit::TokenMints => (S::TOO_MANY_REQUESTS, "TOO_MANY_REQUESTS"),
+                        Limit::QueuedJobs { .. } | Limit::CredentialChecks => {
+                            (S::SERVICE_UNAVAILABLE, "SERVICE_UNAVAILABLE")
+                        }
+                    };
+                    Problem {
+                        retry_after: Some(busy.retry_after),
+                        ..Problem::new(status, code, busy.to_string())
+                    }
                 }
             },
         }
@@ -269,6 +277,8 @@ fn type_uri(status: StatusCode) -> String {
         415 => "10.4.16",
         500 => "10.5.1",
         503 => "10.5.4",
+        // RFC 2616 predates 429.
+        429 => return "https://www.rfc-editor.org/rfc/rfc6585#section-4".to_owned(),
         other => return format!("https://www.rfc-editor.org/rfc/rfc9110#status.{other}"),
     };
     format!("http://www.w3.org/Protocols/rfc2616/rfc2616-sec10.html#sec{section}")

@@ -20,7 +20,8 @@ const RELEASE: &str = "authentication/token/release";
 
 /// Log in: checks the organisation, then the credentials, and issues a token that expires
 /// after one hour without use (configurable). No `Idempotency-Key`: a replay would have to
-/// store the token in clear.
+/// store the token in clear. A user holds at most `crmcom_tokens_per_user` live tokens
+/// (the least recently used is released) and mints at a bounded rate (issue 13).
 #[utoipa::path(
     post,
     path = "/crmapi/rest/v2/authentication/token",
@@ -30,7 +31,8 @@ const RELEASE: &str = "authentication/token/release";
     responses(
         (status = 200, description = "`status.code` OK with `data.token`, or an error code \
             (InvalidCredentialsException, UnknownOrganisationException, MissingParameterException, \
-            InvalidParameterException, ServiceUnavailableException) with `data` null",
+            InvalidParameterException, ServiceUnavailableException — also when the user mints \
+            tokens faster than allowed) with `data` null",
             content((TokenReply = "application/json"), (TokenReply = "application/xml"))),
         (status = 400, description = "InvalidRequestException: the body cannot be read",
             content((ErrorReply = "application/json"), (ErrorReply = "application/xml"))),
@@ -59,8 +61,11 @@ pub async fn token(
         organisation: sent.organisation,
         unit: sent.unit,
     };
-    let idle = state.settings.vendors.crmcom_token_idle;
-    match crmcom::login(&state.services, login, idle, &ctx).await {
+    let policy = crmcom::TokenPolicy {
+        idle: state.settings.vendors.crmcom_token_idle,
+        per_user: state.settings.vendors.crmcom_tokens_per_user,
+    };
+    match crmcom::login(&state.services, login, policy, &ctx).await {
         Ok(token) => {
             record_outcome("crmcom", LOGIN, "OK");
             to_response(ok_reply(format, TokenData { token }))

@@ -285,10 +285,6 @@ pub fn domain_error(format: Format, operation: &'static str, err: DomainError) -
                 DomainError::retry_after_secs(retry_after)
             ),
         ),
-        DomainError::Busy { .. } => (
-            Code::ServiceUnavailable,
-            Code::ServiceUnavailable.description().to_owned(),
-        ),
         DomainError::Unavailable(_) => {
             tracing::error!(?err, "crmcom: storage unavailable");
             (
@@ -296,6 +292,10 @@ pub fn domain_error(format: Format, operation: &'static str, err: DomainError) -
                 Code::ServiceUnavailable.description().to_owned(),
             )
         }
+        // Issue 13: a limit (tokens minted too fast, credential checks saturated). CRM.COM's
+        // "try again later" code, HTTP 200 like every CRM.COM business error; the message
+        // says when.
+        DomainError::Busy(busy) => (Code::ServiceUnavailable, busy.to_string()),
         DomainError::NotFound(_) | DomainError::Conflict { .. } | DomainError::Internal(_) => {
             tracing::error!(?err, "crmcom: internal error");
             (

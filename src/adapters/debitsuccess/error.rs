@@ -43,16 +43,18 @@ pub fn note_for(error: &DomainError) -> ResponseNote {
             FAILED_TO_COMPLETE,
             "Failed to complete the process".to_owned(),
         ),
-        DomainError::Busy { .. } => (
-            TIMEOUT_OR_DEADLOCK,
-            "Timeout/Deadlock, please retry".to_owned(),
-        ),
         DomainError::Unavailable(_) if is_transient(error) => (
             TIMEOUT_OR_DEADLOCK,
             "Timeout/Deadlock, please retry".to_owned(),
         ),
         DomainError::Unavailable(_) => (SERVER_NOT_AVAILABLE, "Server not available".to_owned()),
         DomainError::Internal(_) => (UNKNOWN_EXCEPTION, "Unknown exception".to_owned()),
+        // Issue 13: a per-tenant or per-user limit; nothing was changed. The vendor's
+        // transient code says exactly "retry" (vendor notes, General error codes).
+        DomainError::Busy(_) => (
+            TIMEOUT_OR_DEADLOCK,
+            "Timeout/Deadlock, please retry".to_owned(),
+        ),
     };
     if matches!(
         error,
@@ -129,6 +131,14 @@ mod tests {
                 ("02", "Invalid user credentials")
             );
         }
+        let busy = note_for(&DomainError::Busy(crate::domain::limits::Busy::new(
+            crate::domain::limits::Limit::QueuedJobs { cap: 3 },
+            std::time::Duration::from_secs(5),
+        )));
+        assert_eq!(
+            (busy.code.as_str(), busy.note.as_str()),
+            ("11", "Timeout/Deadlock, please retry")
+        );
         let internal = note_for(&DomainError::internal("secret detail"));
         assert_eq!(internal.code, "06");
         assert!(!internal.note.contains("secret"));

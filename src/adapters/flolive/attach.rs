@@ -105,7 +105,9 @@ pub(super) struct AttachContent {
             (super::envelope::Nak = "application/json"), (super::envelope::Nak = "application/xml"))),
         (status = 500, description = "CUSTOMER_1048: internal error", content(
             (super::envelope::Nak = "application/json"), (super::envelope::Nak = "application/xml"))),
-        (status = 503, description = "GLOBAL_1001: Service unavailable. Please try again", content(
+        (status = 503, description = "GLOBAL_1001: Service unavailable. Please try again (the store \
+            is unavailable, or the tenant already has the maximum of operations queued: \
+            `Retry-After` says when)", content(
             (super::envelope::Nak = "application/json"), (super::envelope::Nak = "application/xml"))),
     ),
     security(("flolive_basic" = []), ("flolive_bearer" = []))

@@ -57,9 +57,10 @@ impl FloliveError {
     pub(super) fn domain(operation: Operation, error: DomainError, format: Format) -> Self {
         let failure = operation.failure();
         let retry_after = match &error {
-            DomainError::Throttled { retry_after } | DomainError::Busy { retry_after } => {
+            DomainError::Throttled { retry_after } => {
                 Some(DomainError::retry_after_secs(*retry_after))
             }
+            DomainError::Busy(busy) => Some(busy.retry_after_secs()),
             _ => None,
         };
         let (status, code, details) = match error {
@@ -102,11 +103,6 @@ impl FloliveError {
                     DomainError::retry_after_secs(retry_after)
                 ),
             ),
-            DomainError::Busy { .. } => (
-                StatusCode::SERVICE_UNAVAILABLE,
-                UNAVAILABLE,
-                "the service is busy; retry later".to_owned(),
-            ),
             DomainError::Unavailable(_) => {
                 tracing::warn!(?error, "store unavailable");
                 (
@@ -123,6 +119,15 @@ impl FloliveError {
                     "internal error".to_owned(),
                 )
             }
+            // Issue 13: a limit (the tenant's queue of asynchronous operations is full, the
+            // credential checks are saturated). floLIVE's
+            // own "try later" is GLOBAL_1001 "Service unavailable. Please try again"
+            // (seed 001), answered 503 like a store outage, with when to retry.
+            DomainError::Busy(busy) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                UNAVAILABLE,
+                busy.to_string(),
+            ),
         };
         Self {
             status,

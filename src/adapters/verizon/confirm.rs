@@ -73,7 +73,9 @@ use super::wire::{self, ConfirmationDto};
          content((ErrorBody = "application/json"), (ErrorBody = "application/xml"))),
         (status = 500, description = "internalError.",
          content((ErrorBody = "application/json"), (ErrorBody = "application/xml"))),
-        (status = 503, description = "serviceUnavailable: the store cannot be reached; nothing changed.",
+        (status = 503, description = "serviceUnavailable: the store cannot be reached, or the answers \
+            would start a disconnect while the tenant's queue is full; nothing changed \
+            (`Retry-After`).",
          content((ErrorBody = "application/json"), (ErrorBody = "application/xml"))),
     ),
     security(("verizon_basic" = []), ("verizon_bearer" = [])),

@@ -246,13 +246,6 @@ impl VerizonError {
                 ),
             )
             .retrying_after(retry_after),
-            DomainError::Busy { retry_after } => Self::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "serviceUnavailable",
-                "The service is busy",
-                "Retry later; nothing was changed.",
-            )
-            .retrying_after(retry_after),
             DomainError::Forbidden(_) => Self::new(
                 StatusCode::FORBIDDEN,
                 "accessDenied",
@@ -268,6 +261,20 @@ impl VerizonError {
                     "Retry later; nothing was changed.",
                 )
             }
+            // Issue 13: the tenant's queue of asynchronous work is full; nothing was
+            // recorded. Our 503 `serviceUnavailable` (README), with when to retry.
+            DomainError::Busy(busy) => Self {
+                retry_after: Some(busy.retry_after_secs()),
+                ..Self::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "serviceUnavailable",
+                    &format!("The service is busy: {}", busy.limit),
+                    &format!(
+                        "Retry in {} seconds; nothing was changed.",
+                        busy.retry_after_secs()
+                    ),
+                )
+            },
             DomainError::Rule { .. } | DomainError::Internal(_) => {
                 tracing::error!(?error, "internal error");
                 Self::new(

@@ -22,6 +22,21 @@ pub trait BillingCareRepo: Send {
         user: ApiUserId,
         now: DateTime<Utc>,
     ) -> Result<u64, DomainError>;
+    /// Deletes up to `limit` tokens (of any user) that expired at or before `now`; returns
+    /// how many.
+    async fn purge_access_tokens(
+        &mut self,
+        now: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<u64, DomainError>;
+    /// Revokes (deletes) the user's live tokens beyond the newest `keep`, oldest first;
+    /// returns how many. A revoked token gets the same 401 as an expired one.
+    async fn revoke_access_tokens_beyond(
+        &mut self,
+        user: ApiUserId,
+        keep: u32,
+        now: DateTime<Utc>,
+    ) -> Result<u64, DomainError>;
 
     /// The tenant's account carrying this POID.
     async fn account_id_by_poid(

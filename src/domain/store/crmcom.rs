@@ -28,8 +28,18 @@ pub trait CrmcomRepo: Send {
     /// The user a token belongs to (with its tenant), to rebuild the caller's principal.
     async fn api_user(&mut self, id: ApiUserId) -> Result<Option<ApiUser>, DomainError>;
     async fn release_token(&mut self, id: TokenId, now: DateTime<Utc>) -> Result<(), DomainError>;
-    /// Forgets tokens whose expiry is before `before` (they answer "invalid" afterwards).
-    async fn purge_tokens(&mut self, before: DateTime<Utc>) -> Result<u64, DomainError>;
+    /// Forgets up to `limit` tokens that expired or were released before `before` (they
+    /// answer "invalid" afterwards); returns how many.
+    async fn purge_tokens(&mut self, before: DateTime<Utc>, limit: i64)
+        -> Result<u64, DomainError>;
+    /// Releases the user's live tokens beyond the newest `keep`, least recently used
+    /// first (soonest to expire: use slides the expiry); returns how many.
+    async fn release_tokens_beyond(
+        &mut self,
+        user: ApiUserId,
+        keep: u32,
+        now: DateTime<Utc>,
+    ) -> Result<u64, DomainError>;
 
     async fn subscription_by_number(
         &mut self,

@@ -36,6 +36,14 @@ pub trait IdempotencyRepo: Send {
         now: DateTime<Utc>,
     ) -> Result<Option<IdempotencyRecord>, DomainError>;
 
+    /// Deletes up to `limit` records that expired at or before `now`; returns how many.
+    /// Expired records are already ignored by the look-ups: this only frees the space.
+    async fn purge_idempotency_records(
+        &mut self,
+        now: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<u64, DomainError>;
+
     async fn idempotency_record(
         &mut self,
         tenant: TenantId,

@@ -28,7 +28,7 @@ pub use debitsuccess::DebitsuccessRepo;
 pub use disconnect::DisconnectRepo;
 pub use flolive::FloliveRepo;
 pub use idempotency::{IdempotencyRecord, IdempotencyRepo, StoredReply};
-pub use queue::{Job, JobId, NewJob, QueueRepo};
+pub use queue::{FinishedStatus, Job, JobId, NewJob, QueueRepo};
 pub use tenants::{NewApiUser, TenantRepo};
 pub use verizon::VerizonRepo;
 

@@ -57,4 +57,46 @@ pub trait QueueRepo: Send {
     ) -> Result<(), DomainError>;
     /// Jobs not yet done (queued or leased), for tests and operators.
     async fn pending_jobs(&mut self) -> Result<i64, DomainError>;
+
+    /// The tenant's jobs not yet finished (queued or leased), counted up to `up_to` only:
+    /// the per-tenant cap needs to know "at least `up_to`", and stopping there keeps the
+    /// count a bounded index range scan however full the queue is.
+    async fn unfinished_jobs_of(
+        &mut self,
+        tenant: TenantId,
+        up_to: i64,
+    ) -> Result<i64, DomainError>;
+    /// Deletes up to `limit` jobs in `status` (`done` or `failed`) last updated before
+    /// `before`; returns how many. Bounded so one call never holds the writer long.
+    async fn purge_finished_jobs(
+        &mut self,
+        status: FinishedStatus,
+        before: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<u64, DomainError>;
+    /// Takes the turn of the periodic `task` if it is due at `now` and moves its next turn to
+    /// `next_at`, in one guarded write: true for exactly one of several instances asking
+    /// in the same period (DESIGN §4: nothing in process memory is the source of truth).
+    async fn claim_periodic(
+        &mut self,
+        task: &str,
+        now: DateTime<Utc>,
+        next_at: DateTime<Utc>,
+    ) -> Result<bool, DomainError>;
+}
+
+/// A job that will not run again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FinishedStatus {
+    Done,
+    Failed,
+}
+
+impl FinishedStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FinishedStatus::Done => "done",
+            FinishedStatus::Failed => "failed",
+        }
+    }
 }

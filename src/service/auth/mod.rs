@@ -31,6 +31,7 @@ use argon2::Argon2;
 use moka::future::Cache;
 use sha2::{Digest, Sha256};
 
+use crate::domain::limits::{Busy, Limit};
 use crate::domain::store::Store;
 use crate::domain::user::{Api, ApiUser, Principal};
 use crate::domain::DomainError;
@@ -191,9 +192,7 @@ impl Authenticator {
                 };
                 self.verified.try_get_with(key, verify).await.map_err(|_| {
                     tracing::warn!("credential checks saturated; answered busy");
-                    DomainError::Busy {
-                        retry_after: Duration::from_secs(1),
-                    }
+                    DomainError::Busy(Busy::new(Limit::CredentialChecks, Duration::from_secs(1)))
                 })?
             }
         };

@@ -35,17 +35,22 @@ impl std::fmt::Debug for IssuedToken {
 }
 
 /// Issues a token to an authenticated client. The same transaction drops the user's expired
-/// tokens (so the table does not grow with every login) and writes the audit row.
+/// tokens (so the table does not grow with every login), revokes the user's oldest live
+/// tokens beyond `per_user` (issue 13: unlimited live tokens let one client fill the
+/// table) and writes the audit row. A user minting faster than the services' mint rate is
+/// refused as busy before anything is written.
 #[tracing::instrument(skip_all, fields(user = %principal.username.as_str()))]
 pub async fn issue(
     services: &Services,
     principal: &Principal,
     ttl: Duration,
+    per_user: u32,
     channel: Channel,
     request_id: Option<String>,
 ) -> Result<IssuedToken, DomainError> {
     let now = services.clock.now();
     let lifetime = chrono::Duration::from_std(ttl).map_err(DomainError::internal)?;
+    services.mint_rate.take(principal.user_id, now)?;
     let token = random_token();
     let mut tx = services.store.begin().await?;
     tx.purge_expired_tokens(principal.user_id, now).await?;
@@ -57,6 +62,12 @@ pub async fn issue(
         expires_at: now + lifetime,
     })
     .await?;
+    let revoked = tx
+        .revoke_access_tokens_beyond(principal.user_id, per_user.max(1), now)
+        .await?;
+    if revoked > 0 {
+        tracing::info!(revoked, "live-token cap reached; oldest revoked");
+    }
     tx.insert_audit(&AuditEvent {
         at: now,
         tenant: principal.tenant.id,
@@ -67,9 +78,10 @@ pub async fn issue(
         entity_type: "api_user".into(),
         entity_id: principal.user_id.to_string(),
         before: None,
-        after: Some(
-            json!({ "token_expires_at": crate::domain::clock::to_storage(now + lifetime) }),
-        ),
+        after: Some(json!({
+            "token_expires_at": crate::domain::clock::to_storage(now + lifetime),
+            "revoked_over_cap": revoked,
+        })),
         request_id,
     })
     .await?;

@@ -23,7 +23,7 @@ pub use identifiers::{
 };
 pub use provisioning::{create, ProvisioningCommand, RawProvisioning};
 pub use queries::{list, show, ListQuery, DEFAULT_RESULTS, MAX_RESULTS};
-pub use tokens::{authenticate, login, release, Login, Session, TOKEN_PURGE_AFTER};
+pub use tokens::{authenticate, login, release, Login, Session, TokenPolicy};
 
 /// Stable rule ids (`DomainError::Rule::rule`) the adapter maps to `status.code`s.
 pub mod rules {

@@ -73,7 +73,7 @@ pub async fn attach(
                 updated_at: now,
             };
             tx.insert_operation(&operation).await?;
-            enqueue_completion(tx, ATTACH_JOB, &operation).await?;
+            enqueue_completion(tx, services, ATTACH_JOB, &operation).await?;
             audit_accepted(tx, principal, origin, &operation).await?;
             Ok(Accepted {
                 request: operation.id,

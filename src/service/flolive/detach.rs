@@ -43,7 +43,7 @@ pub async fn detach(
             let now = services.clock.now();
             let operation = check(tx, principal, requestor, command, now).await?;
             insert_live_detach(tx, &operation).await?;
-            enqueue_completion(tx, DETACH_JOB, &operation).await?;
+            enqueue_completion(tx, services, DETACH_JOB, &operation).await?;
             audit_accepted(tx, principal, origin, &operation).await?;
             Ok(Accepted {
                 request: operation.id,

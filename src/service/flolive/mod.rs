@@ -23,7 +23,8 @@ use crate::domain::store::{NewJob, Tx};
 use crate::domain::user::Principal;
 use crate::domain::DomainError;
 
-use super::jobs::JobHandler;
+use super::jobs::{self, JobHandler};
+use super::Services;
 
 pub use attach::{attach, AttachProduct};
 pub use detach::{detach, DetachProduct};
@@ -149,19 +150,25 @@ fn not_account_product(product: &Product) -> String {
     )
 }
 
-/// The job that completes `operation`, enqueued in the accepting transaction.
+/// The job that completes `operation`, enqueued in the accepting transaction; refused as
+/// busy when the tenant's queue is full (issue 13), which rolls the acceptance back.
 async fn enqueue_completion(
     tx: &mut dyn Tx,
+    services: &Services,
     kind: &str,
     operation: &OperationRequest,
 ) -> Result<(), DomainError> {
-    tx.enqueue(&NewJob {
-        tenant: operation.tenant,
-        kind: kind.to_owned(),
-        payload: json!({ "requestId": operation.id.to_string() }),
-        run_at: operation.created_at,
-        max_attempts: MAX_ATTEMPTS,
-    })
+    jobs::enqueue(
+        tx,
+        &services.settings,
+        &NewJob {
+            tenant: operation.tenant,
+            kind: kind.to_owned(),
+            payload: json!({ "requestId": operation.id.to_string() }),
+            run_at: operation.created_at,
+            max_attempts: MAX_ATTEMPTS,
+        },
+    )
     .await?;
     Ok(())
 }

@@ -22,6 +22,7 @@ use crate::domain::store::{NewJob, StoredReply, Tx};
 use crate::domain::user::Principal;
 use crate::domain::DomainError;
 use crate::service::idempotency::{self, IdempotentRequest};
+use crate::service::jobs;
 use crate::service::Services;
 
 use super::disconnect_job::{DisconnectPayload, DISCONNECT_JOB};
@@ -92,14 +93,19 @@ async fn apply(
     if next == OrderState::InProgress {
         // Every item accepted: the disconnect proceeds, carried out by the queue. Enqueued
         // in this transaction, so it exists if and only if these answers committed.
-        tx.enqueue(&NewJob {
-            tenant: principal.tenant.id,
-            kind: DISCONNECT_JOB.to_owned(),
-            payload: DisconnectPayload { order: order.id }.to_json(),
-            // Due at once by the wall clock the worker leases with.
-            run_at: Utc::now(),
-            max_attempts: 10,
-        })
+        // Refused as busy when the tenant's queue is full (issue 13): nothing is recorded.
+        jobs::enqueue(
+            tx,
+            &services.settings,
+            &NewJob {
+                tenant: principal.tenant.id,
+                kind: DISCONNECT_JOB.to_owned(),
+                payload: DisconnectPayload { order: order.id }.to_json(),
+                // Due at once by the wall clock the worker leases with.
+                run_at: Utc::now(),
+                max_attempts: 10,
+            },
+        )
         .await?;
     }
     let mut after = order.clone();

@@ -82,6 +82,48 @@ impl<D: Dialect> BillingCareRepo for SqlTx<D> {
         Ok(done.rows_affected())
     }
 
+    async fn purge_access_tokens(
+        &mut self,
+        now: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<u64, DomainError> {
+        // A bounded batch; ix_billing_care_tokens_expires_at.
+        let done = sqlx::query(
+            "DELETE FROM billing_care_tokens WHERE token_hash IN (SELECT token_hash \
+             FROM billing_care_tokens WHERE expires_at <= $1 LIMIT $2)",
+        )
+        .bind(clock::to_storage(now))
+        .bind(limit)
+        .execute(&mut *self.tx)
+        .await
+        .map_err(db_error)?;
+        Ok(done.rows_affected())
+    }
+
+    async fn revoke_access_tokens_beyond(
+        &mut self,
+        user: ApiUserId,
+        keep: u32,
+        now: DateTime<Utc>,
+    ) -> Result<u64, DomainError> {
+        // Newest first by ix_billing_care_tokens_user_expiry (tokens do not slide, so the
+        // latest expiry is the latest issued); skip the `keep` kept, delete the rest.
+        // SQL needs a LIMIT before OFFSET; i64::MAX means "all".
+        let done = sqlx::query(
+            "DELETE FROM billing_care_tokens WHERE token_hash IN (SELECT token_hash \
+             FROM billing_care_tokens WHERE api_user_id = $1 AND expires_at > $3 \
+             ORDER BY expires_at DESC, token_hash DESC LIMIT $4 OFFSET $2)",
+        )
+        .bind(user.to_string())
+        .bind(i64::from(keep))
+        .bind(clock::to_storage(now))
+        .bind(i64::MAX)
+        .execute(&mut *self.tx)
+        .await
+        .map_err(db_error)?;
+        Ok(done.rows_affected())
+    }
+
     async fn account_id_by_poid(
         &mut self,
         tenant: TenantId,

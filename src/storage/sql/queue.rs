@@ -3,7 +3,7 @@ use chrono::{DateTime, Utc};
 
 use crate::domain::clock;
 use crate::domain::ids::TenantId;
-use crate::domain::store::{Job, JobId, NewJob, QueueRepo};
+use crate::domain::store::{FinishedStatus, Job, JobId, NewJob, QueueRepo};
 use crate::domain::DomainError;
 
 use super::errors::db_error;
@@ -113,5 +113,66 @@ impl<D: Dialect> QueueRepo for SqlTx<D> {
                 .await
                 .map_err(db_error)?;
         int(&row, "n")
+    }
+
+    async fn unfinished_jobs_of(
+        &mut self,
+        tenant: TenantId,
+        up_to: i64,
+    ) -> Result<i64, DomainError> {
+        // Two range scans of ix_jobs_tenant_due, stopped after `up_to` rows.
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS n FROM (SELECT 1 FROM jobs \
+             WHERE status IN ('queued', 'running') AND tenant_id = $1 LIMIT $2) unfinished",
+        )
+        .bind(tenant.to_string())
+        .bind(up_to)
+        .fetch_one(&mut *self.tx)
+        .await
+        .map_err(db_error)?;
+        int(&row, "n")
+    }
+
+    async fn purge_finished_jobs(
+        &mut self,
+        status: FinishedStatus,
+        before: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<u64, DomainError> {
+        // A bounded batch (SQLite has no DELETE … LIMIT by default): ix_jobs_finished.
+        let done = sqlx::query(
+            "DELETE FROM jobs WHERE id IN (SELECT id FROM jobs \
+             WHERE status = $1 AND updated_at < $2 LIMIT $3)",
+        )
+        .bind(status.as_str())
+        .bind(clock::to_storage(before))
+        .bind(limit)
+        .execute(&mut *self.tx)
+        .await
+        .map_err(db_error)?;
+        Ok(done.rows_affected())
+    }
+
+    async fn claim_periodic(
+        &mut self,
+        task: &str,
+        now: DateTime<Utc>,
+        next_at: DateTime<Utc>,
+    ) -> Result<bool, DomainError> {
+        // Insert the first turn, or take a due one; a turn not yet due writes nothing. On
+        // PostgreSQL a concurrent claimant waits on the row and then finds it not due.
+        let taken = sqlx::query(
+            "INSERT INTO periodic_tasks (name, next_run_at) VALUES ($1, $3) \
+             ON CONFLICT (name) DO UPDATE SET next_run_at = excluded.next_run_at \
+             WHERE periodic_tasks.next_run_at <= $2",
+        )
+        .bind(task)
+        .bind(clock::to_storage(now))
+        .bind(clock::to_storage(next_at))
+        .execute(&mut *self.tx)
+        .await
+        .map_err(db_error)?
+        .rows_affected();
+        Ok(taken == 1)
     }
 }

@@ -148,6 +148,7 @@ fn type_uri(status: u16) -> String {
         415 => "10.4.16",
         500 => "10.5.1",
         503 => "10.5.4",
+        429 => return "https://www.rfc-editor.org/rfc/rfc6585#section-4".to_owned(),
         other => panic!("no anchor for {other}"),
     };
     format!("http://www.w3.org/Protocols/rfc2616/rfc2616-sec10.html#sec{section}")

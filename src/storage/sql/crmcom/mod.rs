@@ -58,8 +58,21 @@ impl<D: Dialect> CrmcomRepo for SqlTx<D> {
         tokens::release(self, id, now).await
     }
 
-    async fn purge_tokens(&mut self, before: DateTime<Utc>) -> Result<u64, DomainError> {
-        tokens::purge(self, before).await
+    async fn purge_tokens(
+        &mut self,
+        before: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<u64, DomainError> {
+        tokens::purge(self, before, limit).await
+    }
+
+    async fn release_tokens_beyond(
+        &mut self,
+        user: ApiUserId,
+        keep: u32,
+        now: DateTime<Utc>,
+    ) -> Result<u64, DomainError> {
+        tokens::release_beyond(self, user, keep, now).await
     }
 
     async fn subscription_by_number(

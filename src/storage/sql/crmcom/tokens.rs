@@ -132,11 +132,41 @@ pub(super) async fn release<D: Dialect>(
 pub(super) async fn purge<D: Dialect>(
     tx: &mut SqlTx<D>,
     before: DateTime<Utc>,
+    limit: i64,
 ) -> Result<u64, DomainError> {
-    let done = sqlx::query("DELETE FROM crmcom_tokens WHERE expires_at < $1")
-        .bind(clock::to_storage(before))
-        .execute(&mut *tx.tx)
-        .await
-        .map_err(db_error)?;
+    // A bounded batch; ix_crmcom_tokens_expires_at and ix_crmcom_tokens_released_at.
+    let done = sqlx::query(
+        "DELETE FROM crmcom_tokens WHERE id IN (SELECT id FROM crmcom_tokens \
+         WHERE expires_at < $1 OR released_at < $1 LIMIT $2)",
+    )
+    .bind(clock::to_storage(before))
+    .bind(limit)
+    .execute(&mut *tx.tx)
+    .await
+    .map_err(db_error)?;
+    Ok(done.rows_affected())
+}
+
+pub(super) async fn release_beyond<D: Dialect>(
+    tx: &mut SqlTx<D>,
+    user: ApiUserId,
+    keep: u32,
+    now: DateTime<Utc>,
+) -> Result<u64, DomainError> {
+    // Newest expiry first (a use slides it), skip the `keep` kept, release the rest: the
+    // partial index ix_crmcom_tokens_user_live holds exactly the rows this reads. SQL
+    // needs a LIMIT before OFFSET; i64::MAX means "all".
+    let done = sqlx::query(
+        "UPDATE crmcom_tokens SET released_at = $3 WHERE id IN (SELECT id FROM crmcom_tokens \
+         WHERE api_user_id = $1 AND released_at IS NULL AND expires_at > $3 \
+         ORDER BY expires_at DESC, id DESC LIMIT $4 OFFSET $2)",
+    )
+    .bind(user.to_string())
+    .bind(i64::from(keep))
+    .bind(clock::to_storage(now))
+    .bind(i64::MAX)
+    .execute(&mut *tx.tx)
+    .await
+    .map_err(db_error)?;
     Ok(done.rows_affected())
 }

@@ -1,0 +1,162 @@
+//! Bounded storage (issue 13, item 4; DESIGN §7 "every stored thing has a retention and a
+//! purge"): the worker's periodic purge of what has outlived its use. See
+//! `docs/operations.md` "Retention" for every table's retention.
+//!
+//! - stored replies (`idempotency_keys`: Idempotency-Key and Debitsuccess request-`Id`
+//!   replies) once expired — the look-ups already ignore them;
+//! - finished jobs: `done` after `done_job_retention`, `failed` after
+//!   `failed_job_retention`;
+//! - CRM.COM tokens expired or released more than `crmcom_token_retention` ago;
+//! - Billing Care access tokens once expired (a refusal says the same for an expired and an
+//!   unknown token, so nothing is lost by forgetting them at once).
+//!
+//! Each statement deletes at most `purge_batch` rows in its own transaction, so a purge of
+//! a large backlog never holds SQLite's single writer for long: requests and jobs get the
+//! writer between batches. Several instances on one PostgreSQL database take turns through
+//! `periodic_tasks` (one runs each period); were two to overlap anyway, deleting the same
+//! expired rows twice is harmless.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use tokio::sync::watch;
+
+use crate::domain::store::{FinishedStatus, Tx};
+use crate::domain::DomainError;
+
+use super::jobs::WorkerSettings;
+use super::Services;
+
+/// The `periodic_tasks` row of the purge.
+pub const PURGE_TASK: &str = "purge";
+
+/// How many rows one purge removed, per kind.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Purged {
+    pub replies: u64,
+    pub done_jobs: u64,
+    pub failed_jobs: u64,
+    pub crmcom_tokens: u64,
+    pub billing_care_tokens: u64,
+}
+
+/// What one batch deletes, with its cut-off.
+#[derive(Clone, Copy, Debug)]
+enum Target {
+    Replies { now: DateTime<Utc> },
+    Jobs(FinishedStatus, DateTime<Utc>),
+    CrmcomTokens { before: DateTime<Utc> },
+    BillingCareTokens { now: DateTime<Utc> },
+}
+
+impl Target {
+    async fn delete_batch(self, tx: &mut dyn Tx, limit: i64) -> Result<u64, DomainError> {
+        match self {
+            Target::Replies { now } => tx.purge_idempotency_records(now, limit).await,
+            Target::Jobs(status, before) => tx.purge_finished_jobs(status, before, limit).await,
+            Target::CrmcomTokens { before } => tx.purge_tokens(before, limit).await,
+            Target::BillingCareTokens { now } => tx.purge_access_tokens(now, limit).await,
+        }
+    }
+}
+
+fn ago(now: DateTime<Utc>, age: Duration) -> DateTime<Utc> {
+    // A retention too large for chrono keeps everything.
+    chrono::Duration::from_std(age)
+        .ok()
+        .and_then(|age| now.checked_sub_signed(age))
+        .unwrap_or(DateTime::<Utc>::MIN_UTC)
+}
+
+/// Purges everything due at the services' clock's `now`, batch by batch.
+#[tracing::instrument(skip_all)]
+pub async fn purge(services: &Services, settings: &WorkerSettings) -> Result<Purged, DomainError> {
+    let now = services.clock.now();
+    let batch = settings.purge_batch.max(1);
+    let purged = Purged {
+        replies: drain(services, Target::Replies { now }, batch).await?,
+        done_jobs: drain(
+            services,
+            Target::Jobs(FinishedStatus::Done, ago(now, settings.done_job_retention)),
+            batch,
+        )
+        .await?,
+        failed_jobs: drain(
+            services,
+            Target::Jobs(
+                FinishedStatus::Failed,
+                ago(now, settings.failed_job_retention),
+            ),
+            batch,
+        )
+        .await?,
+        crmcom_tokens: drain(
+            services,
+            Target::CrmcomTokens {
+                before: ago(now, settings.crmcom_token_retention),
+            },
+            batch,
+        )
+        .await?,
+        billing_care_tokens: drain(services, Target::BillingCareTokens { now }, batch).await?,
+    };
+    tracing::info!(?purged, "purge done");
+    Ok(purged)
+}
+
+/// Deletes `target`'s rows one short transaction per batch until a batch comes back short.
+async fn drain(services: &Services, target: Target, batch: i64) -> Result<u64, DomainError> {
+    let mut total = 0;
+    loop {
+        let mut tx = services.store.begin().await?;
+        let deleted = target.delete_batch(tx.as_mut(), batch).await?;
+        tx.commit().await?;
+        total += deleted;
+        if deleted < batch as u64 {
+            return Ok(total);
+        }
+        // Let requests waiting for the writer in between.
+        tokio::task::yield_now().await;
+    }
+}
+
+/// Runs the purge if no instance has run it within the last `purge_interval`.
+pub async fn purge_if_due(
+    services: &Services,
+    settings: &WorkerSettings,
+) -> Result<Option<Purged>, DomainError> {
+    let now = services.clock.now();
+    let next = chrono::Duration::from_std(settings.purge_interval)
+        .ok()
+        .and_then(|interval| now.checked_add_signed(interval))
+        .unwrap_or(DateTime::<Utc>::MAX_UTC);
+    let mut tx = services.store.begin().await?;
+    let ours = tx.claim_periodic(PURGE_TASK, now, next).await?;
+    tx.commit().await?;
+    if !ours {
+        return Ok(None);
+    }
+    purge(services, settings).await.map(Some)
+}
+
+/// The purge loop beside the job worker: checks once per `purge_interval` until shutdown.
+pub async fn run(
+    services: Arc<Services>,
+    settings: WorkerSettings,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    loop {
+        if let Err(error) = purge_if_due(&services, &settings).await {
+            tracing::warn!(?error, "purge failed; trying again next period");
+        }
+        tokio::select! {
+            // At least a second apart, whatever the setting says.
+            _ = tokio::time::sleep(settings.purge_interval.max(Duration::from_secs(1))) => {}
+            _ = shutdown.changed() => {}
+        }
+        if *shutdown.borrow() {
+            return;
+        }
+    }
+}
