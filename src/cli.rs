@@ -77,6 +77,14 @@ pub struct ServeArgs {
     /// Accept Billing Care calls without a bearer token, as Oracle test systems do.
     #[arg(long, env = "BILLING_COMPAT_BILLING_CARE_NO_TOKEN")]
     pub billing_care_no_token: bool,
+    /// Log lines per second per client address inside requests (refusals…); the rest are
+    /// counted and summarised. 0: no limit. ERROR lines are never held back.
+    #[arg(
+        long,
+        env = "BILLING_COMPAT_LOG_LINES_PER_CLIENT",
+        default_value_t = crate::telemetry::DEFAULT_PER_CLIENT
+    )]
+    pub log_lines_per_client: u32,
 }
 
 impl ServeArgs {
@@ -98,6 +106,7 @@ impl ServeArgs {
         settings.vendors.crmcom_token_idle =
             std::time::Duration::from_secs(self.crmcom_token_idle_secs);
         settings.vendors.billing_care_require_token = !self.billing_care_no_token;
+        settings.log_lines_per_client = self.log_lines_per_client;
         settings
     }
 }

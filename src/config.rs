@@ -33,6 +33,8 @@ pub struct Settings {
     pub run_worker: bool,
     pub worker: WorkerSettings,
     pub vendors: VendorSettings,
+    /// Log lines per second per client address inside requests; 0: no limit (issue 13).
+    pub log_lines_per_client: u32,
 }
 
 /// Knobs the vendor APIs document.
@@ -73,6 +75,7 @@ impl Default for Settings {
             run_worker: true,
             worker: WorkerSettings::default(),
             vendors: VendorSettings::default(),
+            log_lines_per_client: crate::telemetry::DEFAULT_PER_CLIENT,
         }
     }
 }

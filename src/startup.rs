@@ -54,6 +54,7 @@ impl Application {
             (stop, tokio::spawn(worker.run(stopped)))
         });
         adapters::http::observability::prometheus();
+        crate::telemetry::LogLimiter::global().set_rate(settings.log_lines_per_client);
         let workers = settings.http_workers;
         let state = web::Data::new(AppState {
             services: services.clone(),
