@@ -1,5 +1,6 @@
 //! Issue 8: hostile input against a running server (`attacks`), each vendor's
-//! "unavailable" answer during a database outage and recovery (`outage`).
+//! "unavailable" answer during a database outage and recovery (`outage`); issue 13: the
+//! cost of worst-case bodies just under the size limit (`worst_case_bodies`).
 
 mod attacks;
 mod crash;
@@ -7,3 +8,5 @@ mod hostile;
 mod outage;
 mod targets;
 mod two_instances;
+mod worst_case_bodies;
+mod worst_case_shapes;
