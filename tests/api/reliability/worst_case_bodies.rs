@@ -104,7 +104,7 @@ fn is_vendor_refusal(vendor: Vendor, status: u16, body: &str) -> bool {
         Vendor::DebitsuccessSoap => {
             let client_fault = body.contains("<faultcode>s:Client</faultcode>");
             let failed = status == 200 && body.contains(">Failed<");
-            (status == 500 && client_fault) || (status == 413 && client_fault) || failed
+            (matches!(status, 413 | 500) && client_fault) || failed
         }
         Vendor::DebitsuccessJson => (400..500).contains(&status) && body.contains("Failed"),
         Vendor::Flolive => (400..500).contains(&status) && body.contains("errorCode"),
