@@ -145,6 +145,14 @@ pub struct ServeArgs {
         default_value_t = 86_400
     )]
     pub crmcom_token_retention_secs: u64,
+    /// Log lines per second per client address inside requests (refusals…); the rest are
+    /// counted and summarised. 0: no limit. ERROR lines are never held back.
+    #[arg(
+        long,
+        env = "BILLING_COMPAT_LOG_LINES_PER_CLIENT",
+        default_value_t = crate::telemetry::DEFAULT_PER_CLIENT
+    )]
+    pub log_lines_per_client: u32,
     #[command(flatten)]
     pub guard: GuardArgs,
 }
@@ -258,6 +266,7 @@ impl ServeArgs {
         settings.worker.done_job_retention = secs(self.done_job_retention_secs);
         settings.worker.failed_job_retention = secs(self.failed_job_retention_secs);
         settings.worker.crmcom_token_retention = secs(self.crmcom_token_retention_secs);
+        settings.log_lines_per_client = self.log_lines_per_client;
         settings
     }
 }

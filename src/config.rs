@@ -34,6 +34,8 @@ pub struct Settings {
     pub run_worker: bool,
     pub worker: WorkerSettings,
     pub vendors: VendorSettings,
+    /// Log lines per second per client address inside requests; 0: no limit (issue 13).
+    pub log_lines_per_client: u32,
     pub connections: ConnectionSettings,
 }
 
@@ -107,6 +109,7 @@ impl Default for Settings {
             worker: WorkerSettings::default(),
             vendors: VendorSettings::default(),
             connections: ConnectionSettings::default(),
+            log_lines_per_client: crate::telemetry::DEFAULT_PER_CLIENT,
         }
     }
 }

@@ -8,7 +8,7 @@ use clap::Parser;
 
 #[actix_web::main]
 async fn main() -> anyhow::Result<()> {
-    telemetry::init("info", std::io::stderr);
+    telemetry::init_stderr("info");
     match Cli::parse().command {
         Command::Serve(args) => {
             let app = startup::Application::build((*args).settings()).await?;

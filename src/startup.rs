@@ -60,6 +60,7 @@ impl Application {
             (stop, tokio::spawn(both))
         });
         adapters::http::observability::prometheus();
+        crate::telemetry::LogLimiter::global().set_rate(settings.log_lines_per_client);
         let workers = settings.http_workers;
         let connections = settings.connections.clone();
         let state = web::Data::new(AppState {

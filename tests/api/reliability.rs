@@ -1,5 +1,6 @@
 //! Issue 8: hostile input against a running server (`attacks`), each vendor's
-//! "unavailable" answer during a database outage and recovery (`outage`).
+//! "unavailable" answer during a database outage and recovery (`outage`); issue 13: the
+//! cost of worst-case bodies just under the size limit (`worst_case_bodies`).
 
 mod attacks;
 mod connections;
@@ -9,3 +10,5 @@ mod outage;
 mod targets;
 mod throttle;
 mod two_instances;
+mod worst_case_bodies;
+mod worst_case_shapes;

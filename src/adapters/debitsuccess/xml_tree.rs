@@ -5,13 +5,19 @@
 //! and wherever the declarations sit (DESIGN §6.1).
 //!
 //! The tree borrows from the request body: names and text point into it (text is copied
-//! only when line ends must be normalised or it arrives in pieces), and the namespaces
-//! the service knows are shared constants. Decoding is on every request's path (issue 9).
+//! only when line ends must be normalised or it arrives in pieces), the namespaces the
+//! service knows are shared constants, and any other namespace URI is copied once per
+//! declaration and shared by every name in its scope. Decoding is on every request's path
+//! (issue 9), before the credentials are known, so its cost must stay linear in the body
+//! (issue 13, item 2): a copy of the URI per element let one 900 KB declaration and 10 000
+//! elements using it cost 9 GB.
 
 use std::borrow::Cow;
+use std::ops::Deref;
+use std::sync::Arc;
 
 use quick_xml::events::{BytesStart, Event};
-use quick_xml::name::ResolveResult;
+use quick_xml::name::{PrefixDeclaration, ResolveResult};
 use quick_xml::XmlVersion;
 
 use crate::adapters::http::xml_gate::{GatedReader, XmlGateError, XmlLimits};
@@ -33,10 +39,28 @@ const KNOWN_NAMESPACES: [&str; 7] = [
     WSA_NS,
 ];
 
+/// A namespace URI: one the service knows, or another one read from the document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Namespace {
+    Known(&'static str),
+    Other(Arc<str>),
+}
+
+impl Deref for Namespace {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        match self {
+            Namespace::Known(uri) => uri,
+            Namespace::Other(uri) => uri,
+        }
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Element<'a> {
     /// The namespace URI, `None` when the name is in no namespace.
-    pub ns: Option<Cow<'static, str>>,
+    pub ns: Option<Namespace>,
     pub local: Cow<'a, str>,
     /// Attributes other than namespace declarations.
     pub attributes: Vec<Attribute>,
@@ -47,7 +71,7 @@ pub struct Element<'a> {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Attribute {
-    pub ns: Option<Cow<'static, str>>,
+    pub ns: Option<Namespace>,
     pub local: String,
     pub value: String,
 }
@@ -73,7 +97,7 @@ impl Element<'_> {
     /// `{ns}local` for messages.
     pub fn qualified_name(&self) -> String {
         match &self.ns {
-            Some(ns) => format!("{{{ns}}}{}", self.local),
+            Some(ns) => format!("{{{}}}{}", &**ns, self.local),
             None => self.local.clone().into_owned(),
         }
     }
@@ -89,19 +113,82 @@ pub enum TreeError {
     UnknownEntity(String),
 }
 
-fn namespace(resolved: ResolveResult<'_>) -> Result<Option<Cow<'static, str>>, TreeError> {
-    match resolved {
-        ResolveResult::Bound(ns) => {
-            let uri = ns.into_inner();
-            Ok(Some(
-                match KNOWN_NAMESPACES.iter().find(|known| **known == uri) {
-                    Some(known) => Cow::Borrowed(*known),
-                    None => Cow::Owned(uri.to_owned()),
-                },
-            ))
+/// A URI as a [`Namespace`]: a known one by its constant (comparing slices checks their
+/// lengths first, so a long URI costs no more than a short one here).
+fn intern(uri: &str) -> Namespace {
+    match KNOWN_NAMESPACES.iter().find(|known| **known == uri) {
+        Some(known) => Namespace::Known(known),
+        None => Namespace::Other(Arc::from(uri)),
+    }
+}
+
+/// The namespace declarations in scope, each URI read once when declared. The reader
+/// resolves names (and reports undeclared prefixes); this only hands out the declaration's
+/// shared URI for what the reader resolved. quick-xml caps the declarations in scope (128),
+/// which bounds the scan in [`Scope::namespace`].
+#[derive(Default)]
+struct Scope {
+    declared: Vec<Declared>,
+}
+
+struct Declared {
+    /// The element depth of the declaration.
+    depth: usize,
+    /// `None` for the default namespace (`xmlns="…"`).
+    prefix: Option<Box<str>>,
+    uri: Namespace,
+}
+
+impl Scope {
+    /// Records the declarations of the element opened at `depth`.
+    fn enter(&mut self, depth: usize, start: &BytesStart<'_>) {
+        if start.attributes_raw().trim_ascii().is_empty() {
+            return;
         }
-        ResolveResult::Unbound => Ok(None),
-        ResolveResult::Unknown(prefix) => Err(TreeError::UndeclaredPrefix(prefix)),
+        // Malformed attributes are reported by `attributes` below; quick-xml's resolver
+        // stops at the first one too.
+        for attribute in start.attributes().with_checks(false).map_while(Result::ok) {
+            let prefix = match attribute.key.as_namespace_binding() {
+                None => continue,
+                Some(PrefixDeclaration::Default) => None,
+                Some(PrefixDeclaration::Named(prefix)) => Some(prefix.into()),
+            };
+            // The raw value, as quick-xml's resolver binds it.
+            let uri = intern(&attribute.value);
+            self.declared.push(Declared { depth, prefix, uri });
+        }
+    }
+
+    /// Forgets the declarations of the element closed at `depth` (and any deeper).
+    fn leave(&mut self, depth: usize) {
+        while self.declared.last().is_some_and(|d| d.depth >= depth) {
+            self.declared.pop();
+        }
+    }
+
+    /// The namespace of a name whose prefix is `prefix`, as the reader resolved it.
+    fn namespace(
+        &self,
+        resolved: ResolveResult<'_>,
+        prefix: Option<&str>,
+    ) -> Result<Option<Namespace>, TreeError> {
+        let uri = match resolved {
+            ResolveResult::Bound(ns) => ns.into_inner(),
+            ResolveResult::Unbound => return Ok(None),
+            ResolveResult::Unknown(prefix) => return Err(TreeError::UndeclaredPrefix(prefix)),
+        };
+        let declared = self
+            .declared
+            .iter()
+            .rev()
+            .find(|d| d.prefix.as_deref() == prefix)
+            .map(|d| &d.uri)
+            .filter(|shared| shared.len() == uri.len());
+        Ok(Some(match declared {
+            Some(shared) => shared.clone(),
+            // The predefined `xml` prefix: short, never declared in the document.
+            None => intern(uri),
+        }))
     }
 }
 
@@ -113,18 +200,21 @@ pub fn parse(bytes: &[u8], limits: XmlLimits) -> Result<Element<'_>, TreeError> 
     let input = std::str::from_utf8(bytes).ok();
     let mut stack: Vec<Element> = Vec::with_capacity(8);
     let mut root: Option<Element> = None;
+    let mut scope = Scope::default();
     loop {
         let (resolved, event) = gate.next_event()?;
-        let ns = namespace(resolved);
         match event {
             Event::Start(start) => {
-                let element = open(&gate, input, ns?, &start)?;
+                scope.enter(stack.len(), &start);
+                let ns = scope.namespace(resolved, start.name().prefix().map(|p| p.into_inner()));
+                let element = open(&gate, &scope, input, ns?, &start)?;
                 stack.push(element);
             }
             Event::End(_) => {
                 let Some(done) = stack.pop() else {
                     return Err(malformed("an end tag without a start tag"));
                 };
+                scope.leave(stack.len());
                 match stack.last_mut() {
                     Some(parent) => parent.children.push(done),
                     None => root = Some(done),
@@ -183,21 +273,26 @@ fn append<'a>(stack: &mut [Element<'a>], text: Cow<'a, str>) -> Result<(), TreeE
 
 fn open<'a>(
     gate: &GatedReader<'a>,
+    scope: &Scope,
     input: Option<&'a str>,
-    ns: Option<Cow<'static, str>>,
+    ns: Option<Namespace>,
     start: &BytesStart<'a>,
 ) -> Result<Element<'a>, TreeError> {
     Ok(Element {
         ns,
         local: reborrow(input, start.name().local_name().into_inner()),
-        attributes: attributes(gate, start)?,
+        attributes: attributes(gate, scope, start)?,
         children: Vec::new(),
         text: Cow::Borrowed(""),
     })
 }
 
 /// The element's attributes other than namespace declarations, names resolved.
-fn attributes(gate: &GatedReader<'_>, start: &BytesStart<'_>) -> Result<Vec<Attribute>, TreeError> {
+fn attributes(
+    gate: &GatedReader<'_>,
+    scope: &Scope,
+    start: &BytesStart<'_>,
+) -> Result<Vec<Attribute>, TreeError> {
     let mut attributes = Vec::new();
     // Most elements have none: skip the attribute parser for them.
     if start.attributes_raw().trim_ascii().is_empty() {
@@ -213,8 +308,9 @@ fn attributes(gate: &GatedReader<'_>, start: &BytesStart<'_>) -> Result<Vec<Attr
         let value = attribute
             .normalized_value(XmlVersion::Implicit1_0)
             .map_err(|e| malformed(&e.to_string()))?;
+        let prefix = attribute.key.prefix().map(|p| p.into_inner());
         attributes.push(Attribute {
-            ns: namespace(resolved)?,
+            ns: scope.namespace(resolved, prefix)?,
             local: local.into_inner().to_owned(),
             value: value.into_owned(),
         });
@@ -270,15 +366,45 @@ mod tests {
         );
         let root = tree(&xml).unwrap();
         assert!(matches!(root.local, Cow::Borrowed("r")));
-        assert!(matches!(root.ns, Some(Cow::Borrowed(SOAP11_NS))));
+        assert!(matches!(root.ns, Some(Namespace::Known(SOAP11_NS))));
         let [a, b, c] = &root.children[..] else {
             panic!("three children expected: {root:?}")
         };
         assert!(matches!(a.text, Cow::Borrowed("plain")));
         // Unknown namespaces are copied; pieces and normalised line ends are joined.
-        assert!(matches!(b.ns, Some(Cow::Owned(ref uri)) if uri == "urn:other"));
+        assert!(matches!(b.ns, Some(Namespace::Other(ref uri)) if &**uri == "urn:other"));
         assert_eq!(b.text, "xA");
         assert_eq!(c.text, "a\nb");
+    }
+
+    #[test]
+    fn declarations_are_scoped_and_each_uri_is_shared_not_copied() {
+        let root = tree(
+            r#"<p:r xmlns:p="urn:outer"><p:a xmlns:p="urn:inner"><p:b/></p:a><p:c/><d xmlns="urn:d" q:x="1" xmlns:q="urn:q"/><e/></p:r>"#,
+        )
+        .unwrap();
+        let ns = |e: &Element| e.ns.as_deref().map(str::to_owned);
+        let [a, c, d, e] = &root.children[..] else {
+            panic!("four children expected: {root:?}")
+        };
+        assert_eq!(ns(&root).as_deref(), Some("urn:outer"));
+        assert_eq!(ns(a).as_deref(), Some("urn:inner"));
+        assert_eq!(ns(&a.children[0]).as_deref(), Some("urn:inner"));
+        assert_eq!(ns(c).as_deref(), Some("urn:outer"));
+        assert_eq!(ns(d).as_deref(), Some("urn:d"));
+        assert_eq!(d.attribute(Some("urn:q"), "x"), Some("1"));
+        assert_eq!(ns(e), None);
+        // A long URI used by many elements is held once (issue 13, item 2).
+        let uri = format!("urn:{}", "u".repeat(100_000));
+        let xml = format!(r#"<n:r xmlns:n="{uri}">{}</n:r>"#, "<n:x/>".repeat(5_000));
+        let root = tree(&xml).unwrap();
+        let Some(Namespace::Other(first)) = &root.ns else {
+            panic!("an unknown namespace expected")
+        };
+        assert_eq!(root.children.len(), 5_000);
+        for child in &root.children {
+            assert!(matches!(&child.ns, Some(Namespace::Other(u)) if Arc::ptr_eq(u, first)));
+        }
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! always echoed) and Prometheus metrics: requests by API, operation and outcome, and a
 //! latency histogram (DESIGN §7).
 
+use std::net::IpAddr;
 use std::panic::AssertUnwindSafe;
 use std::sync::OnceLock;
 use std::time::Instant;
@@ -15,7 +16,12 @@ use futures_util::FutureExt;
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use tracing::Instrument;
 
+use crate::telemetry::{LogLimiter, LogText, CLIENT_FIELD, PATH_BYTES};
+
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// Methods are tokens a client may make up (RFC 9110 §9.1); the standard ones are short.
+const METHOD_BYTES: usize = 16;
 
 /// The request's id, for handlers (audit rows carry it).
 #[derive(Clone, Debug)]
@@ -53,14 +59,10 @@ pub async fn observe(
         .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
     req.extensions_mut().insert(RequestId(request_id.clone()));
     let api = api_of(req.path());
-    let span = tracing::info_span!(
-        "request",
-        request_id = %request_id,
-        method = %req.method(),
-        path = %req.path(),
-        api,
-        status = tracing::field::Empty,
-    );
+    // The client as the sign-in throttle sees it: behind a trusted proxy, the right-most
+    // untrusted X-Forwarded-For hop (see `client_addr`).
+    let client = Some(super::client_addr::client_of(req.request()));
+    let span = request_span(&request_id, req.method().as_str(), req.path(), api, client);
     // A panic is a bug, never an answer: it must not cost the connection or the worker
     // thread. It becomes a plain 500 (actix renders the error; the request itself is gone,
     // so no X-Request-Id header — the log line carries it).
@@ -104,7 +106,55 @@ pub async fn observe(
     if let Ok(value) = HeaderValue::from_str(&request_id) {
         response.headers_mut().insert(REQUEST_ID, value);
     }
+    if let Some(client) = client {
+        report_suppressed(client);
+    }
     Ok(response)
+}
+
+/// The per-request span. Everything in it that a client chose is cut and escaped
+/// ([`LogText`]): the span's fields are repeated on every line logged inside it. `client`
+/// is the address the line budget is kept by ([`LogLimiter`]).
+fn request_span(
+    request_id: &str,
+    method: &str,
+    path: &str,
+    api: &'static str,
+    client: Option<IpAddr>,
+) -> tracing::Span {
+    let span = tracing::info_span!(
+        "request",
+        request_id = %request_id,
+        method = %LogText::new(method, METHOD_BYTES),
+        path = %LogText::new(path, PATH_BYTES),
+        api,
+        client = tracing::field::Empty,
+        status = tracing::field::Empty,
+    );
+    if let Some(client) = client {
+        span.record(CLIENT_FIELD, tracing::field::display(client));
+    }
+    span
+}
+
+/// Emits the summary of the lines `client` had held back, when one is due. Outside the
+/// request span, so it is not itself counted against the client.
+fn report_suppressed(client: IpAddr) {
+    let Some(suppressed) = LogLimiter::global().summary(client, Instant::now()) else {
+        return;
+    };
+    match suppressed.from {
+        Some(from) => tracing::warn!(
+            parent: None,
+            "{} similar log lines suppressed from {from}",
+            suppressed.lines
+        ),
+        None => tracing::warn!(
+            parent: None,
+            "{} similar log lines suppressed from other addresses",
+            suppressed.lines
+        ),
+    }
 }
 
 /// Business outcomes that travel inside a 200 (a SOAP `Status=Failed`, a CRM.COM error
@@ -182,6 +232,83 @@ mod tests {
                 .expect("an error, not a response");
             assert_eq!(error.as_response_error().status_code(), 500);
         }
+    }
+
+    /// A log sink the test can read back.
+    #[derive(Clone, Default)]
+    struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Captured {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[actix_web::test]
+    async fn refusal_lines_are_short_and_limited_per_client_address() {
+        use actix_web::{middleware::from_fn, test, web, App, HttpResponse};
+        let sink = Captured::default();
+        let writer = sink.clone();
+        let subscriber = crate::telemetry::subscriber(
+            tracing_subscriber::EnvFilter::new("info"),
+            move || writer.clone(),
+            false,
+        );
+        let _guard = tracing::subscriber::set_default(subscriber);
+        let app = test::init_service(App::new().wrap(from_fn(observe)).default_service(web::to(
+            || async {
+                tracing::info!("credentials refused");
+                HttpResponse::Unauthorized().finish()
+            },
+        )))
+        .await;
+        let path = format!("/api/v2/{}", "a".repeat(7_000));
+        let (noisy, quiet) = ("203.0.113.5:4000", "203.0.113.6:4000");
+        let started = Instant::now();
+        for _ in 0..50 {
+            let request = test::TestRequest::get()
+                .uri(&path)
+                .peer_addr(noisy.parse().unwrap())
+                .to_request();
+            assert_eq!(test::call_service(&app, request).await.status(), 401);
+        }
+        let elapsed = started.elapsed();
+        let request = test::TestRequest::get()
+            .uri(&path)
+            .peer_addr(quiet.parse().unwrap())
+            .to_request();
+        test::call_service(&app, request).await;
+
+        let log = String::from_utf8(sink.0.lock().unwrap().clone()).unwrap();
+        let refused: Vec<&str> = log
+            .lines()
+            .filter(|l| l.contains("credentials refused"))
+            .collect();
+        let from = |addr: &str| refused.iter().filter(|l| l.contains(addr)).count();
+        // 5 a second: the burst, plus what the bucket refilled while the test ran.
+        let allowed = 5 + (elapsed.as_secs_f64() * 5.0).ceil() as usize;
+        assert!(
+            (5..=allowed).contains(&from("client=203.0.113.5")),
+            "{}",
+            refused.len()
+        );
+        assert_eq!(from("client=203.0.113.6"), 1, "{log}");
+        assert!(
+            log.contains("similar log lines suppressed from 203.0.113.5"),
+            "{log}"
+        );
+        for line in log.lines() {
+            assert!(line.len() < 400, "a long line: {line}");
+            assert!(!line.contains('\u{1b}'), "a colour code: {line}");
+        }
+        assert!(
+            refused[0].contains(&format!("{}…(+", &path[..128])),
+            "{log}"
+        );
     }
 
     #[test]
