@@ -11,7 +11,7 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use quick_xml::events::Event;
 use quick_xml::Reader;
 
-/// The README's SOAP 1.1 request (the one `bench/soap.lua` sends).
+/// The SOAP 1.1 request of the README and docs/debitsuccess.md (the one `bench/soap.lua` sends).
 const REQUEST: &str = concat!(
     r#"<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>"#,
     r#"<AdjustAccountTerminationDate xmlns="Debitsuccess.WebServices.WCF">"#,

@@ -1,4 +1,4 @@
-//! The command line (DESIGN §5). Every flag falls back to a `BILLING_COMPAT_*` variable.
+//! The command line (docs/design.md §5). Every flag falls back to a `BILLING_COMPAT_*` variable.
 
 use std::path::PathBuf;
 
@@ -29,7 +29,7 @@ pub enum Command {
     Migrate(DatabaseArgs),
     /// Load a YAML fixture file (atomic and idempotent).
     Import {
-        /// The fixture file (see README "Fixture format").
+        /// The fixture file (format: fixtures/README.md).
         file: PathBuf,
         #[command(flatten)]
         database: DatabaseArgs,

@@ -1,4 +1,4 @@
-//! Settings (DESIGN §5): every field comes from a CLI flag with an environment-variable
+//! Settings (docs/design.md §5): every field comes from a CLI flag with an environment-variable
 //! fallback (see `cli.rs`); `Settings::default()` is what tests start from.
 
 use std::time::Duration;
@@ -23,7 +23,7 @@ pub struct Settings {
     pub public_base_url: Option<String>,
     /// Which proxies report the client (`X-Forwarded-For/-Host/-Proto`); none by default.
     pub proxy: ProxyTrust,
-    /// Request body cap (DESIGN §7: 1 MiB → 413).
+    /// Request body cap (docs/design.md §7: 1 MiB → 413).
     pub body_limit: usize,
     /// A body must arrive within this time (slow-body defence).
     pub body_timeout: Duration,
@@ -65,7 +65,7 @@ impl Default for ConnectionSettings {
 /// Knobs the vendor APIs document.
 #[derive(Clone, Debug)]
 pub struct VendorSettings {
-    /// CRM.COM tokens expire after this much idle time (DESIGN §6.3: 1 hour).
+    /// CRM.COM tokens expire after this much idle time (docs/design.md §6.3: 1 hour).
     pub crmcom_token_idle: Duration,
     /// Billing Care requires a bearer token (production); test systems turn this off.
     pub billing_care_require_token: bool,

@@ -1,6 +1,6 @@
 //! billing-compat: five legacy billing vendors' wire formats over one domain core.
 //!
-//! Layers (DESIGN §2), dependencies pointing one way:
+//! Layers (docs/design.md §2), dependencies pointing one way:
 //! `adapters` (HTTP, wire DTOs) → `service` (use-cases) → `domain` (entities, the store
 //! port) ← `storage` (SQLite and PostgreSQL implementations).
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Debitsuccess SOAP (DESIGN §6.1) against a fresh demo server ($BASE_URL): the contract is
+# Debitsuccess SOAP (docs/design.md §6.1) against a fresh demo server ($BASE_URL): the contract is
 # served, the README's curl requests work, real clients (zeep and suds in Python, node-soap)
 # load the served WSDL and call every operation for success and each error code reachable
 # with the demo data — the Python ones validating each raw reply against the XSD — and

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# floLIVE customer products (DESIGN §6.2): a curl smoke test, the Postman collection by
+# floLIVE customer products (docs/design.md §6.2): a curl smoke test, the Postman collection by
 # newman, then schemathesis over the operations tagged `flolive`. $BASE_URL is a fresh demo
 # server; the collection and schemathesis touch only what they create or cannot find.
 set -euo pipefail

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# CRM.COM (DESIGN §6.3) against a fresh demo server at $BASE_URL: the Postman collection with
+# CRM.COM (docs/design.md §6.3) against a fresh demo server at $BASE_URL: the Postman collection with
 # newman, then schemathesis over the crmcom operations. CRM.COM takes its token as a
 # parameter (POST body / GET query), not a header, so the suite logs in first and
 # schemathesis.toml hands the token to the provisioning methods; the authentication methods

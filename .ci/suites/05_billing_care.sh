@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Oracle Billing Care (DESIGN §6.4): the Postman collection with newman, then schemathesis over
+# Oracle Billing Care (docs/design.md §6.4): the Postman collection with newman, then schemathesis over
 # both operations — queryAccessToken with Basic client credentials, cancel bundle with the
 # bearer token it hands out. $BASE_URL is a fresh demo server.
 set -euo pipefail

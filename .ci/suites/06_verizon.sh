@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Verizon Digital Connect (DESIGN §6.5): the Postman collection (newman) answers orders 9001 and
+# Verizon Digital Connect (docs/design.md §6.5): the Postman collection (newman) answers orders 9001 and
 # 9002 of the demo data and checks every MEF error, then schemathesis checks the OpenAPI
 # contract of POST /proquest/disconnectCustomerConfirmation. $BASE_URL is a fresh demo server.
 set -euo pipefail

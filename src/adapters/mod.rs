@@ -1,4 +1,4 @@
-//! Adapters (DESIGN §2): one folder per vendor, mirroring the vendor's API, each with
+//! Adapters (docs/design.md §2): one folder per vendor, mirroring the vendor's API, each with
 //! private wire types, `TryFrom<Dto>` into domain commands and one error type mapped once
 //! from `DomainError` to the vendor's format.
 

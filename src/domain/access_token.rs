@@ -1,4 +1,4 @@
-//! Bearer access tokens (Oracle Billing Care, DESIGN §6.4): random strings handed out by
+//! Bearer access tokens (Oracle Billing Care, docs/design.md §6.4): random strings handed out by
 //! `GET …/authentication/queryAccessToken`, stored only as their SHA-256 and bound to the
 //! user (and so the tenant) they were issued to.
 

@@ -1,4 +1,4 @@
-//! Accounts (DESIGN §3) and their parsed reference numbers.
+//! Accounts (docs/design.md §3) and their parsed reference numbers.
 
 use chrono::NaiveDate;
 
@@ -97,7 +97,7 @@ pub struct Account {
     pub poid: Option<Poid>,
     pub status: AccountStatus,
     pub start_date: NaiveDate,
-    /// The expected end date; setting it never changes `total_contract_value` (seed 002).
+    /// The expected end date; setting it never changes `total_contract_value` (the Debitsuccess *AdjustAccountTerminationDate* page).
     pub termination_date: Option<NaiveDate>,
     pub final_bill_date: Option<NaiveDate>,
     pub total_contract_value: Option<Money>,

@@ -1,4 +1,4 @@
-//! Audit events (DESIGN §3): written in the same transaction as the change they record.
+//! Audit events (docs/design.md §3): written in the same transaction as the change they record.
 
 use chrono::{DateTime, Utc};
 

@@ -1,4 +1,4 @@
-//! Products, subscriptions, installed items, product instances and bundles (DESIGN §3).
+//! Products, subscriptions, installed items, product instances and bundles (docs/design.md §3).
 
 use chrono::{DateTime, Utc};
 
@@ -58,7 +58,7 @@ text_enum!(
     }
 );
 
-/// floLIVE plan type; only `ACCOUNT_PRODUCT` may be attached or detached (seed 001).
+/// floLIVE plan type; only `ACCOUNT_PRODUCT` may be attached or detached (the floLIVE *Detach Customer Product* page).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PlanType(String);
 
@@ -163,7 +163,7 @@ pub struct ProductInstance {
 }
 
 /// A purchased bundle (Billing Care). Its cancelled state is derived from dates: it is
-/// cancelled once `now ≥ cancel_effective_at` (DESIGN §3, no timer needed).
+/// cancelled once `now ≥ cancel_effective_at` (docs/design.md §3, no timer needed).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Bundle {
     pub id: BundleId,
@@ -201,7 +201,7 @@ impl Bundle {
 
 impl ProductInstance {
     /// The status as every API reads it: an ACTIVE instance of a bundle whose cancel
-    /// has taken effect reads as CANCELLED (DESIGN §3, issue 6 item 4).
+    /// has taken effect reads as CANCELLED (docs/design.md §3, issue 6 item 4).
     pub fn effective_status(&self, bundle: Option<&Bundle>, now: DateTime<Utc>) -> InstanceStatus {
         match (self.status, bundle) {
             (InstanceStatus::Active, Some(b)) if b.is_cancelled_at(now) => {

@@ -15,7 +15,7 @@ impl Clock for SystemClock {
     }
 }
 
-/// The one text form timestamps are stored in (DESIGN §3: UTC). Fixed width, so
+/// The one text form timestamps are stored in (docs/design.md §3: UTC). Fixed width, so
 /// text order is time order on both backends.
 pub fn to_storage(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Micros, true)

@@ -1,4 +1,4 @@
-//! CRM.COM Web API tokens (DESIGN §6.3): issued by `authentication/token`, bound to one user
+//! CRM.COM Web API tokens (docs/design.md §6.3): issued by `authentication/token`, bound to one user
 //! of one organisation (tenant), "1 hour of idle time" by default (vendor notes A), made
 //! unusable by `authentication/token/release`. Only the SHA-256 of a token is stored.
 

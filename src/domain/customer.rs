@@ -1,4 +1,4 @@
-//! Customers and their hierarchy (DESIGN §3: a *sub-customer* is a direct child).
+//! Customers and their hierarchy (docs/design.md §3: a *sub-customer* is a direct child).
 
 use super::ids::{CustomerId, TenantId};
 
@@ -11,7 +11,7 @@ pub struct Customer {
 }
 
 impl Customer {
-    /// floLIVE eligibility (seed 001): "The Requestor is eligible to detach a product from
+    /// floLIVE eligibility (the floLIVE *Detach Customer Product* page): "The Requestor is eligible to detach a product from
     /// his sub-customers only" — a direct child, not itself, its parent or grandchildren.
     pub fn is_direct_child_of(&self, requestor: CustomerId) -> bool {
         self.parent == Some(requestor)

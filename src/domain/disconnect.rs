@@ -1,4 +1,4 @@
-//! Disconnect orders with charge items (DESIGN §3, §6.5): every item accepted → the
+//! Disconnect orders with charge items (docs/design.md §3, §6.5): every item accepted → the
 //! disconnect proceeds; any item rejected → the order is cancelled.
 
 use super::catalog::text_enum;

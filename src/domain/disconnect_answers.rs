@@ -1,4 +1,4 @@
-//! A customer's answers to a disconnect order's charge items (DESIGN §3, §6.5; seed 000
+//! A customer's answers to a disconnect order's charge items (docs/design.md §3, §6.5; the Verizon *disconnectCustomerConfirmation* page
 //! `acknowledgementRequest` with `{id, acceptanceIndicator}`), and the pure decision of what
 //! they do to the order: record them and move the order on, change nothing (the same answers
 //! repeated), or refuse.
@@ -31,7 +31,7 @@ impl Answer {
 }
 
 /// One `acknowledgementRequest` item: "an identifier that is unique among Charge. Used for
-/// Charge Item matching" (seed 000) and the answer for it.
+/// Charge Item matching" (the Verizon *disconnectCustomerConfirmation* page) and the answer for it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ChargeAnswer {
     pub item_id: String,

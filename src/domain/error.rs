@@ -1,4 +1,4 @@
-//! The one error type of the domain and service layers (DESIGN §2: each adapter
+//! The one error type of the domain and service layers (docs/design.md §2: each adapter
 //! has one `match` from `DomainError` to its vendor's format).
 
 use std::error::Error as StdError;
@@ -16,7 +16,7 @@ pub enum DomainError {
     /// The entity does not exist *in the caller's tenant* (other tenants' rows are invisible).
     #[error("{0} not found")]
     NotFound(&'static str),
-    /// A named unique constraint refused the write (DESIGN §4: races resolve through constraints).
+    /// A named unique constraint refused the write (docs/design.md §4: races resolve through constraints).
     #[error("conflict on {constraint}")]
     Conflict { constraint: String },
     /// A business rule refused the request; `rule` is a stable identifier adapters map on.

@@ -1,4 +1,4 @@
-//! Opaque identifiers (DESIGN §3: "All ids are opaque"). Each is a UUID newtype so
+//! Opaque identifiers (docs/design.md §3: "All ids are opaque"). Each is a UUID newtype so
 //! an account id can never be passed where a customer id is expected.
 
 use std::fmt;

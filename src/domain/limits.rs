@@ -1,5 +1,5 @@
 //! Per-tenant and per-user limits that keep one client from hurting the others (issue 13,
-//! DESIGN §7 "Hostile clients"). A request over a limit is refused before it changes
+//! docs/design.md §7 "Hostile clients"). A request over a limit is refused before it changes
 //! anything, as [`DomainError::Busy`](super::DomainError::Busy); each adapter answers it in
 //! its vendor's own "busy, try later" form.
 

@@ -1,4 +1,4 @@
-//! The domain core (DESIGN §3): entities, parsed value types and `DomainError`.
+//! The domain core (docs/design.md §3): entities, parsed value types and `DomainError`.
 //!
 //! Nothing here knows about HTTP, SQL or XML: adapters translate wire types into
 //! these types, the service layer applies the rules, storage persists them.

@@ -1,5 +1,5 @@
 //! Asynchronous operations a client can follow by request id (floLIVE `requestId`,
-//! DESIGN §3 operation_request and §6.2).
+//! docs/design.md §3 operation_request and §6.2).
 
 use chrono::{DateTime, Utc};
 

@@ -1,4 +1,4 @@
-//! Oracle BRM portal object ids (DESIGN §6.4): `0.0.0.1+-account+174257` is database
+//! Oracle BRM portal object ids (docs/design.md §6.4): `0.0.0.1+-account+174257` is database
 //! `0.0.0.1`, type `/account` (a `-` stands for each `/`), id `174257`.
 
 use std::fmt;

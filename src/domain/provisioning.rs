@@ -1,8 +1,8 @@
-//! CRM.COM Conax provisioning requests (DESIGN §3, §6.3; seed 003).
+//! CRM.COM Conax provisioning requests (docs/design.md §3, §6.3; the CRM.COM *cancel_subscriptions* page).
 //!
 //! A provisioning request records a call CRM.COM will make to the Conax SMS-SAS
 //! conditional-access system: "Cancel Subscriptions provisioning requests in a pending life
-//! cycle state, by specifying the service and the smartcard" (seed 003).
+//! cycle state, by specifying the service and the smartcard" (the CRM.COM *cancel_subscriptions* page).
 
 use chrono::{DateTime, NaiveDate, Utc};
 

@@ -1,4 +1,4 @@
-//! Tenants (DESIGN §3): a Debitsuccess client, a CRM.COM organisation, a floLIVE root
+//! Tenants (docs/design.md §3): a Debitsuccess client, a CRM.COM organisation, a floLIVE root
 //! customer, a Billing Care brand — one concept. "Today" for date rules is today in
 //! the tenant's IANA time zone.
 
@@ -8,7 +8,7 @@ use chrono_tz::Tz;
 use super::ids::TenantId;
 use super::DomainError;
 
-/// `Pacific/Auckland` unless a tenant says otherwise (DESIGN §3).
+/// `Pacific/Auckland` unless a tenant says otherwise (docs/design.md §3).
 pub const DEFAULT_TIME_ZONE: &str = "Pacific/Auckland";
 
 /// A tenant's short code, the natural key fixtures and CRM.COM `organisation` use.

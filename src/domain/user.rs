@@ -1,4 +1,4 @@
-//! API users (DESIGN §3): credentials and which vendor APIs they may call.
+//! API users (docs/design.md §3): credentials and which vendor APIs they may call.
 
 use std::fmt;
 use std::str::FromStr;

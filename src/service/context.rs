@@ -14,9 +14,9 @@ use super::mint_rate::MintRate;
 /// Service-level settings (see `config.rs` for where they come from).
 #[derive(Clone, Debug)]
 pub struct ServiceSettings {
-    /// How credential checks are cached, bounded and throttled (DESIGN §7, issue 13).
+    /// How credential checks are cached, bounded and throttled (docs/design.md §7, issue 13).
     pub auth: AuthSettings,
-    /// How long a stored Idempotency-Key reply is replayed (DESIGN §7: 24 h).
+    /// How long a stored Idempotency-Key reply is replayed (docs/design.md §7: 24 h).
     pub idempotency_ttl: Duration,
     /// Unfinished asynchronous operations one tenant may have queued; past it an enqueuing
     /// call is refused as busy (issue 13). 0: no cap.

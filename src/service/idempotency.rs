@@ -1,4 +1,4 @@
-//! `Idempotency-Key` for REST mutations (DESIGN §7): the first reply is stored and replayed
+//! `Idempotency-Key` for REST mutations (docs/design.md §7): the first reply is stored and replayed
 //! for 24 h; reuse with another request is refused; a concurrent duplicate waits (on the
 //! key's unique index, PostgreSQL) or queues (SQLite's single writer) and then replays —
 //! never applied twice.

@@ -1,4 +1,4 @@
-//! YAML fixture import (DESIGN §5): atomic (one transaction: a bad file writes nothing),
+//! YAML fixture import (docs/design.md §5): atomic (one transaction: a bad file writes nothing),
 //! idempotent (entries already present by natural key are left as they are, so running a
 //! file twice changes nothing and never overwrites changes made through the APIs), and
 //! precise (an error names the list entry and the field).

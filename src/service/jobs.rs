@@ -1,11 +1,12 @@
-//! The durable queue's worker (DESIGN §4). Jobs live in the `jobs` table, enqueued in the
+//! The durable queue's worker (docs/design.md §4). Jobs live in the `jobs` table, enqueued in the
 //! same transaction as the change that needs them; the worker leases due jobs, runs each
 //! handler in a transaction that also marks the job done, and retries transient failures
 //! with backoff. A crashed worker's lease runs out and another instance takes the job.
 //!
 //! Why not a crate: apalis-sql (the one maintained queue with SQLite *and* PostgreSQL)
 //! enqueues through its own storage handle, outside our transaction, so a crash between
-//! our commit and its push would lose work or run work for a rolled-back change. See README.
+//! our commit and its push would lose work or run work for a rolled-back change. See
+//! docs/architecture.md, "Decisions".
 
 use std::collections::HashMap;
 use std::sync::Arc;

@@ -4,7 +4,7 @@
 //! [`Limit::TokenMints`] with the time until the next one is allowed.
 //!
 //! Kept in process memory, deliberately: it is a brake on growth, not a source of truth
-//! (DESIGN §4 forbids memory only for the latter). With several instances behind a load
+//! (docs/design.md §4 forbids memory only for the latter). With several instances behind a load
 //! balancer a user can mint up to `instances × per_sec`; the live-token cap per user, which
 //! is enforced in the database, still holds. One entry per user who minted, and only
 //! authenticated users reach it, so the map is bounded by the `api_users` table.

@@ -1,4 +1,4 @@
-//! Use-cases (DESIGN §2): authentication, rules, audit, idempotency; one transaction each.
+//! Use-cases (docs/design.md §2): authentication, rules, audit, idempotency; one transaction each.
 //! Adapters call in here with domain commands and map the results to their wire format.
 
 pub mod auth;

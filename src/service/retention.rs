@@ -1,4 +1,4 @@
-//! Bounded storage (issue 13, item 4; DESIGN §7 "every stored thing has a retention and a
+//! Bounded storage (issue 13, item 4; docs/design.md §7 "every stored thing has a retention and a
 //! purge"): the worker's periodic purge of what has outlived its use. See
 //! `docs/operations.md` "Retention" for every table's retention.
 //!

@@ -1,4 +1,4 @@
-//! Storage (DESIGN §4): the domain's [`Store`](crate::domain::store::Store) on SQLite (the
+//! Storage (docs/design.md §4): the domain's [`Store`](crate::domain::store::Store) on SQLite (the
 //! embedded default) or PostgreSQL, chosen by the database URL.
 
 pub mod sql;

@@ -1,4 +1,4 @@
-//! Oracle Billing Care (DESIGN §6.4, seed 004): the access-token flow and cancel bundle,
+//! Oracle Billing Care (docs/design.md §6.4, the Billing Care *Cancel a Bundle* page): the access-token flow and cancel bundle,
 //! JSON and XML. `tests/api/billing_care/` mirrors `src/adapters/billing_care/`.
 
 mod access_token;

@@ -1,4 +1,4 @@
-//! CRM.COM (DESIGN §6.3, seed 003): token login and release, Conax provisioning requests.
+//! CRM.COM (docs/design.md §6.3, the CRM.COM *cancel_subscriptions* page): token login and release, Conax provisioning requests.
 //! Helpers shared by the files below.
 
 mod authentication;

@@ -1,4 +1,4 @@
-//! One core behind five APIs (DESIGN §1): what one vendor's API changes, the others see.
+//! One core behind five APIs (docs/design.md §1): what one vendor's API changes, the others see.
 
 use serde_json::{json, Value};
 

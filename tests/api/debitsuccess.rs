@@ -1,4 +1,4 @@
-//! Tests for the Debitsuccess adapter (DESIGN §6.1): `tests/api/debitsuccess/` mirrors
+//! Tests for the Debitsuccess adapter (docs/design.md §6.1): `tests/api/debitsuccess/` mirrors
 //! `src/adapters/debitsuccess/`. Every XML reply is validated against `xsd/` on the way.
 
 mod account;

@@ -1,4 +1,4 @@
-//! floLIVE customer products (DESIGN §6.2, seed 001) against the demo data: detach, attach,
+//! floLIVE customer products (docs/design.md §6.2, the floLIVE *Detach Customer Product* page) against the demo data: detach, attach,
 //! request status, their rules and error paths, and completion by the durable queue.
 
 mod attach;
@@ -179,7 +179,7 @@ pub fn assert_attach_nak(reply: &Reply, status: u16, details: &str) {
     assert_nak(reply, status, ATTACH_FAILED.0, ATTACH_FAILED.1, details);
 }
 
-/// The ACK bytes of seed 001 with this request id.
+/// The ACK bytes of the floLIVE *Detach Customer Product* page with this request id.
 pub fn detach_ack(request_id: &str) -> String {
     format!(
         r#"{{"errorCode":"","errorMessage":"","content":[{{"requestId":"{request_id}"}}],"pageable":{{"page":0,"size":10,"totalPages":1,"totalElements":1}}}}"#

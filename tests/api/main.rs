@@ -1,4 +1,4 @@
-//! Black-box tests: one binary, a fresh database and server per test (DESIGN §4: the same
+//! Black-box tests: one binary, a fresh database and server per test (docs/design.md §4: the same
 //! integration tests run on SQLite by default and on PostgreSQL when `TEST_DATABASE_URL`
 //! names a server). `tests/api/` mirrors `src/adapters/`.
 

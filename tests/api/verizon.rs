@@ -1,4 +1,4 @@
-//! Verizon Digital Connect: `POST /proquest/disconnectCustomerConfirmation` (DESIGN §6.5).
+//! Verizon Digital Connect: `POST /proquest/disconnectCustomerConfirmation` (docs/design.md §6.5).
 
 mod busy;
 mod concurrency;

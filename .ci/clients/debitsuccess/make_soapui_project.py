@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Writes fixtures/debitsuccess/soapui-project.xml: a SoapUI 5 project for the Debitsuccess
-service with one test case per rule of DESIGN 6.1. Run it against a demo server after the
+service with one test case per rule of docs/design.md §6.1. Run it against a demo server after the
 WSDL changes (the Rust test `debitsuccess::soapui` fails until you do):
 
     python3 .ci/clients/debitsuccess/make_soapui_project.py http://127.0.0.1:PORT

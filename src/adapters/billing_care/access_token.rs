@@ -1,4 +1,4 @@
-//! `GET /bcws/webresources/v1.0/authentication/queryAccessToken` (DESIGN §6.4; Oracle's
+//! `GET /bcws/webresources/v1.0/authentication/queryAccessToken` (docs/design.md §6.4; Oracle's
 //! "Authenticate" page) and the credential check every other Billing Care call makes.
 
 use actix_web::http::{header, StatusCode};
@@ -127,10 +127,10 @@ async fn basic_principal(req: &HttpRequest, state: &AppState) -> Result<Principa
 }
 
 /// Who is calling a Billing Care operation. Production (the default): a bearer token from
-/// queryAccessToken. With `billing_care_require_token` off ("test systems", DESIGN §6.4) a
+/// queryAccessToken. With `billing_care_require_token` off ("test systems", docs/design.md §6.4) a
 /// token still works and HTTP Basic client credentials are accepted too; a call with no
 /// credentials at all is still refused, because every row belongs to a tenant and no
-/// query may cross tenants (DESIGN §3), so nothing else could say whose bundle is meant.
+/// query may cross tenants (docs/design.md §3), so nothing else could say whose bundle is meant.
 pub(super) async fn caller(req: &HttpRequest, state: &AppState) -> Result<Principal, ApiError> {
     let basic_allowed = !state.settings.vendors.billing_care_require_token;
     match credentials(req) {

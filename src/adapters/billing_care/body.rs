@@ -1,7 +1,7 @@
-//! The request body as a [`Wire`] tree, negotiated like every REST body (DESIGN §2:
+//! The request body as a [`Wire`] tree, negotiated like every REST body (docs/design.md §2:
 //! Content-Type picks the decoder, Accept the encoder; 415/406/413 through [`WireError`]),
 //! using the shared negotiation pieces. Billing Care needs its own decoder only because its
-//! XML form is "any root element, children named as the JSON fields" (DESIGN §6.4), which
+//! XML form is "any root element, children named as the JSON fields" (docs/design.md §6.4), which
 //! serde's XML mapping cannot express for the free-form `extension` object.
 
 use std::future::Future;

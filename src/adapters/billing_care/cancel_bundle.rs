@@ -1,4 +1,4 @@
-//! `POST /bcws/webresources/v1.0/subscriptions/cancel/bundle` (seed 004, DESIGN §6.4):
+//! `POST /bcws/webresources/v1.0/subscriptions/cancel/bundle` (the Billing Care *Cancel a Bundle* page, docs/design.md §6.4):
 //! "Cancels the bundle associated with account/service that is passed in the request
 //! payload." JSON or XML in, `true` / `<boolean>true</boolean>` out.
 
@@ -56,7 +56,7 @@ resource_ref!(
     "^[0-9]+(\\.[0-9]+)*\\+-deal(-[a-z0-9_]+)*\\+[0-9]{1,18}$", "0.0.0.1+-deal+41056"
 );
 
-/// The cancel-bundle body (seed 004). In XML any root element works (`<cancelBundle>` by
+/// The cancel-bundle body (the Billing Care *Cancel a Bundle* page). In XML any root element works (`<cancelBundle>` by
 /// convention) with children named as these fields.
 #[derive(Debug, Default, ToSchema)]
 #[schema(as = billing_care::CancelBundle, xml(name = "cancelBundle"))]
@@ -81,7 +81,7 @@ pub(super) struct CancelBundleRequest {
     #[schema(required = false, value_type = i32, format = Int32, minimum = -2147483648, maximum = 2147483647)]
     flag: Option<i32>,
     /// The extended attributes, any JSON object, stored as sent. In XML its child elements
-    /// map to members (see the README), so member names must be XML names.
+    /// map to members (see docs/billing-care.md), so member names must be XML names.
     #[schema(required = false, value_type = Object, additional_properties = true)]
     extension: Option<String>,
 }
@@ -209,7 +209,7 @@ impl TryFrom<CancelBundleRequest> for CancelBundle {
     }
 }
 
-/// Cancels the bundle the account, service and deal name (seed 004).
+/// Cancels the bundle the account, service and deal name (the Billing Care *Cancel a Bundle* page).
 #[utoipa::path(
     post,
     path = "/bcws/webresources/v1.0/subscriptions/cancel/bundle",

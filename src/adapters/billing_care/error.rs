@@ -1,7 +1,7 @@
-//! Oracle's REST error shape (DESIGN §6.4): `{"type","title","status","detail","o:errorCode"}`
+//! Oracle's REST error shape (docs/design.md §6.4): `{"type","title","status","detail","o:errorCode"}`
 //! in JSON, and the same children under `<error>` in XML (the `o:` prefix declared on the
 //! root, so namespace-aware parsers read it). One `match` maps every failure, the
-//! `DomainError`s included, to a status and an `o:errorCode` (DESIGN §2).
+//! `DomainError`s included, to a status and an `o:errorCode` (docs/design.md §2).
 
 use std::time::Duration;
 
@@ -35,7 +35,7 @@ pub(super) struct OracleError {
     status: u16,
     /// What was wrong, precisely.
     detail: String,
-    /// A stable code (README: Oracle Billing Care error codes).
+    /// A stable code (docs/billing-care.md: the error code table).
     #[serde(rename = "o:errorCode")]
     #[schema(
         rename = "o:errorCode",

@@ -1,4 +1,4 @@
-//! Oracle Billing Care REST (DESIGN §6.4, seed 004), under `/bcws/webresources/v1.0/`:
+//! Oracle Billing Care REST (docs/design.md §6.4, the Billing Care *Cancel a Bundle* page), under `/bcws/webresources/v1.0/`:
 //! - `GET authentication/queryAccessToken` — Basic client credentials → bearer token;
 //! - `POST subscriptions/cancel/bundle` — cancel a purchased bundle, JSON or XML.
 
@@ -55,7 +55,7 @@ impl Modify for SecuritySchemes {
         error::OracleError,
     )),
     modifiers(&SecuritySchemes),
-    tags((name = "billing_care", description = "Oracle Billing Care REST: access token and cancel bundle (seed 004)"))
+    tags((name = "billing_care", description = "Oracle Billing Care REST: access token and cancel bundle"))
 )]
 struct BillingCareDoc;
 

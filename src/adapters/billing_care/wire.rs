@@ -1,9 +1,9 @@
-//! One value model for both request formats (DESIGN §6.4: "XML: any root element,
+//! One value model for both request formats (docs/design.md §6.4: "XML: any root element,
 //! children named as the JSON fields"). A JSON body and an XML body become the same
 //! [`Wire`] tree, and the cancel-bundle reader works on that, so both formats obey the
 //! same rules and give the same error details.
 //!
-//! XML mapping (documented in the README):
+//! XML mapping (documented in docs/billing-care.md):
 //! - the root element's name is ignored; its child elements are the fields;
 //! - an element with child elements is an object; an element repeated under the same
 //!   parent is an array (in document order);
@@ -198,7 +198,7 @@ struct Open {
     nil: bool,
 }
 
-/// XML → [`Wire`] through the safety gate (DESIGN §7): the root's children are the fields.
+/// XML → [`Wire`] through the safety gate (docs/design.md §7): the root's children are the fields.
 pub(super) fn from_xml(bytes: &[u8], limits: XmlLimits) -> Result<Wire, XmlError> {
     if std::str::from_utf8(bytes).is_err() {
         return Err(XmlError::Shape("the body is not UTF-8".into()));

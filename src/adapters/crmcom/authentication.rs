@@ -1,4 +1,4 @@
-//! `POST authentication/token` and `POST authentication/token/release` (DESIGN §6.3;
+//! `POST authentication/token` and `POST authentication/token/release` (docs/design.md §6.3;
 //! vendor notes A: login takes `username`, `password`, `organisation` and optional `unit`,
 //! and answers `data.token`).
 

@@ -1,4 +1,4 @@
-//! Wire types of the CRM.COM methods (seed 003; vendor notes A). Request fields are all
+//! Wire types of the CRM.COM methods (the CRM.COM *cancel_subscriptions* page; vendor notes A). Request fields are all
 //! optional strings on the wire: a missing or malformed value is a CRM.COM `status.code`
 //! (HTTP 200), not a decoding failure. Only a value of the wrong JSON type fails decoding.
 

@@ -1,4 +1,4 @@
-//! The CRM.COM reply envelope and its one error mapping (DESIGN §6.3): every reply is
+//! The CRM.COM reply envelope and its one error mapping (docs/design.md §6.3): every reply is
 //! `{"data":…,"status":{"code","message","description"}}` (XML: `<response>` with the same
 //! children). Success is `status.code = "OK"`; business errors keep HTTP 200 with another
 //! code and `data: null`, because CRM.COM clients branch on `status.code`. Only a request
@@ -20,7 +20,7 @@ use crate::service::idempotency::KEY_REUSED;
 /// XML document element of every reply.
 pub const XML_ROOT: &str = "response";
 
-/// Every `status.code` this API answers with (README "CRM.COM" lists when each is used).
+/// Every `status.code` this API answers with (docs/crmcom.md lists when each is used).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToSchema)]
 #[schema(as = CrmcomCode)]
 pub enum Code {

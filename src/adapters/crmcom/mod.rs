@@ -1,4 +1,4 @@
-//! The CRM.COM Web API (DESIGN §6.3, seed 003): `/crmapi/rest/v2/…`, JSON or XML by
+//! The CRM.COM Web API (docs/design.md §6.3, the CRM.COM *cancel_subscriptions* page): `/crmapi/rest/v2/…`, JSON or XML by
 //! content negotiation, the `{data, status}` envelope, token in the body (POST) or the query
 //! string (GET). Files mirror the vendor's method groups: [`authentication`] and
 //! [`provisioning_requests`].
@@ -81,7 +81,7 @@ fn call_context(req: &HttpRequest, request_format: Format) -> CallContext {
     }
 }
 
-/// The `Idempotency-Key` header (DESIGN §7), fingerprinted with the method, path and body.
+/// The `Idempotency-Key` header (docs/design.md §7), fingerprinted with the method, path and body.
 fn idempotency_key(
     req: &HttpRequest,
     raw: &[u8],

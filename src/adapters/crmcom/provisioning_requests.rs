@@ -1,4 +1,4 @@
-//! `conax_sms_sas/provisioning_requests/…`: `cancel_subscriptions` (seed 003),
+//! `conax_sms_sas/provisioning_requests/…`: `cancel_subscriptions` (the CRM.COM *cancel_subscriptions* page),
 //! `add_subscriptions` (same shape), `show` and `list` (vendor notes A).
 
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -24,7 +24,7 @@ const LIST: &str = "conax_sms_sas/provisioning_requests/list";
 
 /// "This method is creating Cancel Subscriptions provisioning requests in a pending life
 /// cycle state, by specifying the service and the smartcard that should be cancelled, and
-/// the subscription that the service should belong to" (seed 003).
+/// the subscription that the service should belong to" (the CRM.COM *cancel_subscriptions* page).
 #[utoipa::path(
     post,
     path = "/crmapi/rest/v2/conax_sms_sas/provisioning_requests/cancel_subscriptions",

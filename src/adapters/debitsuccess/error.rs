@@ -1,5 +1,5 @@
-//! The one mapping from `DomainError` to the vendor's answer (DESIGN §2). Business failures
-//! are notes in a `Status=Failed` reply (DESIGN §6.1: "Business outcomes are HTTP 200 with
+//! The one mapping from `DomainError` to the vendor's answer (docs/design.md §2). Business failures
+//! are notes in a `Status=Failed` reply (docs/design.md §6.1: "Business outcomes are HTTP 200 with
 //! `Status`"); internal causes are logged, never sent.
 
 use std::error::Error as _;

@@ -1,7 +1,7 @@
 //! The `request` object's fields, from XML (SOAP bodies, the JSON form's XML variant) or
 //! JSON, into the version-neutral messages of `service::debitsuccess::command`.
 //!
-//! DESIGN §6.1: any prefix, default namespaces, declarations anywhere, any field order,
+//! docs/design.md §6.1: any prefix, default namespaces, declarations anywhere, any field order,
 //! data fields in either data namespace, and `i:nil="true"` as absent. Unknown elements are
 //! ignored, as WCF's DataContractSerializer does. A field that cannot hold its value (child
 //! elements where text belongs, a repeat, a JSON number) is noted as a problem: error 100,

@@ -1,7 +1,7 @@
-//! The JSON form (DESIGN §6.1, last point): `POST /DSWebService/DSServices.svc/json/<Operation>`
+//! The JSON form (docs/design.md §6.1, last point): `POST /DSWebService/DSServices.svc/json/<Operation>`
 //! with the `request` object's fields as JSON (or XML), replying the Result's fields as JSON
 //! or XML per `Accept`. Unlike SOAP, where every business outcome is HTTP 200 with `Status`,
-//! the JSON form also says it in the HTTP status (README "JSON form"), as a REST client expects.
+//! the JSON form also says it in the HTTP status (docs/debitsuccess.md, "JSON form"), as a REST client expects.
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};

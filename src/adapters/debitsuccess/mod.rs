@@ -1,4 +1,4 @@
-//! The Debitsuccess adapter (DESIGN §6.1, seed 002): the WCF service `IDSServices` at
+//! The Debitsuccess adapter (docs/design.md §6.1, the Debitsuccess *AdjustAccountTerminationDate* page): the WCF service `IDSServices` at
 //! `/DSWebService/DSServices.svc` — SOAP 1.1 and 1.2 (`soap/`), its WSDL and schemas
 //! (`wsdl.rs`), and the JSON form (`json.rs`). Requests become the version-neutral messages
 //! of `service::debitsuccess`; replies are rendered from [`reply`] in the caller's format.

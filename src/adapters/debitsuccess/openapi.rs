@@ -1,4 +1,4 @@
-//! OpenAPI for the JSON form (DESIGN §7 "OpenAPI for every REST endpoint"); the SOAP
+//! OpenAPI for the JSON form (docs/design.md §7 "OpenAPI for every REST endpoint"); the SOAP
 //! service itself is described by its WSDL at `/DSWebService/DSServices.svc?wsdl`. Schema
 //! names carry a `Ds` prefix so they cannot collide with other adapters' in the merged
 //! document.

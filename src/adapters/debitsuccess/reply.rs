@@ -1,4 +1,4 @@
-//! The reply's fields, version-neutral (DESIGN §6.1): `DateCreated` (the tenant's zone,
+//! The reply's fields, version-neutral (docs/design.md §6.1): `DateCreated` (the tenant's zone,
 //! its offset, 7 fractional digits as WCF writes them), `Id` (a new GUID per reply),
 //! `ResponseNotes`, `Status`, and the operation's own fields. The JSON form serialises these
 //! as they are; SOAP and XML render them through `result_xml`. A reply stored under a
@@ -36,7 +36,7 @@ pub enum ResponseStatus {
 #[serde(rename_all = "PascalCase")]
 #[schema(as = DsResponseMessageNote)]
 pub struct ResponseNote {
-    /// `00` on success; the error or warning code otherwise (README, rules table).
+    /// `00` on success; the error or warning code otherwise (docs/debitsuccess.md, rules table).
     pub code: String,
     pub note: String,
     pub note_type: NoteType,

@@ -1,6 +1,6 @@
 //! `GET /DSWebService/DSServices.svc?wsdl` (schemas imported from `?xsd=xsd0|xsd1`, as WCF
 //! serves them), `?singleWsdl` (both schemas inline) and the schemas themselves, with
-//! `soap:address` pointing where the client reached us (DESIGN §6.1): the configured public
+//! `soap:address` pointing where the client reached us (docs/design.md §6.1): the configured public
 //! base URL, else `X-Forwarded-Proto/Host` when the proxy is trusted, else the request's
 //! own scheme and Host. The sources live in `wsdl/` and `xsd/` and are built in.
 

@@ -1,8 +1,8 @@
-//! A small element tree read through the XML safety gate (DESIGN §7), with every element
+//! A small element tree read through the XML safety gate (docs/design.md §7), with every element
 //! and attribute name resolved to its namespace URI. SOAP messages are a few kilobytes and
 //! the gate caps their size, depth and element count, so reading them into a tree first
 //! lets the decoders look fields up by qualified name, in any order, whatever the prefixes
-//! and wherever the declarations sit (DESIGN §6.1).
+//! and wherever the declarations sit (docs/design.md §6.1).
 //!
 //! The tree borrows from the request body: names and text point into it (text is copied
 //! only when line ends must be normalised or it arrives in pieces), the namespaces the

@@ -1,5 +1,5 @@
 //! `POST /api/v2/customer/{customerId}/attach-product` with `{customerId, productId}`
-//! (floLIVE "Attach Customer Product", vendor-notes D; DESIGN §6.2).
+//! (floLIVE "Attach Customer Product", vendor-notes D; docs/design.md §6.2).
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};

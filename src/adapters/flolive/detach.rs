@@ -1,5 +1,5 @@
-//! `DELETE /api/v2/customer/{customerId}/detach-product/{productInstanceId}` (seed 001,
-//! DESIGN §6.2): "detach (deallocate) a single product instance from a single sub-customer".
+//! `DELETE /api/v2/customer/{customerId}/detach-product/{productInstanceId}` (the floLIVE *Detach Customer Product* page,
+//! docs/design.md §6.2): "detach (deallocate) a single product instance from a single sub-customer".
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -15,7 +15,7 @@ use super::envelope::{ack, XML_ROOT};
 use super::error::{FloliveError, Operation};
 use super::{authenticate, idempotency, origin};
 
-/// Seed 001, "Content data objects".
+/// The floLIVE *Detach Customer Product* page, "Content data objects".
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 #[schema(as = FloliveDetachContent)]

@@ -1,9 +1,9 @@
-//! The floLIVE response envelope, exactly as seed 001 shows it:
+//! The floLIVE response envelope, exactly as the floLIVE *Detach Customer Product* page shows it:
 //!
 //! - ACK `{"errorCode":"","errorMessage":"","content":[{…}],"pageable":{"page":0,"size":10,
 //!   "totalPages":1,"totalElements":1}}`
 //! - NAK `{"errorCode":"CUSTOMER_1049","errorMessage":"Failed to detach product instance",
-//!   "content":"","pageable":null}` plus `errorDetails` with the precise reason (DESIGN §6.2).
+//!   "content":"","pageable":null}` plus `errorDetails` with the precise reason (docs/design.md §6.2).
 //!
 //! XML replies carry the same fields under a `<response>` root; a list's items are repeated
 //! `<content>` elements.
@@ -14,7 +14,7 @@ use utoipa::ToSchema;
 /// The document element of XML replies.
 pub(super) const XML_ROOT: &str = "response";
 
-/// Paging information of an ACK (seed 001, "Pageable data objects").
+/// Paging information of an ACK (the floLIVE *Detach Customer Product* page, "Pageable data objects").
 #[derive(Clone, Copy, Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 #[schema(as = FlolivePageable)]
@@ -63,17 +63,17 @@ pub(super) fn ack<T>(item: T) -> Ack<T> {
 #[serde(rename_all = "camelCase")]
 #[schema(as = FloliveNak)]
 pub(super) struct Nak {
-    /// Failure code, e.g. `CUSTOMER_1049`, `GLOBAL_1001`, `AUTH_1001` (see the README).
+    /// Failure code, e.g. `CUSTOMER_1049`, `GLOBAL_1001`, `AUTH_1001` (see docs/flolive.md).
     pub error_code: &'static str,
     /// The code's fixed message, e.g. `Failed to detach product instance`.
     pub error_message: &'static str,
-    /// Always the empty string on failure (seed 001).
+    /// Always the empty string on failure (the floLIVE *Detach Customer Product* page).
     #[schema(value_type = String, example = "")]
     pub content: &'static str,
-    /// Always null on failure (seed 001).
+    /// Always null on failure (the floLIVE *Detach Customer Product* page).
     #[schema(value_type = Option<Pageable>)]
     pub pageable: Option<Pageable>,
-    /// The precise reason, for people (not in the seed; added by DESIGN §6.2).
+    /// The precise reason, for people (not in the seed; added by docs/design.md §6.2).
     pub error_details: String,
 }
 

@@ -1,9 +1,9 @@
-//! The one error type of the floLIVE adapter: every failure becomes a NAK (seed 001) with
-//! an HTTP status (DESIGN §6.2: 400 rule violation, 401 unauthenticated, 403 not eligible,
+//! The one error type of the floLIVE adapter: every failure becomes a NAK (the floLIVE *Detach Customer Product* page) with
+//! an HTTP status (docs/design.md §6.2: 400 rule violation, 401 unauthenticated, 403 not eligible,
 //! 404 unknown customer/instance — other tenants' too, 503 store unavailable).
 //!
-//! Codes: `CUSTOMER_1049` and `GLOBAL_1001` are floLIVE's (seed 001). The others are ours,
-//! in floLIVE's style, and listed in the README: `CUSTOMER_1048` (attach), `REQUEST_1001`
+//! Codes: `CUSTOMER_1049` and `GLOBAL_1001` are floLIVE's (the floLIVE *Detach Customer Product* page). The others are ours,
+//! in floLIVE's style, and listed in docs/flolive.md: `CUSTOMER_1048` (attach), `REQUEST_1001`
 //! (request status), `AUTH_1001` (401), `AUTH_1003` (403).
 
 use actix_web::http::{header, StatusCode};
@@ -122,7 +122,7 @@ impl FloliveError {
             // Issue 13: a limit (the tenant's queue of asynchronous operations is full, the
             // credential checks are saturated). floLIVE's
             // own "try later" is GLOBAL_1001 "Service unavailable. Please try again"
-            // (seed 001), answered 503 like a store outage, with when to retry.
+            // (the floLIVE *Detach Customer Product* page), answered 503 like a store outage, with when to retry.
             DomainError::Busy(busy) => (
                 StatusCode::SERVICE_UNAVAILABLE,
                 UNAVAILABLE,

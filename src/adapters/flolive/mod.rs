@@ -1,4 +1,4 @@
-//! The floLIVE adapter (DESIGN §6.2, seed 001): detach and attach customer products, and
+//! The floLIVE adapter (docs/design.md §6.2, the floLIVE *Detach Customer Product* page): detach and attach customer products, and
 //! the status of such a request. Paths mirror floLIVE's, so an integration changes only
 //! its base URL.
 
@@ -42,7 +42,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 /// HTTP Basic (an API user allowed the floLIVE API) or `Authorization: Bearer <api key>`
-/// (DESIGN §6.2). The user must act for a customer: that customer is the requestor.
+/// (docs/design.md §6.2). The user must act for a customer: that customer is the requestor.
 async fn authenticate(req: &HttpRequest, state: &AppState) -> Result<Principal, DomainError> {
     let services = &state.services;
     let store = services.store.as_ref();

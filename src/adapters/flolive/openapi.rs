@@ -14,7 +14,7 @@ use utoipa::{Modify, OpenApi};
         super::request_status::request_status
     ),
     modifiers(&SecuritySchemes, &IdempotencyKeyIsAString),
-    tags((name = "flolive", description = "floLIVE customer products: detach (seed 001), attach, request status"))
+    tags((name = "flolive", description = "floLIVE customer products: detach (floLIVE Detach Customer Product), attach, request status"))
 )]
 struct FloliveDoc;
 

@@ -1,4 +1,4 @@
-//! `GET /api/v2/request/{requestId}` (DESIGN §6.2, ours: floLIVE documents the requestId as
+//! `GET /api/v2/request/{requestId}` (docs/design.md §6.2, ours: floLIVE documents the requestId as
 //! queryable but not the endpoint) → `content:[{requestId, status, errorCode, errorMessage}]`.
 
 use actix_web::http::StatusCode;

@@ -1,4 +1,4 @@
-//! Content negotiation, in one place (DESIGN §2): `Content-Type` picks the decoder,
+//! Content negotiation, in one place (docs/design.md §2): `Content-Type` picks the decoder,
 //! `Accept` the encoder (default: the request's format; JSON for bodiless requests).
 //! Unsupported → 415, unacceptable → 406, too large → 413. Every REST adapter decodes
 //! through [`Negotiated`] and answers through [`reply`], so all of them accept and

@@ -1,6 +1,6 @@
 //! Per-request tracing span with `X-Request-Id` (accepted when sane, generated otherwise,
 //! always echoed) and Prometheus metrics: requests by API, operation and outcome, and a
-//! latency histogram (DESIGN §7).
+//! latency histogram (docs/design.md §7).
 
 use std::net::IpAddr;
 use std::panic::AssertUnwindSafe;

@@ -1,4 +1,4 @@
-//! The XML safety gate every XML adapter goes through (DESIGN §7): any DOCTYPE (and so any
+//! The XML safety gate every XML adapter goes through (docs/design.md §7): any DOCTYPE (and so any
 //! entity declaration) is refused before parsing goes further; element depth, attributes
 //! per element, namespace declarations and text length are capped. No entity is ever
 //! expanded except the five predefined ones and character references.

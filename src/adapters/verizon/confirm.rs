@@ -1,4 +1,4 @@
-//! `POST /proquest/disconnectCustomerConfirmation` (DESIGN §6.5, seed 000): the customer
+//! `POST /proquest/disconnectCustomerConfirmation` (docs/design.md §6.5, the Verizon *disconnectCustomerConfirmation* page): the customer
 //! accepts or rejects a disconnect order's charge items; 204 on success.
 //!
 //! Checks, in order: credentials (401); media types and body size (415/406/413); the
@@ -131,7 +131,7 @@ async fn authenticate(req: &HttpRequest, services: &Services) -> Result<Principa
     result.map_err(|error| VerizonError::from_domain(error, None))
 }
 
-/// DESIGN §7: every REST mutation takes `Idempotency-Key`. The fingerprint covers the
+/// docs/design.md §7: every REST mutation takes `Idempotency-Key`. The fingerprint covers the
 /// query too: the same body for another order is another request.
 fn idempotency_key(
     req: &HttpRequest,

@@ -1,6 +1,6 @@
 //! The one Verizon error: MEF LSO Sonata's `Error` (`reason` required, at most 255
 //! characters; `message`; `referenceError`, a URL to documentation) with the `code` of
-//! `Error400`/`401`/`404`/`409`… (seed 000, vendor-notes/other-vendors.md §C), as JSON or
+//! `Error400`/`401`/`404`/`409`… (the Verizon *disconnectCustomerConfirmation* page, vendor-notes/other-vendors.md §C), as JSON or
 //! as XML `<error>`. Every `DomainError` and `WireError` is mapped here, once.
 
 use actix_web::http::header::{self, HeaderValue};
@@ -15,7 +15,8 @@ use crate::domain::disconnect_answers::{ANSWERED_DIFFERENTLY, ORDER_CLOSED, UNKN
 use crate::domain::DomainError;
 use crate::service::idempotency::KEY_REUSED;
 
-/// Where `referenceError` points: the error-code table of our README's Verizon section.
+/// Where `referenceError` points: the error-code table that was in our README's Verizon
+/// section (now docs/verizon.md, one heading per code; issue 14 moves this URL).
 pub(super) const REFERENCE_ERROR: &str =
     "https://github.com/billing-compat/billing-compat/blob/main/README.md#verizon-error-codes";
 

@@ -1,4 +1,4 @@
-//! Verizon Digital Connect (DESIGN §6.5, seed 000): `POST
+//! Verizon Digital Connect (docs/design.md §6.5, the Verizon *disconnectCustomerConfirmation* page): `POST
 //! /proquest/disconnectCustomerConfirmation`, with MEF LSO Sonata errors. JSON and XML by
 //! content negotiation; HTTP Basic or a Bearer API key.
 

@@ -1,4 +1,4 @@
-//! The request as it travels (seed 000): `?externalId=<integer>` and a body of
+//! The request as it travels (the Verizon *disconnectCustomerConfirmation* page): `?externalId=<integer>` and a body of
 //! `acknowledgementRequest` items `{id, acceptanceIndicator}` (JSON, or XML
 //! `<disconnectCustomerConfirmation>` with repeated `<acknowledgementRequest>` children),
 //! parsed once into the domain's [`Confirmation`].

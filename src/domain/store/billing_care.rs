@@ -1,4 +1,4 @@
-//! Storage the Oracle Billing Care API needs beyond the shared areas (DESIGN §6.4):
+//! Storage the Oracle Billing Care API needs beyond the shared areas (docs/design.md §6.4):
 //! bearer access tokens, and bundles looked up the way Billing Care names them (account
 //! POID, service POID, deal POID) and cancelled.
 
@@ -53,7 +53,7 @@ pub trait BillingCareRepo: Send {
     ) -> Result<Vec<Bundle>, DomainError>;
     /// Records a cancellation on a bundle that has none yet. Returns false (and changes
     /// nothing) when a cancellation is already recorded: one conditional `UPDATE`, so two
-    /// concurrent cancels cannot both succeed (DESIGN §4).
+    /// concurrent cancels cannot both succeed (docs/design.md §4).
     async fn record_bundle_cancel(
         &mut self,
         tenant: TenantId,

@@ -1,4 +1,4 @@
-//! Storage the floLIVE API needs beyond the shared areas (DESIGN §6.2): its asynchronous
+//! Storage the floLIVE API needs beyond the shared areas (docs/design.md §6.2): its asynchronous
 //! operation requests, and the guarded state change of a detach.
 
 use async_trait::async_trait;

@@ -26,7 +26,7 @@ pub trait IdempotencyRepo: Send {
     /// Records the key with its reply unless a live record exists; returns the live
     /// record otherwise. Inside the use-case's transaction, so the reply and the effect
     /// commit together; on PostgreSQL a concurrent duplicate waits on the key's unique
-    /// index until the first commits, then sees its record (DESIGN §7).
+    /// index until the first commits, then sees its record (docs/design.md §7).
     async fn claim_idempotency_key(
         &mut self,
         tenant: TenantId,

@@ -1,4 +1,4 @@
-//! The storage port (DESIGN §4). The domain owns these traits; `crate::storage`
+//! The storage port (docs/design.md §4). The domain owns these traits; `crate::storage`
 //! implements them for SQLite and PostgreSQL. A use-case opens one [`Tx`], does all its
 //! reads and writes (its audit row included) through it, and commits once.
 //!
@@ -91,7 +91,7 @@ pub trait Tx:
     fn enqueued_jobs(&self) -> bool;
 
     /// Atomically increments and returns the named per-tenant counter (CRM.COM numbers):
-    /// one `UPDATE … RETURNING`, never read-then-write (DESIGN §4).
+    /// one `UPDATE … RETURNING`, never read-then-write (docs/design.md §4).
     async fn next_counter(
         &mut self,
         tenant: crate::domain::ids::TenantId,

@@ -76,7 +76,7 @@ pub trait QueueRepo: Send {
     ) -> Result<u64, DomainError>;
     /// Takes the turn of the periodic `task` if it is due at `now` and moves its next turn to
     /// `next_at`, in one guarded write: true for exactly one of several instances asking
-    /// in the same period (DESIGN §4: nothing in process memory is the source of truth).
+    /// in the same period (docs/design.md §4: nothing in process memory is the source of truth).
     async fn claim_periodic(
         &mut self,
         task: &str,

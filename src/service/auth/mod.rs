@@ -1,4 +1,4 @@
-//! Credential checks (DESIGN §7): argon2id passwords, SHA-256-hashed API keys, and a
+//! Credential checks (docs/design.md §7): argon2id passwords, SHA-256-hashed API keys, and a
 //! brief cache of verdicts so per-request SOAP credentials do not cost a hash each call.
 //!
 //! Under attack (issue 13; docs/operations.md "Credential checks under attack"):
@@ -42,7 +42,7 @@ pub use verifier::{Saturated, Verifier};
 /// How credential checks are bounded (settings; see `config.rs`).
 #[derive(Clone, Debug)]
 pub struct AuthSettings {
-    /// How long a verdict stays cached (DESIGN §7).
+    /// How long a verdict stays cached (docs/design.md §7).
     pub cache_ttl: Duration,
     /// argon2 verifications at once (0: one per core).
     pub verify_slots: usize,

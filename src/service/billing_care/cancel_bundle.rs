@@ -1,11 +1,11 @@
-//! Cancel a bundle (seed 004: "Cancels the bundle associated with account/service that is
-//! passed in the request payload"; DESIGN §6.4).
+//! Cancel a bundle (the Billing Care *Cancel a Bundle* page: "Cancels the bundle associated with account/service that is
+//! passed in the request payload"; docs/design.md §6.4).
 //!
 //! The bundle is found by account POID, service POID and deal POID (and `packageId` when
 //! given); the cancel is recorded on the bundle with its effective time, description, flag
 //! and extension. Nothing else is written: the bundle's product instances read as
 //! CANCELLED from that time on through every API (`ProductInstance::effective_status`,
-//! DESIGN §3 "state derived from dates, no timer needed").
+//! docs/design.md §3 "state derived from dates, no timer needed").
 
 use chrono::{DateTime, SubsecRound, TimeZone as _, Utc};
 use serde_json::{json, Value};
@@ -62,7 +62,7 @@ fn latest_storable() -> DateTime<Utc> {
         .unwrap_or(DateTime::<Utc>::MAX_UTC)
 }
 
-/// One transaction (the caller's), audit row included (DESIGN §4).
+/// One transaction (the caller's), audit row included (docs/design.md §4).
 #[tracing::instrument(skip_all, fields(account = %cmd.account, service = %cmd.service, deal = %cmd.deal))]
 pub async fn run(
     tx: &mut dyn Tx,
@@ -70,7 +70,7 @@ pub async fn run(
     cmd: &CancelBundle,
 ) -> Result<Cancelled, DomainError> {
     let tenant = &call.principal.tenant;
-    // "effective … default now; future = scheduled cancel" (DESIGN §6.4). A time already
+    // "effective … default now; future = scheduled cancel" (docs/design.md §6.4). A time already
     // past cancels now: the stored history is never rewritten backwards.
     let requested = cmd
         .effective
@@ -140,8 +140,8 @@ pub async fn run(
     })
 }
 
-/// Seed 004: "Cancels the bundle associated with account/service": the deal must match
-/// too, and `packageId` when given. Other tenants' rows are never read (DESIGN §3).
+/// The Billing Care *Cancel a Bundle* page: "Cancels the bundle associated with account/service": the deal must match
+/// too, and `packageId` when given. Other tenants' rows are never read (docs/design.md §3).
 async fn find_bundle(
     tx: &mut dyn Tx,
     call: &Call<'_>,

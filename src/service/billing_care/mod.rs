@@ -1,4 +1,4 @@
-//! Oracle Billing Care use-cases (DESIGN §6.4, seed 004): the access-token flow and
+//! Oracle Billing Care use-cases (docs/design.md §6.4, the Billing Care *Cancel a Bundle* page): the access-token flow and
 //! cancelling a purchased bundle.
 
 pub mod cancel_bundle;
@@ -12,7 +12,7 @@ use super::jobs::JobHandler;
 
 /// Stable rule ids the adapter maps to HTTP statuses and `o:errorCode`s.
 pub mod rules {
-    /// "BAD REQUEST (400) on null Account Id/Service Id/Deal Id" (seed 004); empty counts as null.
+    /// "BAD REQUEST (400) on null Account Id/Service Id/Deal Id" (the Billing Care *Cancel a Bundle* page); empty counts as null.
     pub const NULL_ID: &str = "billing_care.null_id";
     /// An id that is not a POID (`0.0.0.1+-account+174257`), or not a string.
     pub const MALFORMED_ID: &str = "billing_care.malformed_id";
@@ -29,7 +29,7 @@ pub mod rules {
 }
 
 /// Background work this API hands to the durable queue: none, a scheduled cancel needs no
-/// timer (a bundle reads cancelled once `now ≥ cancel_effective_at`, DESIGN §3).
+/// timer (a bundle reads cancelled once `now ≥ cancel_effective_at`, docs/design.md §3).
 pub fn job_handlers() -> Vec<(&'static str, Arc<dyn JobHandler>)> {
     Vec::new()
 }

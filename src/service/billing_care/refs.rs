@@ -1,7 +1,7 @@
-//! The three resource references of a cancel-bundle request (seed 004: `accountRef`,
+//! The three resource references of a cancel-bundle request (the Billing Care *Cancel a Bundle* page: `accountRef`,
 //! `serviceRef`, `dealRef`, each `{id, uri}`), parsed into typed POIDs.
 //!
-//! Seed 004: "BAD REQUEST (400) on null Account Id/Service Id/Deal Id". We read "null" as
+//! The Billing Care *Cancel a Bundle* page: "BAD REQUEST (400) on null Account Id/Service Id/Deal Id". We read "null" as
 //! absent, JSON `null` or empty, and answer the same 400 for an id that is not a POID or is
 //! a POID of another type, naming which id and why.
 
@@ -68,7 +68,7 @@ impl RefKind {
         )
     }
 
-    /// The id given in a reference: absent, `null` and empty are all "null" (seed 004).
+    /// The id given in a reference: absent, `null` and empty are all "null" (the Billing Care *Cancel a Bundle* page).
     pub fn parse(self, id: Option<&str>) -> Result<Poid, DomainError> {
         let id = match id {
             None => {

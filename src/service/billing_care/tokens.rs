@@ -1,10 +1,10 @@
-//! The Billing Care access-token flow (DESIGN §6.4; Oracle's "Authenticate" page):
+//! The Billing Care access-token flow (docs/design.md §6.4; Oracle's "Authenticate" page):
 //! `GET …/authentication/queryAccessToken` with Basic client_id:client_secret returns a
 //! bearer token that later calls present as `Authorization: Bearer <token>`.
 //!
 //! Tokens are 256 random bits from the OS, base64url; only their SHA-256 is stored, bound to
 //! the user and tenant. Nothing lives in process memory, so any instance sharing the
-//! database accepts a token another instance issued (DESIGN §4).
+//! database accepts a token another instance issued (docs/design.md §4).
 
 use std::time::Duration;
 

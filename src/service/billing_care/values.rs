@@ -1,4 +1,4 @@
-//! The cancel-bundle request's own values (seed 004): when it takes effect and its
+//! The cancel-bundle request's own values (the Billing Care *Cancel a Bundle* page): when it takes effect and its
 //! description, each parsed once with the reason it may be refused.
 
 use chrono::{DateTime, LocalResult, NaiveDateTime, TimeZone as _, Utc};

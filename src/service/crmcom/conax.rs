@@ -1,10 +1,10 @@
 //! What a provisioning request will send to Conax: its `parameters_set` ("The parameters
-//! which will be used to generate the Web Service Calls that will be send to Conax", seed
-//! 003) and the `request` text ("The actual request that was send to Conax").
+//! which will be used to generate the Web Service Calls that will be send to Conax", the CRM.COM *cancel_subscriptions* page
+//!) and the `request` text ("The actual request that was send to Conax").
 //!
 //! The Conax command carries the smartcard, the Conax product (our product code), the date
 //! it applies from and the command sequence number. We render it as a small XML document;
-//! no call is made from here (DESIGN §6.3: requests are created PENDING).
+//! no call is made from here (docs/design.md §6.3: requests are created PENDING).
 
 use chrono::NaiveDate;
 use quick_xml::escape::escape;

@@ -1,4 +1,4 @@
-//! CRM.COM identifier objects (seed 003 "Restrictions": "It is mandatory to specify one of
+//! CRM.COM identifier objects (the CRM.COM *cancel_subscriptions* page "Restrictions": "It is mandatory to specify one of
 //! the semi-optional parameters. Only one of those parameters is allowed to be specified"),
 //! and their resolution inside the caller's tenant.
 

@@ -1,4 +1,4 @@
-//! CRM.COM use-cases (DESIGN §6.3, seed 003): token login and release, and Conax SMS-SAS
+//! CRM.COM use-cases (docs/design.md §6.3, the CRM.COM *cancel_subscriptions* page): token login and release, and Conax SMS-SAS
 //! provisioning requests (add/cancel subscriptions, show, list).
 //!
 //! Refusals are `DomainError::Rule` with the ids in [`rules`] (or `Invalid` for a bad
@@ -70,7 +70,7 @@ pub(crate) fn echo(text: &str) -> String {
     cut
 }
 
-/// The CRM.COM methods queue no background work: requests stay PENDING (DESIGN §6.3).
+/// The CRM.COM methods queue no background work: requests stay PENDING (docs/design.md §6.3).
 pub fn job_handlers() -> Vec<(&'static str, Arc<dyn JobHandler>)> {
     Vec::new()
 }

@@ -1,5 +1,5 @@
 //! `conax_sms_sas/provisioning_requests/cancel_subscriptions` and `…/add_subscriptions`
-//! (seed 003; DESIGN §6.3): one PENDING request per call, after the rules below.
+//! (the CRM.COM *cancel_subscriptions* page; docs/design.md §6.3): one PENDING request per call, after the rules below.
 
 use chrono::NaiveDate;
 
@@ -21,7 +21,7 @@ use super::identifiers::{
 };
 use super::{echo, rules, CallContext, Session};
 
-/// Per-tenant counters (atomic upsert-increments, DESIGN §4).
+/// Per-tenant counters (atomic upsert-increments, docs/design.md §4).
 const NUMBER_COUNTER: &str = "crmcom.provisioning_request.number";
 const SEQUENCE_COUNTER: &str = "crmcom.conax.sequence_number";
 
@@ -115,7 +115,7 @@ async fn apply(
     let principal = &session.principal;
     let tenant = principal.tenant.id;
     let now = services.clock.now();
-    // "If not specified then it is set to the date that the request is submitted" (seed 003),
+    // "If not specified then it is set to the date that the request is submitted" (the CRM.COM *cancel_subscriptions* page),
     // judged in the organisation's zone; an earlier date cannot be scheduled.
     let today = principal.tenant.time_zone.today(now);
     let scheduled_date = cmd.start_date.unwrap_or(today);
@@ -126,7 +126,7 @@ async fn apply(
         ));
     }
     let subscription = cmd.subscription.resolve(tx, tenant).await?;
-    // "Only products classified as services can be specified" (seed 003).
+    // "Only products classified as services can be specified" (the CRM.COM *cancel_subscriptions* page).
     let product = cmd.service.resolve(tx, tenant).await?;
     if product.classification != Classification::Service {
         return Err(DomainError::rule(
@@ -138,7 +138,7 @@ async fn apply(
             ),
         ));
     }
-    // "…the subscription that the service should belong to" (seed 003).
+    // "…the subscription that the service should belong to" (the CRM.COM *cancel_subscriptions* page).
     if !tx
         .product_on_subscription(tenant, product.id, subscription.id)
         .await?
@@ -152,7 +152,7 @@ async fn apply(
             ),
         ));
     }
-    // "Only installed items classified as smartcards … can be specified" (seed 003).
+    // "Only installed items classified as smartcards … can be specified" (the CRM.COM *cancel_subscriptions* page).
     let item = cmd.smartcard.resolve(tx, tenant).await?;
     if !item.kind.is_smartcard() {
         return Err(DomainError::rule(

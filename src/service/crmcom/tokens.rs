@@ -1,4 +1,4 @@
-//! `authentication/token` and `authentication/token/release` (DESIGN §6.3; vendor notes A:
+//! `authentication/token` and `authentication/token/release` (docs/design.md §6.3; vendor notes A:
 //! "Expiry: 1 hour of idle time"; "`POST authentication/token/release` takes `token` and
 //! makes it unusable").
 //!

@@ -1,4 +1,4 @@
-//! `GetCustomerAccountByAccountId` (DESIGN §6.1): the account as the one core holds it, so
+//! `GetCustomerAccountByAccountId` (docs/design.md §6.1): the account as the one core holds it, so
 //! whatever another API changed (a cancelled bundle, a detached product) shows here.
 
 use std::collections::hash_map::Entry;

@@ -1,4 +1,4 @@
-//! `AdjustAccountTerminationDate` (seed 002; DESIGN §6.1): "Allows you to set or modify the
+//! `AdjustAccountTerminationDate` (the Debitsuccess *AdjustAccountTerminationDate* page; docs/design.md §6.1): "Allows you to set or modify the
 //! termination date for a customer account. This method will not recalculate the total
 //! contract value of the account, only the expected end date."
 
@@ -24,7 +24,7 @@ pub struct Adjusted {
     pub termination_date: NaiveDate,
 }
 
-/// The rules run in the DESIGN table's order; the first failing error wins, warnings
+/// The rules run in the docs/design.md §6.1 table's order; the first failing error wins, warnings
 /// accumulate. 02 (credentials) comes first, in [`run`].
 #[tracing::instrument(skip_all, fields(operation = OPERATION))]
 pub async fn adjust_termination_date<D>(

@@ -1,5 +1,5 @@
-//! The version-neutral messages (DESIGN §2): what a client sent, whichever SOAP version or
-//! JSON form carried it. Values stay as the client's text: the rules of DESIGN §6.1 must run
+//! The version-neutral messages (docs/design.md §2): what a client sent, whichever SOAP version or
+//! JSON form carried it. Values stay as the client's text: the rules of docs/design.md §6.1 must run
 //! in the table's order (credentials before validation), so parsing them is a rule step,
 //! not something the adapter may refuse up front.
 
@@ -7,7 +7,7 @@ use std::fmt;
 
 use crate::domain::audit::Channel;
 
-/// `User{Id?, Username, Password}` (seed 002: "Provided by Debitsuccess").
+/// `User{Id?, Username, Password}` (the Debitsuccess *AdjustAccountTerminationDate* page: "Provided by Debitsuccess").
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct UserCredentials {
     pub username: Option<String>,
@@ -27,7 +27,7 @@ pub struct RequestBase {
     pub user: Option<UserCredentials>,
     /// The client's message id; a repeat replays the stored reply.
     pub message_id: Option<String>,
-    /// "Optional – allows requesting user to be logged" (seed 002), ≤ 100 characters.
+    /// "Optional – allows requesting user to be logged" (the Debitsuccess *AdjustAccountTerminationDate* page), ≤ 100 characters.
     pub initiator: Option<String>,
     /// An `xs:dateTime` when present; only its type is checked.
     pub date_created: Option<String>,
@@ -44,7 +44,7 @@ pub struct References {
     pub external_reference_no: Option<String>,
 }
 
-/// `AdjustAccountTerminationDate` (seed 002).
+/// `AdjustAccountTerminationDate` (the Debitsuccess *AdjustAccountTerminationDate* page).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct AdjustTerminationDate {
     pub base: RequestBase,
@@ -53,7 +53,7 @@ pub struct AdjustTerminationDate {
     pub termination_date: Option<String>,
 }
 
-/// `GetCustomerAccountByAccountId` (DESIGN §6.1).
+/// `GetCustomerAccountByAccountId` (docs/design.md §6.1).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct GetCustomerAccount {
     pub base: RequestBase,

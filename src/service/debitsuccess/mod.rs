@@ -1,7 +1,7 @@
-//! Debitsuccess use-cases (DESIGN §6.1, seed 002): `AdjustAccountTerminationDate` and
+//! Debitsuccess use-cases (docs/design.md §6.1, the Debitsuccess *AdjustAccountTerminationDate* page): `AdjustAccountTerminationDate` and
 //! `GetCustomerAccountByAccountId`. The adapter decodes SOAP 1.1, SOAP 1.2 and the JSON form
 //! into the version-neutral messages of [`command`]; the rules run here, in the order of
-//! the DESIGN table, and the adapter renders the [`Answer`] in the caller's format.
+//! the docs/design.md §6.1 table, and the adapter renders the [`Answer`] in the caller's format.
 
 pub mod account;
 pub mod adjust;

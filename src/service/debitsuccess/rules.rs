@@ -1,5 +1,5 @@
-//! The rules of DESIGN §6.1 that both operations share, each a step the use-cases call in
-//! the table's order. Rule ids are the vendor's codes (seed 002, "Error Messages"; the
+//! The rules of docs/design.md §6.1 that both operations share, each a step the use-cases call in
+//! the table's order. Rule ids are the vendor's codes (the Debitsuccess *AdjustAccountTerminationDate* page, "Error Messages"; the
 //! wider list in vendor-notes/debitsuccess.md); the adapter renders them as notes.
 
 use chrono::NaiveDate;
@@ -28,17 +28,17 @@ pub const MULTIPLE_ACCOUNTS: &str = "07";
 pub const NOT_ACTIVE: &str = "10";
 /// 14079 "Termination date already billed".
 pub const ALREADY_BILLED: &str = "14079";
-/// 09 "failed to complete the process": a request `Id` reused with another body (DESIGN §6.1).
+/// 09 "failed to complete the process": a request `Id` reused with another body (docs/design.md §6.1).
 pub const ID_REUSED: &str = "09";
 
-/// Warnings accumulate; they never stop a request (DESIGN §6.1).
+/// Warnings accumulate; they never stop a request (docs/design.md §6.1).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Warning {
     /// 14020 "DateTime field '<field>' contains time part, but the time is ignored by message".
     TimePartIgnored { field: &'static str },
 }
 
-/// `RequestInitiator` may hold 100 characters (seed 002, "Length").
+/// `RequestInitiator` may hold 100 characters (the Debitsuccess *AdjustAccountTerminationDate* page, "Length").
 pub const INITIATOR_MAX_CHARS: usize = 100;
 
 pub fn validation_error(detail: impl AsRef<str>) -> DomainError {
@@ -55,7 +55,7 @@ fn too_long(field: &str, max: usize) -> DomainError {
     )
 }
 
-/// Empty (or blank) text counts as absent (DESIGN §6.1, 12016 "empty counts as absent").
+/// Empty (or blank) text counts as absent (docs/design.md §6.1, 12016 "empty counts as absent").
 pub fn present(value: Option<&str>) -> Option<&str> {
     value.map(str::trim).filter(|v| !v.is_empty())
 }

@@ -1,4 +1,4 @@
-//! How every Debitsuccess operation runs (DESIGN §6.1): credentials first (02, never saying
+//! How every Debitsuccess operation runs (docs/design.md §6.1): credentials first (02, never saying
 //! which part was wrong), then — in one transaction — the stored reply of a repeated request
 //! `Id`, the operation's own rules and effects (its audit row included), and the reply
 //! stored under the `Id`. Business failures are replies too ("Business outcomes are HTTP
@@ -175,7 +175,7 @@ async fn authenticate(
         .await
 }
 
-/// The key in the shared Idempotency-Key store (DESIGN §7), which already scopes keys by
+/// The key in the shared Idempotency-Key store (docs/design.md §7), which already scopes keys by
 /// tenant and user: a namespace plus a fixed-width hash of the client's `Id` (an unbounded
 /// `xs:string`), so it never meets a REST client's own keys.
 fn message_key(id: &str) -> String {

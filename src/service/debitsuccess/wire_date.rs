@@ -6,7 +6,7 @@
 //! a time, `T00:00:00` for a plain date, and the real service deserialises into a .NET
 //! `DateTime`, where a date and that date at midnight are the same value. So only a time of
 //! day other than midnight is a time part; `2031-12-31T00:00:00` draws no warning.
-//! The unset .NET value `0001-01-01T00:00:00` means "absent" (DESIGN §6.1).
+//! The unset .NET value `0001-01-01T00:00:00` means "absent" (docs/design.md §6.1).
 
 use chrono::{NaiveDate, NaiveTime};
 

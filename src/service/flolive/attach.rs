@@ -1,7 +1,7 @@
 //! Attach Customer Product (floLIVE KB, vendor-notes D): `POST /api/v2/customer/{id}/
 //! attach-product` with `{customerId, productId}`; same planType and eligibility rules as
 //! the detach, and the same product may be attached several times. Accepted at once with
-//! the id of the instance to be created; the durable queue creates it (DESIGN §6.2).
+//! the id of the instance to be created; the durable queue creates it (docs/design.md §6.2).
 
 use crate::domain::ids::{CustomerId, ProductId, ProductInstanceId, RequestId};
 use crate::domain::operation::{OperationKind, OperationRequest, OperationStatus};

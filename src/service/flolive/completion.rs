@@ -1,4 +1,4 @@
-//! The durable queue's side of detach and attach (DESIGN §6.2): the worker runs these in
+//! The durable queue's side of detach and attach (docs/design.md §6.2): the worker runs these in
 //! a transaction that also completes the job, so the instance changes and the operation
 //! leaves IN_PROGRESS exactly once. If the state changed between accept and completion the
 //! operation is recorded FAILED with the reason (a business outcome: the job still succeeds).
@@ -51,7 +51,7 @@ impl JobHandler for Completion {
         Ok(())
     }
 
-    /// The job will not be retried: the operation becomes FAILED (seed 001's status query
+    /// The job will not be retried: the operation becomes FAILED (the floLIVE *Detach Customer Product* page's status query
     /// must not answer IN_PROGRESS for ever). The reason stays in the `jobs` row; the client
     /// is told only that the request could not be completed.
     async fn give_up(

@@ -1,5 +1,5 @@
-//! Detach Customer Product (seed 001): `DELETE /api/v2/customer/{id}/detach-product/{id}`,
-//! accepted synchronously and completed by the durable queue (DESIGN §6.2).
+//! Detach Customer Product (the floLIVE *Detach Customer Product* page): `DELETE /api/v2/customer/{id}/detach-product/{id}`,
+//! accepted synchronously and completed by the durable queue (docs/design.md §6.2).
 
 use crate::domain::catalog::InstanceStatus;
 use crate::domain::ids::{CustomerId, ProductInstanceId, RequestId};
@@ -55,7 +55,7 @@ pub async fn detach(
     .await
 }
 
-/// The rules, in the order the README lists them; returns the operation to record.
+/// The rules, in the order docs/flolive.md lists them; returns the operation to record.
 async fn check(
     tx: &mut dyn Tx,
     principal: &Principal,
@@ -65,7 +65,7 @@ async fn check(
 ) -> Result<OperationRequest, DomainError> {
     let tenant = principal.tenant.id;
     let customer = sub_customer(tx, tenant, requestor, command.customer).await?;
-    // "the instance must belong to that customer" (DESIGN §6.2): another customer's
+    // "the instance must belong to that customer" (docs/design.md §6.2): another customer's
     // instance is not found on this one.
     let instance = tx
         .product_instance(tenant, command.instance)
@@ -114,7 +114,7 @@ async fn check(
     })
 }
 
-/// The live-detach unique index is the guard (DESIGN §4): of two concurrent detaches of
+/// The live-detach unique index is the guard (docs/design.md §4): of two concurrent detaches of
 /// one instance exactly one inserts; the other is refused here, never by check-then-insert.
 async fn insert_live_detach(
     tx: &mut dyn Tx,

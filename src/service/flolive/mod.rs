@@ -1,4 +1,4 @@
-//! floLIVE customer products (DESIGN §6.2, seed 001): detach and attach a product instance
+//! floLIVE customer products (docs/design.md §6.2, the floLIVE *Detach Customer Product* page): detach and attach a product instance
 //! on a sub-customer, accepted at once and completed by the durable queue, and the status
 //! of such a request.
 //!
@@ -39,7 +39,7 @@ const MAX_ATTEMPTS: i32 = 8;
 
 /// Rule ids (`DomainError::Rule`) and stored failure codes of FAILED operations.
 pub mod rules {
-    /// Seed 001: "Reject any request to detach an offer whose planType is not ACCOUNT_PRODUCT".
+    /// The floLIVE *Detach Customer Product* page: "Reject any request to detach an offer whose planType is not ACCOUNT_PRODUCT".
     pub const NOT_ACCOUNT_PRODUCT: &str = "flolive.not_account_product";
     /// The instance is not attached (ACTIVE): detached already, or cancelled (e.g. its
     /// Billing Care bundle cancel took effect).
@@ -86,7 +86,7 @@ pub fn job_handlers() -> Vec<(&'static str, Arc<dyn JobHandler>)> {
     ]
 }
 
-/// DESIGN §6.2: "the requestor is the user's customer". A user acting for no customer
+/// docs/design.md §6.2: "the requestor is the user's customer". A user acting for no customer
 /// cannot use this API.
 pub fn requestor(principal: &Principal) -> Result<CustomerId, DomainError> {
     principal.customer.ok_or_else(|| {
@@ -97,7 +97,7 @@ pub fn requestor(principal: &Principal) -> Result<CustomerId, DomainError> {
     })
 }
 
-/// Seed 001, Eligibility: "The Requestor is eligible to detach a product from his
+/// The floLIVE *Detach Customer Product* page, Eligibility: "The Requestor is eligible to detach a product from his
 /// sub-customers only. It is not allowed to detach a product from any other level of the
 /// customer hierarchy." Unknown customers (other tenants' too) are not found; known ones
 /// that are not direct children of the requestor are forbidden.
@@ -125,7 +125,7 @@ fn not_sub_customer(id: CustomerId, requestor: CustomerId) -> String {
     )
 }
 
-/// Seed 001 developer note: only `ACCOUNT_PRODUCT` plans may be detached (and, by the
+/// The floLIVE *Detach Customer Product* page developer note: only `ACCOUNT_PRODUCT` plans may be detached (and, by the
 /// floLIVE Attach page, attached).
 fn require_account_product(product: &Product) -> Result<(), DomainError> {
     if product
@@ -173,7 +173,7 @@ async fn enqueue_completion(
     Ok(())
 }
 
-/// The audit row of an accepted request (DESIGN §4: same transaction as the change).
+/// The audit row of an accepted request (docs/design.md §4: same transaction as the change).
 async fn audit_accepted(
     tx: &mut dyn Tx,
     principal: &Principal,

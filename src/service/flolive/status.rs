@@ -1,4 +1,4 @@
-//! `GET /api/v2/request/{requestId}` (DESIGN §6.2; floLIVE documents the requestId as the
+//! `GET /api/v2/request/{requestId}` (docs/design.md §6.2; floLIVE documents the requestId as the
 //! way "to query the call (operation) status, whether in progress, successful or failed").
 
 use crate::domain::ids::RequestId;

@@ -1,4 +1,4 @@
-//! The fixture file as written (DESIGN §5). Everything is text here; the importer parses
+//! The fixture file as written (docs/design.md §5). Everything is text here; the importer parses
 //! each value with its domain constructor so errors can name the entry and field.
 
 use std::fmt;

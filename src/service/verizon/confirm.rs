@@ -1,6 +1,6 @@
-//! `disconnectCustomerConfirmation` (DESIGN §6.5): record the customer's answers to a
+//! `disconnectCustomerConfirmation` (docs/design.md §6.5): record the customer's answers to a
 //! disconnect order's charge items. "All items accepted → disconnect proceeds; any rejected
-//! → order cancelled" (DESIGN §3); acknowledgements may arrive over several calls.
+//! → order cancelled" (docs/design.md §3); acknowledgements may arrive over several calls.
 //!
 //! Concurrency: the first thing the use-case does to the order is take its row lock
 //! (`lock_disconnect_order`), and only then reads its items. Two calls on one order
@@ -27,7 +27,7 @@ use crate::service::Services;
 
 use super::disconnect_job::{DisconnectPayload, DISCONNECT_JOB};
 
-/// How the call arrived, for the audit row and `Idempotency-Key` (DESIGN §7).
+/// How the call arrived, for the audit row and `Idempotency-Key` (docs/design.md §7).
 #[derive(Clone, Debug)]
 pub struct CallMeta {
     pub channel: Channel,
@@ -35,7 +35,7 @@ pub struct CallMeta {
     pub idempotency: Option<IdempotentRequest>,
 }
 
-/// What the answers did; either way the caller gets 204 (seed 000).
+/// What the answers did; either way the caller gets 204 (the Verizon *disconnectCustomerConfirmation* page).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Outcome {
     /// Answers recorded; the order is now in this state.

@@ -1,5 +1,5 @@
 //! The disconnect itself, carried out by the durable queue once every charge item of an
-//! order is accepted (DESIGN §3, §6.5). In one transaction with the job's completion:
+//! order is accepted (docs/design.md §3, §6.5). In one transaction with the job's completion:
 //! - the order account's ACTIVE product instances become CANCELLED;
 //! - the account's termination becomes visible to the Debitsuccess API: its
 //!   `termination_date` is today in the tenant's zone (an earlier date already set is kept:

@@ -1,4 +1,4 @@
-//! Verizon Digital Connect use-cases (DESIGN §6.5, seed 000): the customer's answers to a
+//! Verizon Digital Connect use-cases (docs/design.md §6.5, the Verizon *disconnectCustomerConfirmation* page): the customer's answers to a
 //! disconnect order's charge items, and the disconnect the queue carries out once every
 //! item is accepted.
 

@@ -104,7 +104,7 @@ impl Dialect for Sqlite {
         &SQLITE_MIGRATIONS
     }
 
-    /// `sqlite://file.db` → create the file when missing (DESIGN §4).
+    /// `sqlite://file.db` → create the file when missing (docs/design.md §4).
     fn normalise_url(url: &str) -> String {
         if url.contains("mode=") || url.contains(":memory:") {
             url.to_owned()
@@ -122,7 +122,7 @@ impl Dialect for Postgres {
     const SESSION_SETUP: &'static [&'static str] = &[];
     // SKIP LOCKED: several instances claim different jobs without waiting on each other.
     const CLAIM_JOBS: &'static str = claim_jobs!("FOR UPDATE OF j SKIP LOCKED");
-    // Connections die with the server or the network (DESIGN §4: recovery without a
+    // Connections die with the server or the network (docs/design.md §4: recovery without a
     // restart, tested by `reliability::outage`): test each before use.
     const PING_BEFORE_USE: bool = true;
     // After five executions PostgreSQL may switch a prepared statement to a generic plan

@@ -34,7 +34,7 @@ async fn the_seed_example_cancels_bundle_5001_now_and_answers_true() {
         status_at(&app, "acme", INSTANCE_5001, Utc::now()).await,
         InstanceStatus::Cancelled
     );
-    // Globex's bundle with the very same POIDs is untouched (DESIGN §3: no query crosses tenants).
+    // Globex's bundle with the very same POIDs is untouched (docs/design.md §3: no query crosses tenants).
     assert!(super::support::bundle(&app, "globex", BUNDLE_5001)
         .await
         .cancellation

@@ -1,4 +1,4 @@
-//! Cancel bundle in XML (DESIGN §6.4: any root element, children named as the JSON
+//! Cancel bundle in XML (docs/design.md §6.4: any root element, children named as the JSON
 //! fields; `<boolean>true</boolean>`; errors in Oracle's shape as XML).
 
 use billing_compat::domain::audit::Channel;

@@ -12,7 +12,7 @@ use crate::helpers::TestApp;
 pub const TOKEN: &str = "/bcws/webresources/v1.0/authentication/queryAccessToken";
 pub const CANCEL: &str = "/bcws/webresources/v1.0/subscriptions/cancel/bundle";
 
-/// The seed's example body, byte for byte (seed 004 "Example of Request Body").
+/// The seed's example body, byte for byte (the Billing Care *Cancel a Bundle* page "Example of Request Body").
 pub const SEED_BODY: &str = r#"{
 "dealRef":{
 "id":"0.0.0.1+-deal+41056",
@@ -30,7 +30,7 @@ pub const SEED_BODY: &str = r#"{
 "packageId":1
 }"#;
 
-/// The seed's example as XML (DESIGN §6.4: children named as the JSON fields).
+/// The seed's example as XML (docs/design.md §6.4: children named as the JSON fields).
 pub const SEED_XML: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 <cancelBundle>
   <dealRef><id>0.0.0.1+-deal+41056</id><uri/></dealRef>
@@ -255,7 +255,7 @@ pub async fn bundle(app: &TestApp, tenant_code: &str, poid: &str) -> Bundle {
         .unwrap()
 }
 
-/// An instance's status as every API reads it at `at` (DESIGN §3: derived from dates).
+/// An instance's status as every API reads it at `at` (docs/design.md §3: derived from dates).
 pub async fn status_at(
     app: &TestApp,
     tenant_code: &str,

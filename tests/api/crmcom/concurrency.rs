@@ -1,4 +1,4 @@
-//! Numbers and sequence numbers stay unique and gapless under concurrent calls (DESIGN §4:
+//! Numbers and sequence numbers stay unique and gapless under concurrent calls (docs/design.md §4:
 //! atomic counters, unique constraints; run on SQLite and, with `TEST_DATABASE_URL`, on
 //! PostgreSQL where the calls really run in parallel transactions).
 

@@ -1,4 +1,4 @@
-//! `Idempotency-Key` on the CRM.COM mutations (DESIGN §7): a repeat replays the first reply
+//! `Idempotency-Key` on the CRM.COM mutations (docs/design.md §7): a repeat replays the first reply
 //! and creates nothing; the key with another body is refused with its own code.
 
 use serde_json::{json, Value};

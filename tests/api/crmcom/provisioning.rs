@@ -1,4 +1,4 @@
-//! `cancel_subscriptions` (seed 003) and `add_subscriptions`: the PENDING request they
+//! `cancel_subscriptions` (the CRM.COM *cancel_subscriptions* page) and `add_subscriptions`: the PENDING request they
 //! create, every field of the seed's response table, each identifier field, XML, audit.
 
 use billing_compat::domain::tenant::{TenantCode, TimeZone};

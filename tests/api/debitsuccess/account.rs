@@ -1,4 +1,4 @@
-//! `GetCustomerAccountByAccountId` (DESIGN §6.1): the same `User` and reference rules, and
+//! `GetCustomerAccountByAccountId` (docs/design.md §6.1): the same `User` and reference rules, and
 //! the account as the one core holds it, whatever API changed it last.
 
 use billing_compat::domain::catalog::{

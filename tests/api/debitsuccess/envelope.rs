@@ -1,6 +1,6 @@
 //! Envelopes of both versions: independent of prefixes, default namespaces, where the
 //! declarations sit and field order; the action may be absent, empty or quoted, and the
-//! reply is always in the request's SOAP version (DESIGN §6.1).
+//! reply is always in the request's SOAP version (docs/design.md §6.1).
 
 use super::support::client::{
     account, action, post_soap, soap_outcome, Request, ADJUST, CORE, CORE_REQ, SOAP11, SOAP12, WCF,

@@ -1,4 +1,4 @@
-//! SOAP faults, only for protocol problems (DESIGN §6.1): VersionMismatch, MustUnderstand,
+//! SOAP faults, only for protocol problems (docs/design.md §6.1): VersionMismatch, MustUnderstand,
 //! Client/Sender and Server/Receiver, with each version's HTTP status and content type.
 //! A fault never changes anything.
 

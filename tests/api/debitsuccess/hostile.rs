@@ -1,4 +1,4 @@
-//! Hostile XML (DESIGN §7): any DOCTYPE (so any entity: external ones, billion laughs),
+//! Hostile XML (docs/design.md §7): any DOCTYPE (so any entity: external ones, billion laughs),
 //! 10 000-deep nesting, too many elements and an oversized body are refused with a fault,
 //! change nothing, and leave the server serving.
 

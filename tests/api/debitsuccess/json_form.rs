@@ -1,4 +1,4 @@
-//! The JSON form (DESIGN §6.1, last point): `POST …/DSServices.svc/json/<Operation>` with
+//! The JSON form (docs/design.md §6.1, last point): `POST …/DSServices.svc/json/<Operation>` with
 //! the request's fields as JSON (or XML), replying the Result's fields as JSON or XML per
 //! `Accept`; protocol problems answer in the same shape with code 100.
 

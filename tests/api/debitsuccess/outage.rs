@@ -1,4 +1,4 @@
-//! Storage unavailable (DESIGN §7): a `Failed` reply with code 11 ("Timeout/Deadlock, please
+//! Storage unavailable (docs/design.md §7): a `Failed` reply with code 11 ("Timeout/Deadlock, please
 //! retry") when the store does not answer in time, nothing changed, and service resumes.
 
 use std::time::Duration;

@@ -1,4 +1,4 @@
-//! A repeated request `Id` (DESIGN §6.1): from the same user with the same body it replays
+//! A repeated request `Id` (docs/design.md §6.1): from the same user with the same body it replays
 //! the stored reply (whichever SOAP version or form repeats it); with a different body it
 //! fails with 09 and changes nothing. Reads are not replayed.
 

@@ -1,4 +1,4 @@
-//! Every row of the DESIGN §6.1 rules table, in its order, over SOAP 1.1, SOAP 1.2 and the
+//! Every row of the docs/design.md §6.1 rules table, in its order, over SOAP 1.1, SOAP 1.2 and the
 //! JSON form: the first failing error wins, warnings accumulate, nothing changes on failure.
 
 use super::support::client::{

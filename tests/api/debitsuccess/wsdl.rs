@@ -1,4 +1,4 @@
-//! The contract served as WCF serves it (DESIGN §6.1): `?wsdl` importing `?xsd=xsd0|xsd1`,
+//! The contract served as WCF serves it (docs/design.md §6.1): `?wsdl` importing `?xsd=xsd0|xsd1`,
 //! `?singleWsdl` with both schemas inline, `soap:address` where the client reached us, and
 //! the sources in `wsdl/` and `xsd/` unchanged in meaning.
 

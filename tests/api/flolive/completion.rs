@@ -1,4 +1,4 @@
-//! Asynchronous completion through the durable queue (DESIGN §6.2): accepted requests
+//! Asynchronous completion through the durable queue (docs/design.md §6.2): accepted requests
 //! survive a restart, and a state change between accept and completion fails the request
 //! with its reason instead of applying it.
 

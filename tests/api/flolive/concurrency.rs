@@ -1,5 +1,5 @@
 //! One live detach per instance, enforced by the `uq_operation_requests_live_detach` index
-//! (DESIGN §4: races resolve through constraints), on SQLite and PostgreSQL alike.
+//! (docs/design.md §4: races resolve through constraints), on SQLite and PostgreSQL alike.
 
 use billing_compat::domain::catalog::InstanceStatus;
 use billing_compat::domain::ids::{CustomerId, ProductId, ProductInstanceId, RequestId};

@@ -1,4 +1,4 @@
-//! Detach Customer Product (seed 001): eligibility, planType, ownership, state, tenants.
+//! Detach Customer Product (the floLIVE *Detach Customer Product* page): eligibility, planType, ownership, state, tenants.
 
 use billing_compat::domain::catalog::InstanceStatus;
 

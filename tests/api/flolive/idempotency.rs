@@ -1,4 +1,4 @@
-//! `Idempotency-Key` on attach and detach (DESIGN §7): the first reply is replayed, the
+//! `Idempotency-Key` on attach and detach (docs/design.md §7): the first reply is replayed, the
 //! effect happens once, a key reused with another request is refused with 422.
 
 use serde_json::json;

@@ -1,4 +1,4 @@
-//! Hostile input against a running server (issue 8, DESIGN §7): every attack is refused
+//! Hostile input against a running server (issue 8, docs/design.md §7): every attack is refused
 //! quickly in the vendor's own error format, changes nothing, memory stays bounded, and the
 //! next ordinary request is served. Figures are printed (`--nocapture`) for RELIABILITY.md.
 

@@ -1,4 +1,4 @@
-//! Crash consistency (issue 8, DESIGN §7): the real binary takes writes through all five
+//! Crash consistency (issue 8, docs/design.md §7): the real binary takes writes through all five
 //! APIs, is killed with SIGKILL mid-way (`Child::kill` sends SIGKILL on Unix), and restarted
 //! on the same database. Every write answered with success is there, nothing is left
 //! half-done, and queued work resumes (floLIVE operations leave IN_PROGRESS, the Verizon

@@ -1,4 +1,4 @@
-//! Database outage (issue 8, DESIGN §7): while the database refuses connections `/readyz`
+//! Database outage (issue 8, docs/design.md §7): while the database refuses connections `/readyz`
 //! answers 503 and every API gives its own "unavailable" answer, changing nothing; when the
 //! database returns, everything recovers by itself, with no restart.
 //!
@@ -55,7 +55,7 @@ async fn ready(app: &TestApp) -> u16 {
         .as_u16()
 }
 
-/// Each vendor's documented "unavailable" answer (README).
+/// Each vendor's documented "unavailable" answer (docs/<vendor>.md).
 fn is_unavailable(vendor: Vendor, status: u16, body: &str) -> bool {
     match vendor {
         // SOAP keeps HTTP 200 for a Failed reply; code 11 "Timeout/Deadlock, please retry"

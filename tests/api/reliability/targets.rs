@@ -107,13 +107,13 @@ impl Target {
                     && body.contains(":Fault>")
                     && body.contains("http://schemas.xmlsoap.org/soap/envelope/")
             }
-            // A Failed reply with code 100 (README Debitsuccess: protocol errors).
+            // A Failed reply with code 100 (docs/debitsuccess.md: protocol errors).
             Vendor::DebitsuccessJson => {
                 status >= 400 && body.contains("Failed") && body.contains("100")
             }
             Vendor::Flolive => status >= 400 && body.contains("CUSTOMER_1048"),
             // CRM.COM: the envelope with an error status code and no data; most of its
-            // errors keep HTTP 200 (README CRM.COM).
+            // errors keep HTTP 200 (docs/crmcom.md).
             Vendor::Crmcom => {
                 body.contains("status") && body.contains("Exception") && !body.contains("\"OK\"")
             }

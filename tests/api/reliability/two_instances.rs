@@ -1,4 +1,4 @@
-//! Two instances on one database (issue 8, DESIGN §7): two servers (`spawn_on` over the same
+//! Two instances on one database (issue 8, docs/design.md §7): two servers (`spawn_on` over the same
 //! database, each with its own pool and queue worker) take conflicting requests at once,
 //! alternating between them; each effect happens exactly once.
 //!

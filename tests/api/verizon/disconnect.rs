@@ -65,7 +65,7 @@ async fn the_job_terminates_the_account_today_in_the_tenants_zone() {
     let after = account(&app, "acme", "DS1000008").await;
     assert_eq!(after.termination_date, NaiveDate::from_ymd_opt(2031, 3, 2));
     assert_eq!(after.status, AccountStatus::Cancelled);
-    // Setting the termination never changes the contract value (DESIGN §3).
+    // Setting the termination never changes the contract value (docs/design.md §3).
     assert_eq!(after.total_contract_value, before.total_contract_value);
     assert_eq!(after.final_bill_date, before.final_bill_date);
     for id in INSTANCES_9001 {

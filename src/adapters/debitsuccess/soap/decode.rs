@@ -1,4 +1,4 @@
-//! A SOAP envelope of either version into a version-neutral message (DESIGN §6.1):
+//! A SOAP envelope of either version into a version-neutral message (docs/design.md §6.1):
 //! dispatch on the Body's first child by qualified name; the `SOAPAction` header, the SOAP
 //! 1.2 `action` parameter and a WS-Addressing `Action` header may be absent or empty, but
 //! one naming another operation is a sender fault. Checks run in the order SOAP processing

@@ -1,4 +1,4 @@
-//! What SOAP 1.1 and SOAP 1.2 do differently (DESIGN §2: "SOAP 1.1 and 1.2 differ only in
+//! What SOAP 1.1 and SOAP 1.2 do differently (docs/design.md §2: "SOAP 1.1 and 1.2 differ only in
 //! an envelope module"): the envelope namespace, the content type, where the action
 //! travels, which header blocks target us, and the shape and HTTP status of a fault.
 
@@ -89,7 +89,7 @@ pub struct Fault {
     pub code: FaultCode,
     pub reason: String,
     /// Overrides the version's status (413 for an oversized body, 415 for a content type
-    /// that names no SOAP version: DESIGN §7 "body size cap … 413").
+    /// that names no SOAP version: docs/design.md §7 "body size cap … 413").
     pub status: Option<StatusCode>,
 }
 

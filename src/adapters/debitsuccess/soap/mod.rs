@@ -1,5 +1,5 @@
 //! `POST /DSWebService/DSServices.svc`: SOAP 1.1 (`text/xml`, `SOAPAction`) and SOAP 1.2
-//! (`application/soap+xml`, optional `action` parameter), DESIGN §6.1. The reply always uses
+//! (`application/soap+xml`, optional `action` parameter), docs/design.md §6.1. The reply always uses
 //! the request's SOAP version.
 
 pub mod decode;

@@ -1,4 +1,4 @@
-//! Catalogue lookups by the fields CRM.COM identifier objects name (seed 003: subscription
+//! Catalogue lookups by the fields CRM.COM identifier objects name (the CRM.COM *cancel_subscriptions* page: subscription
 //! `number`, product `alternative_code`, installed item `serial_number`/`alternative_code`).
 
 use crate::domain::catalog::{InstalledItem, Product, Subscription};

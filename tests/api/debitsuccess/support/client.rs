@@ -365,7 +365,7 @@ pub async fn json_call(
     }
 }
 
-/// The HTTP status the JSON form answers a code with (README, JSON form).
+/// The HTTP status the JSON form answers a code with (docs/debitsuccess.md, JSON form).
 pub fn json_http(code: &str) -> u16 {
     match code {
         "00" | "14020" => 200,
