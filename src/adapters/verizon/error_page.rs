@@ -48,7 +48,7 @@ fn section(doc: &str) -> &str {
     let rest = &doc[start + 1..];
     let end = rest[SECTION.len()..]
         .find("\n## ")
-        .map_or(rest.len(), |at| at + SECTION.len() + 1);
+        .map_or(rest.len(), |at| at + SECTION.len());
     &rest[..end]
 }
 
