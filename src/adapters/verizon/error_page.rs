@@ -144,7 +144,10 @@ mod tests {
         let section = section(DOC);
         for code in Code::ALL {
             let heading = format!("### {}\n\n", code.as_str());
-            let at = section.find(&heading).expect(code.as_str()) + heading.len();
+            let at = section
+                .find(&heading)
+                .unwrap_or_else(|| panic!("{code:?} undocumented"))
+                + heading.len();
             let status = code.status().as_u16().to_string();
             assert!(section[at..].starts_with(&status), "{code:?}");
         }
