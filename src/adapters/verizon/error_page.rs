@@ -10,7 +10,7 @@ use pulldown_cmark::{html::push_html, CowStr, Event, HeadingLevel, Options, Pars
 
 use crate::adapters::http::{html, public_url};
 
-use super::error::Code;
+use super::code::Code;
 
 /// Where the page is served.
 pub const PATH: &str = "/docs/verizon/errors";

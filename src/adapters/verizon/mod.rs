@@ -2,6 +2,7 @@
 //! /proquest/disconnectCustomerConfirmation`, with MEF LSO Sonata errors. JSON and XML by
 //! content negotiation; HTTP Basic or a Bearer API key.
 
+mod code;
 mod confirm;
 mod error;
 mod error_page;
