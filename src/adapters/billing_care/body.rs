@@ -3,6 +3,11 @@
 //! using the shared negotiation pieces. Billing Care needs its own decoder only because its
 //! XML form is "any root element, children named as the JSON fields" (docs/design.md §6.4), which
 //! serde's XML mapping cannot express for the free-form `extension` object.
+//!
+//! The extractor only reads the body (under the size and time limits); decoding waits
+//! until the caller's credentials are checked ([`WireBody::decode`]), so an anonymous body
+//! costs us the read and nothing more (issue 13; docs/operations.md "Request decoding
+//! cost").
 
 use std::future::Future;
 use std::pin::Pin;
@@ -16,7 +21,6 @@ use super::wire::{from_xml, Wire, XmlError};
 
 #[derive(Debug)]
 pub(super) struct WireBody {
-    pub value: Wire,
     pub request: Format,
     pub reply: Format,
     /// The raw bytes, for the Idempotency-Key fingerprint.
@@ -32,14 +36,19 @@ impl FromRequest for WireBody {
         let mut payload = payload.take();
         Box::pin(async move {
             let (raw, request, reply) = negotiated_body(&req, &mut payload).await?;
-            let value = decode(&req, &raw, request, reply)?;
             Ok(WireBody {
-                value,
                 request,
                 reply,
                 raw,
             })
         })
+    }
+}
+
+impl WireBody {
+    /// The body as a [`Wire`] tree (once the caller is known).
+    pub fn decode(&self, req: &HttpRequest) -> Result<Wire, WireError> {
+        decode(req, &self.raw, self.request, self.reply)
     }
 }
 

@@ -281,8 +281,8 @@ async fn handle(
     // Credentials first: an anonymous caller learns nothing about the body's validity.
     let principal = caller(req, state).await?;
     let body = body.map_err(ApiError::Wire)?;
-    let command =
-        CancelBundle::try_from(CancelBundleRequest::from_wire(&body.value, body.request)?)?;
+    let value = body.decode(req).map_err(ApiError::Wire)?;
+    let command = CancelBundle::try_from(CancelBundleRequest::from_wire(&value, body.request)?)?;
     let idempotency = match req.headers().get("Idempotency-Key") {
         None => None,
         Some(value) => Some(IdempotentRequest::new(

@@ -42,7 +42,7 @@ pub use verifier::{Saturated, Verifier};
 /// How credential checks are bounded (settings; see `config.rs`).
 #[derive(Clone, Debug)]
 pub struct AuthSettings {
-    /// How long a verdict stays cached (docs/design.md §7).
+    /// How long a verdict stays cached after its last use (docs/design.md §7).
     pub cache_ttl: Duration,
     /// argon2 verifications at once (0: one per core).
     pub verify_slots: usize,
@@ -97,9 +97,13 @@ pub struct Attempt<'a> {
 impl Authenticator {
     pub fn new(settings: &AuthSettings) -> Self {
         Self {
+            // Idle, not absolute, expiry: a pair the integration keeps using stays verified,
+            // so it is never throttled mid-attack when an absolute lifetime would run out.
+            // Safe: the key holds the stored hash (a password change misses at once) and
+            // the user row is read on every request (a disabled user or API is refused).
             verified: Cache::builder()
                 .max_capacity(100_000)
-                .time_to_live(settings.cache_ttl)
+                .time_to_idle(settings.cache_ttl)
                 .build(),
             verifier: Verifier::new(settings.verify_slots, settings.verify_wait),
             throttle: Throttle::new(settings.throttle.clone()),
@@ -185,15 +189,33 @@ impl Authenticator {
         let verdict = match cached {
             Some(verdict) => verdict,
             None => {
-                // Saturation is not cached; both verdicts are.
+                // Concurrent checks of the same credentials share this one (single flight),
+                // so the admission is taken once for all of them. Neither refusal is cached;
+                // both verdicts are.
                 let verify = async {
+                    let _admission = self
+                        .throttle
+                        .admit(attempt.username, attempt.source)
+                        .map_err(Unchecked::Throttled)?;
                     self.hashes.fetch_add(1, Ordering::Relaxed);
-                    self.verifier.verify(phc, attempt.password).await
+                    self.verifier
+                        .verify(phc, attempt.password)
+                        .await
+                        .map_err(|Saturated| Unchecked::Saturated)
                 };
-                self.verified.try_get_with(key, verify).await.map_err(|_| {
-                    tracing::warn!("credential checks saturated; answered busy");
-                    DomainError::Busy(Busy::new(Limit::CredentialChecks, Duration::from_secs(1)))
-                })?
+                match self.verified.try_get_with(key, verify).await {
+                    Ok(verdict) => verdict,
+                    Err(refusal) => match *refusal {
+                        Unchecked::Throttled(retry_after) => return Ok(Err(retry_after)),
+                        Unchecked::Saturated => {
+                            tracing::warn!("credential checks saturated; answered busy");
+                            return Err(DomainError::Busy(Busy::new(
+                                Limit::CredentialChecks,
+                                Duration::from_secs(1),
+                            )));
+                        }
+                    },
+                }
             }
         };
         // A success clears nothing: the real integration signing in from a guesser's
@@ -203,6 +225,13 @@ impl Authenticator {
         }
         Ok(Ok(verdict))
     }
+}
+
+/// Why a password was not checked.
+#[derive(Debug, Clone, Copy)]
+enum Unchecked {
+    Throttled(Duration),
+    Saturated,
 }
 
 fn verdict_key(phc: &str, username: &str, password: &str) -> [u8; 32] {
@@ -347,6 +376,29 @@ mod tests {
                 .unwrap(),
             Ok(true)
         );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_burst_of_the_right_credentials_shares_one_admission_despite_failures() {
+        let auth = std::sync::Arc::new(Authenticator::new(&quick_settings()));
+        let phc = hash_password("s3cret").unwrap();
+        // A guesser from the same address leaves failures on record …
+        assert_eq!(
+            auth.check_password(&phc, attempt("u", "guess"))
+                .await
+                .unwrap(),
+            Ok(false)
+        );
+        // … and the real integration's cold-cache burst still passes as one check.
+        let burst: Vec<_> = (0..8)
+            .map(|_| {
+                let (auth, phc) = (auth.clone(), phc.clone());
+                tokio::spawn(async move { auth.check_password(&phc, attempt("u", "s3cret")).await })
+            })
+            .collect();
+        for check in burst {
+            assert_eq!(check.await.unwrap().unwrap(), Ok(true));
+        }
     }
 
     #[tokio::test]

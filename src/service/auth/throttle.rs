@@ -7,6 +7,11 @@
 //! checks that first), so the real integration keeps working while someone guesses from
 //! its own address. Only verified failures count: attempts refused while a window is open
 //! do not extend it, so the window grows with the guesses actually tried.
+//!
+//! A source with failures on record is checked one attempt at a time: when a window ends,
+//! a guesser's 64 waiting connections would otherwise all pass the check before the first
+//! of them fails again, and cost 64 hashes; instead one is hashed and the rest are refused
+//! as throttled for one base window.
 
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
@@ -45,6 +50,23 @@ impl Default for ThrottleSettings {
 struct Record {
     failures: u32,
     blocked_until: Option<Instant>,
+    /// Checks of this source under way (kept for source records only).
+    in_flight: u32,
+}
+
+/// Leave to hash one attempt; while it lives, the source's other attempts wait their turn.
+pub struct Admission {
+    gate: Option<Arc<Mutex<Record>>>,
+}
+
+impl Drop for Admission {
+    fn drop(&mut self) {
+        if let Some(gate) = &self.gate {
+            if let Ok(mut record) = gate.lock() {
+                record.in_flight = record.in_flight.saturating_sub(1);
+            }
+        }
+    }
 }
 
 type Key = [u8; 32];
@@ -65,6 +87,24 @@ impl Throttle {
                 .build(),
             settings,
         }
+    }
+
+    /// Leave to hash this attempt, or `Err(retry_after)`: while `source`, or `username`
+    /// from `source`, is in a window, or while another attempt of a source with failures
+    /// on record is being checked.
+    pub fn admit(&self, username: &str, source: IpAddr) -> Result<Admission, Duration> {
+        self.check(username, source)?;
+        let Some(gate) = self.records.get(&source_key(source)) else {
+            return Ok(Admission { gate: None });
+        };
+        {
+            let mut record = gate.lock().map_err(|_| self.settings.base_window)?;
+            if record.failures > 0 && record.in_flight > 0 {
+                return Err(self.settings.base_window);
+            }
+            record.in_flight += 1;
+        }
+        Ok(Admission { gate: Some(gate) })
     }
 
     /// `Err(remaining)` while `source`, or `username` from `source`, is in a window.
@@ -192,6 +232,20 @@ mod tests {
         }
         assert!(t.check("someone-else", A).is_err());
         assert!(t.check("someone-else", B).is_ok());
+    }
+
+    #[test]
+    fn a_source_with_failures_is_checked_one_attempt_at_a_time() {
+        let t = throttle(100, 100, 1_000);
+        // No failures yet: attempts run side by side.
+        let (a, b) = (t.admit("u", A).unwrap(), t.admit("v", A).unwrap());
+        drop((a, b));
+        t.failed("u", A);
+        let first = t.admit("u", A).unwrap();
+        assert_eq!(t.admit("w", A).err(), Some(Duration::from_millis(1_000)));
+        assert!(t.admit("w", B).is_ok(), "another source is not held up");
+        drop(first);
+        assert!(t.admit("w", A).is_ok());
     }
 
     #[test]
