@@ -69,10 +69,13 @@ impl Application {
         });
         let mut server = HttpServer::new(move || {
             App::new()
+                // Innermost: metrics and logs see the filled body (issue 14 item 5).
+                .wrap(from_fn(adapters::unrouted::fill_empty))
                 .wrap(from_fn(adapters::http::observability::observe))
                 .wrap(NormalizePath::new(TrailingSlash::Trim))
                 .app_data(state.clone())
                 .configure(adapters::configure)
+                .default_service(web::to(adapters::unrouted::not_found))
         })
         .shutdown_timeout(10)
         .keep_alive(connections.idle_timeout)

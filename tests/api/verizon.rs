@@ -5,5 +5,6 @@ mod concurrency;
 mod confirm;
 mod disconnect;
 mod errors;
-mod support;
+mod reference_error;
+pub mod support;
 mod transport;

@@ -11,6 +11,7 @@ use quick_xml::escape::escape;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::adapters::http::miss::Miss;
 use crate::adapters::http::negotiation::{to_response, Format, WireError};
 use crate::domain::limits::Limit;
 use crate::domain::store::StoredReply;
@@ -64,6 +65,11 @@ pub(super) enum ApiError {
     /// Too many failed sign-ins from this client: refused unchecked for `retry_after`.
     Throttled {
         retry_after: Duration,
+    },
+    /// A request under `/bcws` that no route takes (issue 14 item 5); `detail` says why.
+    Unrouted {
+        miss: Miss,
+        detail: String,
     },
 }
 
@@ -148,6 +154,15 @@ impl ApiError {
                 )
             },
             ApiError::Throttled { retry_after } => throttled(*retry_after),
+            // The same `NOT_FOUND` as an unknown resource of the core; 405 is Oracle's
+            // "Method Not Allowed" status with a code of its name.
+            ApiError::Unrouted { miss, detail } => {
+                let code = match miss {
+                    Miss::NotFound => "NOT_FOUND",
+                    Miss::MethodNotAllowed { .. } => "METHOD_NOT_ALLOWED",
+                };
+                Problem::new(miss.status(), code, detail.clone())
+            }
             ApiError::Domain(err) => match err {
                 DomainError::Rule { rule, message } => {
                     let (status, code) = match *rule {
@@ -270,6 +285,7 @@ fn type_uri(status: StatusCode) -> String {
         401 => "10.4.2",
         403 => "10.4.4",
         404 => "10.4.5",
+        405 => "10.4.6",
         406 => "10.4.7",
         408 => "10.4.9",
         409 => "10.4.10",

@@ -11,11 +11,27 @@ mod wire;
 #[doc(hidden)]
 pub use cancel_bundle::fuzz_decode;
 
-use actix_web::web;
+use actix_web::{web, HttpRequest, HttpResponse};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 pub use error::ORACLE_NS;
+
+use crate::adapters::http::miss::Miss;
+use crate::adapters::http::negotiation::error_format;
+
+/// The base path of every Billing Care operation.
+pub const BASE: &str = "/bcws/webresources/v1.0";
+
+/// A request under `/bcws` that no route takes: Oracle's error, `NOT_FOUND` (404) or
+/// `METHOD_NOT_ALLOWED` (405) (docs/billing-care.md).
+pub fn unrouted(req: &HttpRequest, miss: &Miss) -> HttpResponse {
+    error::ApiError::Unrouted {
+        miss: miss.clone(),
+        detail: miss.describe(req),
+    }
+    .respond(error_format(req))
+}
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(

@@ -10,6 +10,7 @@ use actix_web::HttpResponse;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::adapters::http::miss::Miss;
 use crate::adapters::http::negotiation::{self, Format, WireError};
 use crate::adapters::http::observability::record_outcome;
 use crate::domain::store::StoredReply;
@@ -80,11 +81,15 @@ pub enum Code {
     UnsupportedMediaType,
     #[serde(rename = "NotAcceptableException")]
     NotAcceptable,
+    #[serde(rename = "MethodNotFoundException")]
+    MethodNotFound,
+    #[serde(rename = "HttpMethodNotAllowedException")]
+    HttpMethodNotAllowed,
 }
 
 impl Code {
     #[cfg(test)]
-    pub const ALL: [Code; 28] = [
+    pub const ALL: [Code; 30] = [
         Code::Ok,
         Code::InvalidCredentials,
         Code::UnknownOrganisation,
@@ -113,6 +118,8 @@ impl Code {
         Code::RequestTooLarge,
         Code::UnsupportedMediaType,
         Code::NotAcceptable,
+        Code::MethodNotFound,
+        Code::HttpMethodNotAllowed,
     ];
 
     /// The code's text (as serialised), for metrics.
@@ -146,6 +153,8 @@ impl Code {
             Code::RequestTooLarge => "RequestTooLargeException",
             Code::UnsupportedMediaType => "UnsupportedMediaTypeException",
             Code::NotAcceptable => "NotAcceptableException",
+            Code::MethodNotFound => "MethodNotFoundException",
+            Code::HttpMethodNotAllowed => "HttpMethodNotAllowedException",
         }
     }
 
@@ -194,6 +203,10 @@ impl Code {
             Code::RequestTooLarge => "The request body is too large",
             Code::UnsupportedMediaType => "Send application/json or application/xml",
             Code::NotAcceptable => "Accept application/json or application/xml",
+            Code::MethodNotFound => "No Web API method has this path",
+            Code::HttpMethodNotAllowed => {
+                "The Web API method does not take this HTTP method; see the Allow header"
+            }
         }
     }
 }
@@ -349,6 +362,17 @@ pub fn wire_error(operation: &'static str, err: WireError) -> HttpResponse {
         err.status(),
         Status::error(code, err.to_string()),
     )
+}
+
+/// A request under `/crmapi` that no route takes (issue 14 item 5): like a request that
+/// cannot be read, an HTTP error (404 or 405) in this envelope.
+pub fn unrouted(format: Format, miss: &Miss, message: String) -> HttpResponse {
+    let code = match miss {
+        Miss::NotFound => Code::MethodNotFound,
+        Miss::MethodNotAllowed { .. } => Code::HttpMethodNotAllowed,
+    };
+    record_outcome("crmcom", "unmatched", code.as_str());
+    error_reply(format, miss.status(), Status::error(code, message))
 }
 
 /// A query string or body that cannot be read as the operation's parameters (HTTP 400).

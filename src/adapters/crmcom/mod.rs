@@ -15,13 +15,15 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::adapters::http::client_addr::client_of;
-use crate::adapters::http::negotiation::{Format, Negotiated, WireError};
+use crate::adapters::http::miss::Miss;
+use crate::adapters::http::negotiation::{error_format, Format, Negotiated, WireError};
 use crate::adapters::http::observability::RequestId;
 use crate::domain::DomainError;
 use crate::service::crmcom::CallContext;
 use crate::service::idempotency::IdempotentRequest;
 
-const BASE: &str = "/crmapi/rest/v2";
+/// The base path of every CRM.COM Web API method.
+pub const BASE: &str = "/crmapi/rest/v2";
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
@@ -52,6 +54,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         web::resource(format!("{BASE}/conax_sms_sas/provisioning_requests/list"))
             .route(web::get().to(provisioning_requests::list)),
     );
+}
+
+/// A request under `/crmapi` that no route takes: `MethodNotFoundException` (404) or
+/// `HttpMethodNotAllowedException` (405) in the envelope (docs/crmcom.md).
+pub fn unrouted(req: &HttpRequest, miss: &Miss) -> HttpResponse {
+    envelope::unrouted(error_format(req), miss, miss.describe(req))
 }
 
 /// The decoded body, or the reply for one that cannot be read (in the CRM.COM envelope).

@@ -12,12 +12,14 @@ mod openapi;
 mod reply;
 mod result_xml;
 mod soap;
+mod unrouted;
 mod wsdl;
 mod xml_text;
 mod xml_tree;
 
 use actix_web::web;
 
+pub use unrouted::unrouted;
 pub use wsdl::SERVICE_PATH;
 
 #[doc(hidden)]

@@ -4,11 +4,13 @@
 //!
 //! Codes: `CUSTOMER_1049` and `GLOBAL_1001` are floLIVE's (the floLIVE *Detach Customer Product* page). The others are ours,
 //! in floLIVE's style, and listed in docs/flolive.md: `CUSTOMER_1048` (attach), `REQUEST_1001`
-//! (request status), `AUTH_1001` (401), `AUTH_1003` (403).
+//! (request status), `AUTH_1001` (401), `AUTH_1003` (403), `GLOBAL_1002` (404: no such path)
+//! and `GLOBAL_1003` (405: the path does not take the method).
 
 use actix_web::http::{header, StatusCode};
 use actix_web::HttpResponse;
 
+use crate::adapters::http::miss::Miss;
 use crate::adapters::http::negotiation::{reply, Format, WireError};
 use crate::domain::DomainError;
 use crate::service::idempotency::KEY_REUSED;
@@ -38,6 +40,9 @@ pub(super) const UNAVAILABLE: (&str, &str) =
     ("GLOBAL_1001", "Service unavailable. Please try again");
 pub(super) const UNAUTHENTICATED: (&str, &str) = ("AUTH_1001", "Authentication failed");
 pub(super) const FORBIDDEN: (&str, &str) = ("AUTH_1003", "Access denied");
+/// Ours, in the `GLOBAL_` family of floLIVE's service-wide failure (issue 14 item 5).
+pub(super) const NO_SUCH_PATH: (&str, &str) = ("GLOBAL_1002", "Resource not found");
+pub(super) const METHOD_NOT_ALLOWED: (&str, &str) = ("GLOBAL_1003", "Method not allowed");
 
 /// Sent with every 401 (RFC 9110 §11.6.1): both schemes this API takes.
 const CHALLENGE: &str = r#"Basic realm="floLIVE", Bearer realm="floLIVE""#;
@@ -145,6 +150,21 @@ impl FloliveError {
             code: operation.failure(),
             details: error.to_string(),
             format: error.reply_format(),
+            retry_after: None,
+        }
+    }
+
+    /// A request under the API's base path that no route takes (issue 14 item 5).
+    pub(super) fn unrouted(miss: &Miss, details: String, format: Format) -> Self {
+        let code = match miss {
+            Miss::NotFound => NO_SUCH_PATH,
+            Miss::MethodNotAllowed { .. } => METHOD_NOT_ALLOWED,
+        };
+        Self {
+            status: miss.status(),
+            code,
+            details,
+            format,
             retry_after: None,
         }
     }

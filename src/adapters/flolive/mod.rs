@@ -13,10 +13,11 @@ mod request_status;
 pub use attach::fuzz_decode;
 
 use actix_web::http::header::HeaderName;
-use actix_web::{web, HttpMessage, HttpRequest};
+use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
 
 use crate::adapters::http::credentials::{attempt, credentials, Credentials};
-use crate::adapters::http::negotiation::Format;
+use crate::adapters::http::miss::Miss;
+use crate::adapters::http::negotiation::{error_format, Format};
 use crate::adapters::http::observability::RequestId;
 use crate::adapters::http::AppState;
 use crate::domain::user::{Api, Principal};
@@ -25,6 +26,9 @@ use crate::service::flolive::{requestor, Origin};
 use crate::service::idempotency::IdempotentRequest;
 
 pub use openapi::openapi;
+
+/// The base path of every floLIVE operation.
+pub const BASE: &str = "/api/v2";
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
@@ -39,6 +43,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         web::resource("/api/v2/request/{requestId}")
             .route(web::get().to(request_status::request_status)),
     );
+}
+
+/// A request under [`BASE`] that no route takes: a NAK, `GLOBAL_1002` (404) or
+/// `GLOBAL_1003` (405), in the format `Accept` (else the body) asks for (docs/flolive.md).
+pub fn unrouted(req: &HttpRequest, miss: &Miss) -> HttpResponse {
+    error::FloliveError::unrouted(miss, miss.describe(req), error_format(req)).respond()
 }
 
 /// HTTP Basic (an API user allowed the floLIVE API) or `Authorization: Bearer <api key>`

@@ -1,12 +1,17 @@
 //! HTTP plumbing shared by every vendor adapter: negotiation, the XML gate, credentials,
-//! observability, health and the OpenAPI document.
+//! observability, health, the OpenAPI document, and the answers to requests
+//! no route takes (RFC 9457 problems for paths no vendor owns).
 
 pub mod client_addr;
 pub mod credentials;
 pub mod health;
+pub mod html;
+pub mod miss;
 pub mod negotiation;
 pub mod observability;
 pub mod openapi;
+pub mod problem;
+pub mod public_url;
 pub mod xml_gate;
 
 use std::sync::Arc;

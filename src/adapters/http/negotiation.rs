@@ -170,6 +170,17 @@ pub fn reply_format_of(req: &HttpRequest) -> Result<Format, WireError> {
     reply_format(header_str(req, header::ACCEPT), Format::Json).ok_or(WireError::NotAcceptable)
 }
 
+/// The format of an error for a request no handler read (issue 14 item 5): what `Accept`
+/// picks, defaulting to the request's own format (JSON for none); when `Accept` names
+/// neither, the default anyway — an error in an unasked-for format is better than a 406
+/// hiding it (RFC 9110 §15.5.7 allows either).
+pub fn error_format(req: &HttpRequest) -> Format {
+    let default = header_str(req, header::CONTENT_TYPE)
+        .and_then(body_format)
+        .unwrap_or(Format::Json);
+    reply_format(header_str(req, header::ACCEPT), default).unwrap_or(default)
+}
+
 /// A decoded request body with the negotiated formats.
 #[derive(Debug)]
 pub struct Negotiated<T> {

@@ -27,21 +27,9 @@ const METHOD_BYTES: usize = 16;
 #[derive(Clone, Debug)]
 pub struct RequestId(pub String);
 
-/// The API a path belongs to, for metric labels.
+/// The API a path belongs to, for metric labels (`service` for none).
 pub fn api_of(path: &str) -> &'static str {
-    if path.starts_with("/DSWebService/") {
-        "debitsuccess"
-    } else if path.starts_with("/api/v2/") {
-        "flolive"
-    } else if path.starts_with("/crmapi/") {
-        "crmcom"
-    } else if path.starts_with("/bcws/") {
-        "billing_care"
-    } else if path.starts_with("/proquest/") {
-        "verizon"
-    } else {
-        "service"
-    }
+    super::miss::api_at(path).map_or("service", |api| api.as_str())
 }
 
 fn accepted_id(value: Option<&HeaderValue>) -> Option<String> {

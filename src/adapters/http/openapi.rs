@@ -13,8 +13,17 @@ use utoipa::OpenApi;
         description = "Five legacy billing vendors' REST APIs over one domain core. The Debitsuccess SOAP \
                        service is described by its WSDL at /DSWebService/DSServices.svc?wsdl.",
     ),
-    paths(super::health::healthz, super::health::readyz, super::health::metrics),
-    components(schemas(super::health::Health)),
+    paths(
+        crate::adapters::index::get,
+        super::health::healthz,
+        super::health::readyz,
+        super::health::metrics
+    ),
+    components(schemas(
+        super::health::Health,
+        crate::adapters::index::Index,
+        crate::adapters::index::Link
+    )),
     tags((name = "service", description = "Operational endpoints"))
 )]
 struct ServiceDoc;

@@ -91,7 +91,7 @@ pub(super) async fn disconnect_customer_confirmation(
     };
     match handle(&req, &state.services, body).await {
         Ok(reply) => to_response(reply),
-        Err(error) => error.response(format),
+        Err(error) => error.response(&req, format),
     }
 }
 

@@ -5,20 +5,19 @@
 
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
-use actix_web::HttpResponse;
+use actix_web::{HttpRequest, HttpResponse};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::adapters::http::miss::Miss;
 use crate::adapters::http::negotiation::{render, to_response, Format, WireError};
 use crate::domain::disconnect::ExternalId;
 use crate::domain::disconnect_answers::{ANSWERED_DIFFERENTLY, ORDER_CLOSED, UNKNOWN_CHARGE_ITEM};
 use crate::domain::DomainError;
 use crate::service::idempotency::KEY_REUSED;
 
-/// Where `referenceError` points: the error-code table that was in our README's Verizon
-/// section (now docs/verizon.md, one heading per code; issue 14 moves this URL).
-pub(super) const REFERENCE_ERROR: &str =
-    "https://github.com/billing-compat/billing-compat/blob/main/README.md#verizon-error-codes";
+use super::code::Code;
+use super::error_page;
 
 /// MEF `Error.reason`: "maxLength: 255" (characters).
 pub(super) const REASON_MAX_CHARS: usize = 255;
@@ -31,17 +30,19 @@ pub(super) const MESSAGE_MAX_CHARS: usize = 1024;
 #[schema(as = VerizonError, xml(name = "error"))]
 pub(super) struct ErrorBody {
     /// MEF error code: missingQueryParameter, missingQueryValue, invalidQuery, invalidBody
-    /// (400), missingCredentials, invalidCredentials (401), notFound (404), conflict (409),
-    /// invalidFormat (422), internalError (500); ours: notAcceptable (406), requestTimeout
-    /// (408), payloadTooLarge (413), unsupportedMediaType (415), tooManyRequests (429),
-    /// serviceUnavailable (503).
-    code: String,
+    /// (400), missingCredentials, invalidCredentials (401), accessDenied (403), notFound
+    /// (404), conflict (409), invalidFormat (422), tooManyRequests (429), internalError
+    /// (500); ours: methodNotAllowed (405), notAcceptable (406), requestTimeout (408),
+    /// payloadTooLarge (413), unsupportedMediaType (415), serviceUnavailable (503). Each is
+    /// described at /docs/verizon/errors#<code>.
+    code: &'static str,
     /// Text that explains the reason for the error (at most 255 characters).
     #[schema(max_length = 255)]
     reason: String,
     /// Text that provides more details and corrective actions related to the error.
     message: String,
-    /// URL pointing to documentation describing the error.
+    /// URL pointing to documentation describing the error: this service's
+    /// /docs/verizon/errors#<code>, absolute (docs/verizon.md "Decisions").
     #[schema(format = "uri")]
     reference_error: String,
 }
@@ -49,6 +50,9 @@ pub(super) struct ErrorBody {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(super) struct VerizonError {
     status: StatusCode,
+    code: Code,
+    /// `referenceError` is left empty here and filled in [`VerizonError::response`], where
+    /// the request tells the service's address.
     body: ErrorBody,
     /// Seconds for `Retry-After` (429 and 503).
     retry_after: Option<u64>,
@@ -74,16 +78,34 @@ pub(super) fn truncate(text: &str, max: usize) -> String {
 }
 
 impl VerizonError {
-    pub(super) fn new(status: StatusCode, code: &str, reason: &str, message: &str) -> Self {
+    pub(super) fn new(code: Code, reason: &str, message: &str) -> Self {
         Self {
-            status,
+            status: code.status(),
+            code,
             body: ErrorBody {
-                code: code.to_owned(),
+                code: code.as_str(),
                 reason: truncate(reason, REASON_MAX_CHARS),
                 message: truncate(message, MESSAGE_MAX_CHARS),
-                reference_error: REFERENCE_ERROR.to_owned(),
+                reference_error: String::new(),
             },
             retry_after: None,
+        }
+    }
+
+    /// A request under `/proquest` that no route takes (issue 14 item 5): MEF's `notFound`,
+    /// or our `methodNotAllowed` (MEF has no 405).
+    pub(super) fn unrouted(miss: &Miss, reason: &str) -> Self {
+        match miss {
+            Miss::NotFound => Self::new(
+                Code::NotFound,
+                reason,
+                "The operation is POST /proquest/disconnectCustomerConfirmation?externalId=<integer>.",
+            ),
+            Miss::MethodNotAllowed { .. } => Self::new(
+                Code::MethodNotAllowed,
+                reason,
+                "Use a method the Allow header lists.",
+            ),
         }
     }
 
@@ -94,15 +116,14 @@ impl VerizonError {
 
     #[cfg(test)]
     pub(super) fn code(&self) -> &str {
-        &self.body.code
+        self.body.code
     }
 
     // --- 400: exactly the seed's four codes, for what they name.
 
     pub(super) fn missing_query_parameter() -> Self {
         Self::new(
-            StatusCode::BAD_REQUEST,
-            "missingQueryParameter",
+            Code::MissingQueryParameter,
             "The URI is missing a required query-string parameter: externalId",
             "Name the disconnect order: ?externalId=<integer> (or externalId in the body).",
         )
@@ -110,8 +131,7 @@ impl VerizonError {
 
     pub(super) fn missing_query_value() -> Self {
         Self::new(
-            StatusCode::BAD_REQUEST,
-            "missingQueryValue",
+            Code::MissingQueryValue,
             "The URI is missing a required query-string parameter value: externalId",
             FIX_QUERY,
         )
@@ -119,8 +139,7 @@ impl VerizonError {
 
     pub(super) fn invalid_query(detail: &str) -> Self {
         Self::new(
-            StatusCode::BAD_REQUEST,
-            "invalidQuery",
+            Code::InvalidQuery,
             &format!("The query section of the URI is invalid: {detail}"),
             FIX_QUERY,
         )
@@ -128,8 +147,7 @@ impl VerizonError {
 
     pub(super) fn invalid_body(detail: &str) -> Self {
         Self::new(
-            StatusCode::BAD_REQUEST,
-            "invalidBody",
+            Code::InvalidBody,
             &format!("The request has an invalid body: {detail}"),
             FIX_BODY,
         )
@@ -139,8 +157,7 @@ impl VerizonError {
 
     pub(super) fn missing_credentials() -> Self {
         Self::new(
-            StatusCode::UNAUTHORIZED,
-            "missingCredentials",
+            Code::MissingCredentials,
             "No credentials were provided",
             FIX_CREDENTIALS,
         )
@@ -150,8 +167,7 @@ impl VerizonError {
     /// answer, so the reply never tells which part was wrong.
     pub(super) fn invalid_credentials() -> Self {
         Self::new(
-            StatusCode::UNAUTHORIZED,
-            "invalidCredentials",
+            Code::InvalidCredentials,
             "The credentials provided are not valid for this API",
             FIX_CREDENTIALS,
         )
@@ -161,8 +177,7 @@ impl VerizonError {
 
     pub(super) fn invalid_idempotency_key(detail: &str) -> Self {
         Self::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalidFormat",
+            Code::InvalidFormat,
             &format!("Idempotency-Key {detail}"),
             "Send at most one Idempotency-Key of 1-255 visible ASCII characters, e.g. a UUID.",
         )
@@ -172,22 +187,24 @@ impl VerizonError {
     pub(super) fn wire(error: &WireError) -> Self {
         let (code, message) = match error {
             WireError::UnsupportedMediaType { .. } => (
-                "unsupportedMediaType",
+                Code::UnsupportedMediaType,
                 "Send Content-Type: application/json or application/xml.",
             ),
             WireError::NotAcceptable => (
-                "notAcceptable",
+                Code::NotAcceptable,
                 "Accept application/json or application/xml (or */*).",
             ),
-            WireError::TooLarge { .. } => ("payloadTooLarge", "Send a smaller body."),
-            WireError::BodyTimeout { .. } => ("requestTimeout", "Send the whole body promptly."),
+            WireError::TooLarge { .. } => (Code::PayloadTooLarge, "Send a smaller body."),
+            WireError::BodyTimeout { .. } => {
+                (Code::RequestTimeout, "Send the whole body promptly.")
+            }
             WireError::Unreadable(..)
             | WireError::Malformed { .. }
             | WireError::UnsafeXml { .. } => {
                 return Self::invalid_body(&error.to_string());
             }
         };
-        Self::new(error.status(), code, &error.to_string(), message)
+        Self::new(code, &error.to_string(), message)
     }
 
     /// The one mapping from the core's errors. `order` names the order when known.
@@ -198,14 +215,12 @@ impl VerizonError {
                 Self::invalid_body(&format!("{field}: {reason}"))
             }
             DomainError::NotFound(what) => Self::new(
-                StatusCode::NOT_FOUND,
-                "notFound",
+                Code::NotFound,
                 &format!("{}{order_text} not found", capitalised(what)),
                 "Check the externalId: no such order is visible to these credentials.",
             ),
             DomainError::Rule { rule, message } if rule == UNKNOWN_CHARGE_ITEM => Self::new(
-                StatusCode::NOT_FOUND,
-                "notFound",
+                Code::NotFound,
                 &capitalised(&message),
                 "Answer the order's charge items by their id.",
             ),
@@ -213,24 +228,21 @@ impl VerizonError {
                 if rule == ANSWERED_DIFFERENTLY || rule == ORDER_CLOSED =>
             {
                 Self::new(
-                    StatusCode::CONFLICT,
-                    "conflict",
+                    Code::Conflict,
                     &capitalised(&message),
                     "A charge item is answered once: repeating the same answer is accepted, \
                      changing it is not; any rejection cancels the order.",
                 )
             }
             DomainError::Rule { rule, message } if rule == KEY_REUSED => Self::new(
-                StatusCode::CONFLICT,
-                "conflict",
+                Code::Conflict,
                 &capitalised(&message),
                 "Use a new Idempotency-Key for a new request.",
             ),
             DomainError::Conflict { ref constraint } => {
                 tracing::warn!(%constraint, "concurrent change refused");
                 Self::new(
-                    StatusCode::CONFLICT,
-                    "conflict",
+                    Code::Conflict,
                     "The disconnect order changed while this request was applied",
                     "Retry the request.",
                 )
@@ -238,8 +250,7 @@ impl VerizonError {
             DomainError::Unauthenticated => Self::invalid_credentials(),
             // MEF LSO Sonata's Error429 (`tooManyRequests`), with the wait.
             DomainError::Throttled { retry_after } => Self::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                "tooManyRequests",
+                Code::TooManyRequests,
                 "Too many failed sign-ins from this client",
                 &format!(
                     "Retry in {} s with the right credentials.",
@@ -248,16 +259,14 @@ impl VerizonError {
             )
             .retrying_after(retry_after),
             DomainError::Forbidden(_) => Self::new(
-                StatusCode::FORBIDDEN,
-                "accessDenied",
+                Code::AccessDenied,
                 "These credentials may not do this",
                 FIX_CREDENTIALS,
             ),
             DomainError::Unavailable(_) => {
                 tracing::error!(?error, "store unavailable");
                 Self::new(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "serviceUnavailable",
+                    Code::ServiceUnavailable,
                     "The service is temporarily unavailable",
                     "Retry later; nothing was changed.",
                 )
@@ -267,8 +276,7 @@ impl VerizonError {
             DomainError::Busy(busy) => Self {
                 retry_after: Some(busy.retry_after_secs()),
                 ..Self::new(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "serviceUnavailable",
+                    Code::ServiceUnavailable,
                     &format!("The service is busy: {}", busy.limit),
                     &format!(
                         "Retry in {} seconds; nothing was changed.",
@@ -279,8 +287,7 @@ impl VerizonError {
             DomainError::Rule { .. } | DomainError::Internal(_) => {
                 tracing::error!(?error, "internal error");
                 Self::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "internalError",
+                    Code::InternalError,
                     "Internal error",
                     "The request could not be completed; quote its X-Request-Id if this persists.",
                 )
@@ -288,9 +295,14 @@ impl VerizonError {
         }
     }
 
-    /// The reply in `format`; 401 adds the challenges, 503 a `Retry-After`.
-    pub(super) fn response(&self, format: Format) -> HttpResponse {
-        let mut response = to_response(render(format, self.status, "error", &self.body));
+    /// The reply in `format`, `referenceError` pointing at this code's entry on this
+    /// service's error page; 401 adds the challenges, 503 a `Retry-After`.
+    pub(super) fn response(&self, req: &HttpRequest, format: Format) -> HttpResponse {
+        let body = ErrorBody {
+            reference_error: error_page::url(req, self.code),
+            ..self.body.clone()
+        };
+        let mut response = to_response(render(format, self.status, "error", &body));
         let headers = response.headers_mut();
         if self.status == StatusCode::UNAUTHORIZED {
             headers.insert(
@@ -340,7 +352,8 @@ mod tests {
         );
         assert_eq!(unavailable.status, StatusCode::SERVICE_UNAVAILABLE);
         assert_eq!(unavailable.body.code, "serviceUnavailable");
-        let response = unavailable.response(Format::Json);
+        let req = actix_web::test::TestRequest::default().to_http_request();
+        let response = unavailable.response(&req, Format::Json);
         assert_eq!(response.headers().get(header::RETRY_AFTER).unwrap(), "5");
 
         let internal = VerizonError::from_domain(DomainError::internal("secret cause"), None);
@@ -370,10 +383,7 @@ mod tests {
         ];
         for (error, status, code) in cases {
             let mapped = VerizonError::from_domain(error, order);
-            assert_eq!(
-                (mapped.status.as_u16(), mapped.body.code.as_str()),
-                (status, code)
-            );
+            assert_eq!((mapped.status.as_u16(), mapped.body.code), (status, code));
         }
         let missing = VerizonError::from_domain(DomainError::NotFound("disconnect order"), order);
         assert_eq!(missing.body.reason, "Disconnect order 9001 not found");

@@ -16,8 +16,8 @@ use serde_json::Value;
 use crate::helpers::TestApp;
 
 pub const PATH: &str = "/proquest/disconnectCustomerConfirmation";
-pub const REFERENCE_ERROR: &str =
-    "https://github.com/billing-compat/billing-compat/blob/main/README.md#verizon-error-codes";
+/// The page every `referenceError` points into, one anchor per code (docs/verizon.md).
+pub const ERROR_PAGE: &str = "/docs/verizon/errors";
 /// The demo instances order 9001 (account DS1000008) takes down.
 pub const INSTANCES_9001: [&str; 2] = [
     "f0000000-0000-4000-8000-000000000020",
@@ -109,11 +109,20 @@ pub async fn assert_mef(response: Response, status: u16, code: &str) -> String {
         "{body}"
     );
     assert_eq!(body["code"], code, "{body}");
-    assert_eq!(body["referenceError"], REFERENCE_ERROR);
+    assert_reference_error(body["referenceError"].as_str().unwrap(), code);
     let reason = body["reason"].as_str().unwrap().to_owned();
     assert!(!reason.is_empty() && reason.chars().count() <= 255);
     assert!(!body["message"].as_str().unwrap().is_empty());
     reason
+}
+
+/// `referenceError` is this server's error page with `code` as its fragment, absolute.
+pub fn assert_reference_error(reference: &str, code: &str) {
+    assert!(reference.starts_with("http://127.0.0.1:"), "{reference}");
+    assert!(
+        reference.ends_with(&format!("{ERROR_PAGE}#{code}")),
+        "{reference}"
+    );
 }
 
 pub async fn tenant(store: &dyn Store, code: &str) -> TenantId {

@@ -92,7 +92,10 @@ async fn xml_requests_get_xml_errors() {
         error.message,
         "Answer the order's charge items by their id."
     );
-    assert_eq!(error.reference_error, REFERENCE_ERROR);
+    assert_eq!(
+        error.reference_error,
+        app.url(&format!("{ERROR_PAGE}#notFound"))
+    );
 }
 
 #[tokio::test]
