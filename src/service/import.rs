@@ -21,7 +21,6 @@ use crate::domain::ids::{
     AccountId, ApiUserId, BundleId, CustomerId, DisconnectOrderId, InstalledItemId, ProductId,
     ProductInstanceId, SubscriptionId, TenantId,
 };
-use crate::domain::money::Money;
 use crate::domain::poid::Poid;
 use crate::domain::store::{NewApiUser, Store, Tx};
 use crate::domain::tenant::{Tenant, TenantCode, TimeZone as Zone};
@@ -410,7 +409,7 @@ impl Importer<'_> {
                 total_contract_value: a
                     .total_contract_value
                     .as_ref()
-                    .map(|v| ctx.field("total_contract_value", Money::parse(&v.to_string())))
+                    .map(|v| ctx.field("total_contract_value", v.money()))
                     .transpose()?,
                 reference_no,
             };
@@ -675,10 +674,7 @@ impl Importer<'_> {
                 items.push(ChargeItem {
                     id: item.id.clone(),
                     description: item.description.clone(),
-                    amount: ctx.field(
-                        &format!("{field}.amount"),
-                        Money::parse(&item.amount.to_string()),
-                    )?,
+                    amount: ctx.field(&format!("{field}.amount"), item.amount.money())?,
                     acceptance: Acceptance::AwaitingResponse,
                 });
             }

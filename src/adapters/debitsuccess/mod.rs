@@ -3,6 +3,7 @@
 //! (`wsdl.rs`), and the JSON form (`json.rs`). Requests become the version-neutral messages
 //! of `service::debitsuccess`; replies are rendered from [`reply`] in the caller's format.
 
+mod amount;
 #[doc(hidden)]
 pub mod bench_hooks;
 mod error;

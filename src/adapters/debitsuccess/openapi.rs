@@ -5,6 +5,7 @@
 
 use utoipa::{OpenApi, ToSchema};
 
+use super::amount::Amount;
 use super::reply::{
     AccountProduct, AccountResult, AdjustResult, CustomerAccount, NoteType, ResponseNote,
     ResponseStatus, ResultBase,
@@ -64,7 +65,7 @@ pub struct AccountRequestDoc {
     paths(super::json::adjust, super::json::get_account),
     components(schemas(
         UserDoc, AdjustRequestDoc, AccountRequestDoc, ResultBase, AdjustResult, AccountResult,
-        CustomerAccount, AccountProduct, ResponseNote, NoteType, ResponseStatus
+        CustomerAccount, AccountProduct, ResponseNote, NoteType, ResponseStatus, Amount
     )),
     tags((name = "debitsuccess", description = "Debitsuccess Extended Web Services, JSON form of the SOAP \
         operations (the SOAP service: /DSWebService/DSServices.svc?wsdl). Credentials travel in the body's \

@@ -8,11 +8,11 @@ use chrono::{DateTime, Datelike, Offset, Timelike, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::domain::money::Money;
 use crate::domain::tenant::TimeZone;
 use crate::service::debitsuccess::rules::Warning;
 use crate::service::debitsuccess::{AccountView, Adjusted, Answer};
 
+use super::amount::Amount;
 use super::error::note_for;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -66,13 +66,40 @@ pub struct AdjustResult {
 }
 
 /// `GetCustomerAccountByAccountIdResult`: the base fields and the account (null on failure).
+/// Read back (a replayed request `Id`) through [`StoredAccountResult`]: `#[serde(flatten)]`
+/// buffers what it reads, which would turn `TotalContractValue` into a float on the way.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "PascalCase")]
+#[serde(rename_all = "PascalCase", from = "StoredAccountResult")]
 #[schema(as = DsGetCustomerAccountByAccountIdResult)]
 pub struct AccountResult {
     #[serde(flatten)]
     pub base: ResultBase,
     pub account: Option<CustomerAccount>,
+}
+
+/// [`AccountResult`]'s fields side by side, as serialised.
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct StoredAccountResult {
+    date_created: String,
+    id: String,
+    response_notes: Vec<ResponseNote>,
+    status: ResponseStatus,
+    account: Option<CustomerAccount>,
+}
+
+impl From<StoredAccountResult> for AccountResult {
+    fn from(stored: StoredAccountResult) -> Self {
+        Self {
+            base: ResultBase {
+                date_created: stored.date_created,
+                id: stored.id,
+                response_notes: stored.response_notes,
+                status: stored.status,
+            },
+            account: stored.account,
+        }
+    }
 }
 
 /// `CustomerAccount`; dates are `xs:dateTime` values without a zone, as WCF writes a date.
@@ -91,8 +118,8 @@ pub struct CustomerAccount {
     pub start_date: String,
     #[schema(example = "2031-12-31T00:00:00")]
     pub termination_date: Option<String>,
-    /// Never changed by `AdjustAccountTerminationDate`.
-    pub total_contract_value: Option<f64>,
+    /// Never changed by `AdjustAccountTerminationDate`. Exactly two decimals (`960.00`).
+    pub total_contract_value: Option<Amount>,
 }
 
 /// One product instance: its product's code and its effective status.
@@ -221,10 +248,7 @@ fn customer_account(view: &AccountView) -> CustomerAccount {
             .collect(),
         start_date: date_time(account.start_date),
         termination_date: account.termination_date.map(date_time),
-        // Integer cents to a decimal: the nearest double prints back as the same decimal.
-        total_contract_value: account
-            .total_contract_value
-            .map(|m: Money| m.cents() as f64 / 100.0),
+        total_contract_value: account.total_contract_value.map(Amount),
     }
 }
 

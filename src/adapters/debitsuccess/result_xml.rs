@@ -152,7 +152,8 @@ fn write_account(out: &mut String, p: &str, account: &CustomerAccount) {
         "TerminationDate",
         account.termination_date.as_deref(),
     );
-    let value = account.total_contract_value.map(|v| format!("{v:.2}"));
+    // Two decimals from the cents, as the JSON form writes it (`amount.rs`).
+    let value = account.total_contract_value.map(|v| v.to_string());
     optional(out, p, "TotalContractValue", value.as_deref());
 }
 

@@ -1,9 +1,10 @@
 //! The fixture file as written (docs/design.md §5). Everything is text here; the importer parses
 //! each value with its domain constructor so errors can name the entry and field.
 
-use std::fmt;
-
 use serde::Deserialize;
+
+use crate::domain::money::Money;
+use crate::domain::DomainError;
 
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
@@ -39,12 +40,22 @@ pub enum Amount {
     Text(String),
 }
 
-impl fmt::Display for Amount {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+/// YAML hands an unquoted `45.5` over as a binary float. Its shortest decimal form gives the
+/// written digits back exactly while they are at most 15 significant digits (any such
+/// decimal survives the round trip); past 10^13, with two decimals, that no longer holds,
+/// so such an amount must be quoted (money is exact: docs/design.md §7).
+const EXACT_FLOAT_LIMIT: f64 = 1e13;
+
+impl Amount {
+    pub fn money(&self) -> Result<Money, DomainError> {
         match self {
-            Amount::Int(n) => write!(f, "{n}"),
-            Amount::Float(x) => write!(f, "{x}"),
-            Amount::Text(s) => f.write_str(s),
+            Amount::Int(n) => Money::parse(&n.to_string()),
+            Amount::Float(x) if x.abs() < EXACT_FLOAT_LIMIT => Money::parse(&x.to_string()),
+            Amount::Float(x) => Err(DomainError::invalid(
+                "amount",
+                format!("{x} is too large to be read exactly as a number: quote it (\"{x:.2}\")"),
+            )),
+            Amount::Text(s) => Money::parse(s),
         }
     }
 }
@@ -165,4 +176,31 @@ pub struct RawChargeItem {
     pub id: String,
     pub description: String,
     pub amount: Amount,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn money(yaml: &str) -> Result<i64, DomainError> {
+        serde_yaml_ng::from_str::<Amount>(yaml)
+            .unwrap()
+            .money()
+            .map(Money::cents)
+    }
+
+    #[test]
+    fn amounts_are_read_exactly_however_they_are_written() {
+        assert_eq!(money("1200").unwrap(), 120_000);
+        assert_eq!(money("45.5").unwrap(), 4_550);
+        assert_eq!(money("19.99").unwrap(), 1_999);
+        assert_eq!(money("9999999999999.99").unwrap(), 999_999_999_999_999);
+        assert_eq!(
+            money("\"90071992547409.93\"").unwrap(),
+            9_007_199_254_740_993
+        );
+        // Unquoted, this one would already have lost its last digits as a float.
+        assert!(money("90071992547409.93").is_err());
+        assert!(money("1.005").is_err());
+    }
 }

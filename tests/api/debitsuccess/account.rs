@@ -71,6 +71,12 @@ async fn the_account_comes_back_with_its_dates_values_and_products_on_every_chan
         assert!(account.child("Products").children.is_empty());
     }
     let outcome = call(&app, Channel::Json, &request).await;
+    // Exact bytes: two decimals from the cents, never a float's `2400.0` (issue 14, item 6).
+    assert!(
+        outcome.body.contains(r#""TotalContractValue":2400.00}"#),
+        "{}",
+        outcome.body
+    );
     assert_eq!(
         outcome.json.unwrap()["Account"],
         json!({"AccountReferenceNo": "DS1000007", "AccountStatus": "Active",
@@ -223,4 +229,36 @@ async fn what_other_apis_changed_shows_here() {
         outcome.json.unwrap()["Account"]["TerminationDate"],
         "2031-12-31T00:00:00"
     );
+}
+
+#[tokio::test]
+async fn a_contract_value_a_float_cannot_hold_comes_back_digit_for_digit_in_json_and_xml() {
+    let app = spawn_app().await;
+    // 1234.56 and 0.07 have no exact binary form; 90071992547409.93 is past 2^53 cents.
+    let accounts = [
+        ("DS7000001", "1234.56"),
+        ("DS7000002", "0.07"),
+        ("DS7000003", "90071992547409.93"),
+    ];
+    let mut yaml = String::from("accounts:\n");
+    for (reference, value) in accounts {
+        yaml.push_str(&format!(
+            "  - {{ tenant: acme, customer: c0000000-0000-4000-8000-000000000002, reference_no: {reference}, \
+             status: Active, start_date: 2024-01-01, total_contract_value: \"{value}\" }}\n"
+        ));
+    }
+    billing_compat::service::import::import_yaml(app.store().as_ref(), &yaml)
+        .await
+        .expect("the accounts import");
+    for (reference, value) in accounts {
+        let request = Request::get_account(reference);
+        let json = call(&app, Channel::Json, &request).await;
+        let expected = format!(r#""TotalContractValue":{value}}}"#);
+        assert!(json.body.contains(&expected), "{}", json.body);
+        for channel in [Channel::Soap11, Channel::Soap12] {
+            let outcome = call(&app, channel, &request).await;
+            let account = outcome.result.unwrap().child("Account").clone();
+            assert_eq!(account.child("TotalContractValue").text, value);
+        }
+    }
 }

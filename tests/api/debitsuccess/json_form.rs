@@ -170,4 +170,19 @@ async fn the_json_form_is_in_the_openapi_document_under_its_tag() {
         );
     }
     assert!(doc["components"]["schemas"]["DsResponseBase"].is_object());
+    // Money is an exact number in hundredths, the type the replies carry (issue 14, item 6).
+    let value =
+        &doc["components"]["schemas"]["DsCustomerAccount"]["properties"]["TotalContractValue"];
+    // Optional: `oneOf` null or the amount, which may be a `$ref`.
+    let value = value["oneOf"]
+        .as_array()
+        .and_then(|alternatives| alternatives.iter().find(|a| a["type"] != "null"))
+        .unwrap_or(value);
+    let amount = match value["$ref"].as_str() {
+        Some(reference) => &doc["components"]["schemas"][reference.rsplit('/').next().unwrap()],
+        None => value,
+    };
+    assert_eq!(amount["type"], "number", "{value}");
+    assert_eq!(amount["multipleOf"], 0.01, "{value}");
+    assert_eq!(amount["format"], "decimal", "{value}");
 }
