@@ -72,21 +72,27 @@ pub async fn get(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
     }
 }
 
-/// The WSDL importing its schemas from `?xsd=xsd0` and `?xsd=xsd1`, as WCF's `?wsdl`.
+/// The WSDL importing its schemas from `?xsd=xsd0` and `?xsd=xsd1`, as WCF's `?wsdl`. The
+/// numbers are WCF's (`xsd0` the service namespace, `xsd1` the data contracts; clients keep
+/// these URLs), but the data contracts are imported first, in the order `?singleWsdl` lists
+/// them: every schema after the ones it imports.
 pub fn wsdl(address: &str) -> String {
     let location = xml_text::attribute(address);
     let types = format!(
         "<xsd:schema targetNamespace=\"{SERVICE_NS}/Imports\">\
-         <xsd:import schemaLocation=\"{location}?xsd=xsd0\" namespace=\"{SERVICE_NS}\"/>\
          <xsd:import schemaLocation=\"{location}?xsd=xsd1\" namespace=\"{CORE_NS}\"/>\
+         <xsd:import schemaLocation=\"{location}?xsd=xsd0\" namespace=\"{SERVICE_NS}\"/>\
          </xsd:schema>"
     );
     fill(&types, &location)
 }
 
-/// The WSDL with both schemas inline and no `schemaLocation`, as WCF's `?singleWsdl`.
+/// The WSDL with both schemas inline and no `schemaLocation`, as WCF's `?singleWsdl`. The
+/// data contracts come first: the operations schema imports them, and a single-pass reader
+/// (JAX-WS `wsimport`) warned `src-resolve: Cannot resolve the name
+/// 'q1:AdjustAccountTerminationDateRequest'` when they followed it (issue 14, item 10).
 pub fn single_wsdl(address: &str) -> String {
-    let types = format!("{}\n{CORE_XSD}", service_schema(None));
+    let types = format!("{CORE_XSD}\n{}", service_schema(None));
     fill(&types, &xml_text::attribute(address))
 }
 

@@ -129,7 +129,8 @@ async fn the_wsdl_imports_its_schemas_from_the_service_as_wcf_does() {
         .collect();
     let xsd0 = app.url(&format!("{PATH}?xsd=xsd0"));
     let xsd1 = app.url(&format!("{PATH}?xsd=xsd1"));
-    assert_eq!(imports, [(xsd0.as_str(), WCF), (xsd1.as_str(), CORE)]);
+    // WCF's numbers, in the order `?singleWsdl` inlines them: imported schemas first.
+    assert_eq!(imports, [(xsd1.as_str(), CORE), (xsd0.as_str(), WCF)]);
     // The served schemas are the source files, with the import's location filled in.
     let (_, ct, served0) = get(&app, "?xsd=xsd0", &[]).await;
     assert_eq!(ct, "text/xml; charset=utf-8");
@@ -139,6 +140,26 @@ async fn the_wsdl_imports_its_schemas_from_the_service_as_wcf_does() {
     assert_eq!(tree::parse(&served1), tree::parse(&file("xsd/Core.xsd")));
     let (status, _, _) = get(&app, "?xsd=xsd9", &[]).await;
     assert_eq!(status, 404);
+}
+
+/// Every namespace a schema imports is the target of a schema listed before it, so a
+/// reader that resolves names in one pass (JAX-WS `wsimport`) finds each type it meets.
+/// The XML Schema namespace itself is built in; nothing else may be imported.
+fn assert_imports_come_first(schemas: &[&Node]) {
+    assert!(!schemas.is_empty());
+    let mut defined: Vec<&str> = vec![];
+    for schema in schemas {
+        let target = schema.attr(None, "targetNamespace").unwrap();
+        for import in schema.children_named("import") {
+            assert!(import.is(XS, "import"));
+            let namespace = import.attr(None, "namespace").unwrap();
+            assert!(
+                defined.contains(&namespace),
+                "{target} imports {namespace}, which is not inlined before it (inlined so far: {defined:?})"
+            );
+        }
+        defined.push(target);
+    }
 }
 
 #[tokio::test]
@@ -151,14 +172,16 @@ async fn the_single_wsdl_inlines_both_schemas_without_locations() {
             .iter()
             .map(|s| s.attr(None, "targetNamespace").unwrap())
             .collect();
-        assert_eq!(namespaces, [WCF, CORE]);
+        // The data contracts first: the operations schema imports them (issue 14, item 10).
+        assert_imports_come_first(&schemas);
+        assert_eq!(namespaces, [CORE, WCF]);
         assert!(definitions
             .descendants()
             .iter()
             .all(|n| n.attr(None, "schemaLocation").is_none()));
         let source0 = file("xsd/DSServices.xsd").replace(" schemaLocation=\"{{XSD_CORE}}\"", "");
-        assert_eq!(*schemas[0], tree::parse(&source0));
-        assert_eq!(*schemas[1], tree::parse(&file("xsd/Core.xsd")));
+        assert_eq!(*schemas[0], tree::parse(&file("xsd/Core.xsd")));
+        assert_eq!(*schemas[1], tree::parse(&source0));
         assert_eq!(addresses(&definitions), [app.url(PATH), app.url(PATH)]);
     }
 }
@@ -190,13 +213,19 @@ async fn soap_address_is_where_the_client_reached_us_and_proxies_only_when_trust
         addresses(&definitions)[0],
         "https://public.example.com/DSWebService/DSServices.svc"
     );
-    let import = definitions.child("types").child("schema").children[0]
-        .attr(None, "schemaLocation")
-        .unwrap()
-        .to_owned();
+    let imports: Vec<&str> = definitions
+        .child("types")
+        .child("schema")
+        .children_named("import")
+        .iter()
+        .map(|i| i.attr(None, "schemaLocation").unwrap())
+        .collect();
     assert_eq!(
-        import,
-        "https://public.example.com/DSWebService/DSServices.svc?xsd=xsd0"
+        imports,
+        [
+            "https://public.example.com/DSWebService/DSServices.svc?xsd=xsd1",
+            "https://public.example.com/DSWebService/DSServices.svc?xsd=xsd0"
+        ]
     );
 
     // Behind a proxy that appends, the first value is the client's own: never used.
