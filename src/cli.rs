@@ -9,6 +9,7 @@ use ipnet::IpNet;
 use crate::adapters::http::client_addr::{parse_network, ProxyTrust};
 use crate::config::Settings;
 use crate::storage::DEFAULT_DATABASE_URL;
+use crate::telemetry::LogFormat;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -45,37 +46,40 @@ pub struct DatabaseArgs {
 
 #[derive(Args, Debug)]
 pub struct ServeArgs {
+    /// Listen address, `host:port` (port 0 picks a free one).
     #[arg(long, env = "BILLING_COMPAT_BIND", default_value = "127.0.0.1:8080")]
     pub bind: String,
     #[command(flatten)]
     pub database: DatabaseArgs,
-    /// Load fixtures/demo.yaml into an empty database.
+    /// Load the demo data (fixtures/demo.yaml, built in) into an empty database; a database
+    /// with data is left as it is. Default: off.
     #[arg(long, env = "BILLING_COMPAT_DEMO")]
     pub demo: bool,
-    /// Base URL for the WSDL's soap:address (default: the request's Host).
+    /// Base URL for the WSDL's soap:address. Default: the request's own scheme and Host.
     #[arg(long, env = "BILLING_COMPAT_PUBLIC_BASE_URL")]
     pub public_base_url: Option<String>,
     /// Trust the TCP peer as a proxy: the client is the right-most untrusted
     /// X-Forwarded-For hop; X-Forwarded-Host/-Proto are honoured (right-most value).
+    /// Default: off (X-Forwarded-* ignored).
     #[arg(long, env = "BILLING_COMPAT_TRUST_PROXY")]
     pub trust_proxy: bool,
     /// With --trust-proxy: further proxies of a chain, as addresses or networks
     /// (comma-separated, e.g. 10.0.0.0/8,192.0.2.7). Default: none.
     #[arg(long, env = "BILLING_COMPAT_TRUSTED_PROXIES", value_delimiter = ',', value_parser = parse_network)]
     pub trusted_proxies: Vec<IpNet>,
-    /// HTTP worker threads (default: one per core).
+    /// HTTP worker threads; 0 means one per core.
     #[arg(long, env = "BILLING_COMPAT_HTTP_WORKERS", default_value_t = 0)]
     pub http_workers: usize,
-    /// Maximum request body in bytes.
+    /// Maximum request body in bytes (1 MiB by default); larger bodies are answered 413.
     #[arg(long, env = "BILLING_COMPAT_BODY_LIMIT", default_value_t = 1024 * 1024)]
     pub body_limit: usize,
-    /// Database connections (PostgreSQL) or SQLite readers.
+    /// Database connections (PostgreSQL pool size) or SQLite readers.
     #[arg(long, env = "BILLING_COMPAT_DB_CONNECTIONS", default_value_t = 8)]
     pub db_connections: u32,
-    /// Do not run the background job worker in this instance.
+    /// Do not run the background job worker in this instance. Default: off (it runs).
     #[arg(long, env = "BILLING_COMPAT_NO_WORKER")]
     pub no_worker: bool,
-    /// CRM.COM token idle expiry, in seconds.
+    /// CRM.COM token idle expiry, in seconds (1 hour by default).
     #[arg(
         long,
         env = "BILLING_COMPAT_CRMCOM_TOKEN_IDLE_SECS",
@@ -83,10 +87,11 @@ pub struct ServeArgs {
     )]
     pub crmcom_token_idle_secs: u64,
     /// Accept Billing Care calls without a bearer token, as Oracle test systems do.
+    /// Default: off (a token is required).
     #[arg(long, env = "BILLING_COMPAT_BILLING_CARE_NO_TOKEN")]
     pub billing_care_no_token: bool,
     /// Asynchronous operations (jobs) one tenant may have queued and unfinished; past it
-    /// a floLIVE attach/detach or Verizon confirmation is refused as busy. 0: no cap.
+    /// a floLIVE attach/detach or Verizon confirmation is refused as busy. 0 means no cap.
     #[arg(
         long,
         env = "BILLING_COMPAT_MAX_QUEUED_JOBS_PER_TENANT",
@@ -94,7 +99,7 @@ pub struct ServeArgs {
     )]
     pub max_queued_jobs_per_tenant: u32,
     /// Access tokens (CRM.COM login, Billing Care queryAccessToken) one user may mint
-    /// per second, sustained, per instance. 0: no limit.
+    /// per second, sustained, per instance. 0 means no limit.
     #[arg(long, env = "BILLING_COMPAT_TOKEN_MINTS_PER_SEC", default_value_t = 10)]
     pub token_mints_per_sec: u32,
     /// Access tokens one user may mint at once after a quiet spell (the burst), in tokens.
@@ -146,7 +151,7 @@ pub struct ServeArgs {
     )]
     pub crmcom_token_retention_secs: u64,
     /// Log lines per second per client address inside requests (refusals…); the rest are
-    /// counted and summarised. 0: no limit. ERROR lines are never held back.
+    /// counted and summarised. 0 means no limit. ERROR lines are never held back.
     #[arg(
         long,
         env = "BILLING_COMPAT_LOG_LINES_PER_CLIENT",
@@ -155,12 +160,25 @@ pub struct ServeArgs {
     pub log_lines_per_client: u32,
     #[command(flatten)]
     pub guard: GuardArgs,
+    /// Lifetime of a Billing Care access token, in seconds (the `expires_in` of
+    /// queryAccessToken; 1 hour by default).
+    #[arg(
+        long,
+        env = "BILLING_COMPAT_BILLING_CARE_TOKEN_TTL_SECS",
+        default_value_t = 3600,
+        value_parser = clap::value_parser!(u64).range(1..)
+    )]
+    pub billing_care_token_ttl_secs: u64,
+    /// How log lines are written to stderr: `text`, or `json` (one JSON object per line,
+    /// with the request's span and its `request_id`, for log collectors).
+    #[arg(long, env = "BILLING_COMPAT_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
 }
 
 /// Bounds on what one client can make us do (docs/operations.md).
 #[derive(Args, Debug)]
 pub struct GuardArgs {
-    /// argon2 password checks run at once (0: one per core).
+    /// argon2 password checks run at once; 0 means one per core.
     #[arg(long, env = "BILLING_COMPAT_AUTH_VERIFY_SLOTS", default_value_t = 0)]
     pub auth_verify_slots: usize,
     /// Milliseconds a password check may wait for a free slot before it is answered
@@ -209,7 +227,7 @@ pub struct GuardArgs {
     #[arg(long, env = "BILLING_COMPAT_HEAD_TIMEOUT_SECS", default_value_t = 5)]
     pub head_timeout_secs: u64,
     /// Seconds a client may leave our reply unread before the connection is dropped
-    /// (0: the kernel's default, about 15 minutes).
+    /// (10 s by default); 0 means the kernel's default, about 15 minutes.
     #[arg(long, env = "BILLING_COMPAT_SEND_TIMEOUT_SECS", default_value_t = 10)]
     pub send_timeout_secs: u64,
 }
@@ -267,142 +285,12 @@ impl ServeArgs {
         settings.worker.failed_job_retention = secs(self.failed_job_retention_secs);
         settings.worker.crmcom_token_retention = secs(self.crmcom_token_retention_secs);
         settings.log_lines_per_client = self.log_lines_per_client;
+        settings.vendors.billing_care_token_ttl = secs(self.billing_care_token_ttl_secs);
         settings
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_cli_is_well_formed() {
-        use clap::CommandFactory;
-        Cli::command().debug_assert();
-    }
-
-    #[test]
-    fn serve_flags_become_settings() {
-        let cli = Cli::parse_from([
-            "billing-compat",
-            "serve",
-            "--demo",
-            "--bind",
-            "0.0.0.0:9",
-            "--public-base-url",
-            "https://x/",
-        ]);
-        let Command::Serve(args) = cli.command else {
-            panic!("expected serve")
-        };
-        let settings = (*args).settings();
-        assert!(settings.demo);
-        assert_eq!(settings.bind, "0.0.0.0:9");
-        assert_eq!(settings.public_base_url.as_deref(), Some("https://x"));
-    }
-
-    #[test]
-    fn guard_flags_become_settings() {
-        let cli = Cli::parse_from([
-            "billing-compat",
-            "serve",
-            "--trust-proxy",
-            "--trusted-proxies",
-            "10.0.0.0/8,192.0.2.7",
-            "--auth-user-failures",
-            "3",
-            "--send-timeout-secs",
-            "7",
-        ]);
-        let Command::Serve(args) = cli.command else {
-            panic!("expected serve")
-        };
-        let settings = (*args).settings();
-        assert!(settings.proxy.enabled);
-        assert_eq!(settings.proxy.networks.len(), 2);
-        assert_eq!(settings.service.auth.throttle.per_user_threshold, 3);
-        assert_eq!(
-            settings.connections.send_timeout,
-            std::time::Duration::from_secs(7)
-        );
-    }
-
-    #[test]
-    fn storage_and_fairness_limits_have_flags_with_documented_defaults() {
-        let parse = |extra: &[&str]| {
-            let mut argv = vec!["billing-compat", "serve"];
-            argv.extend_from_slice(extra);
-            let Command::Serve(args) = Cli::parse_from(argv).command else {
-                panic!("expected serve")
-            };
-            (*args).settings()
-        };
-        let defaults = parse(&[]);
-        let built_in = Settings::default();
-        assert_eq!(defaults.service.max_queued_jobs_per_tenant, 1000);
-        assert_eq!(
-            defaults.service.max_queued_jobs_per_tenant,
-            built_in.service.max_queued_jobs_per_tenant
-        );
-        assert_eq!(
-            defaults.service.token_mints_per_sec,
-            built_in.service.token_mints_per_sec
-        );
-        assert_eq!(
-            defaults.service.token_mint_burst,
-            built_in.service.token_mint_burst
-        );
-        assert_eq!(defaults.vendors.crmcom_tokens_per_user, 100);
-        assert_eq!(defaults.vendors.billing_care_tokens_per_user, 100);
-        assert_eq!(
-            defaults.worker.purge_interval,
-            built_in.worker.purge_interval
-        );
-        assert_eq!(defaults.worker.purge_batch, built_in.worker.purge_batch);
-        assert_eq!(
-            defaults.worker.done_job_retention,
-            built_in.worker.done_job_retention
-        );
-        assert_eq!(
-            defaults.worker.failed_job_retention,
-            built_in.worker.failed_job_retention
-        );
-        assert_eq!(
-            defaults.worker.crmcom_token_retention,
-            built_in.worker.crmcom_token_retention
-        );
-        let set = parse(&[
-            "--max-queued-jobs-per-tenant",
-            "5",
-            "--token-mints-per-sec",
-            "2",
-            "--token-mint-burst",
-            "3",
-            "--crmcom-tokens-per-user",
-            "4",
-            "--billing-care-tokens-per-user",
-            "6",
-            "--purge-interval-secs",
-            "7",
-            "--purge-batch",
-            "8",
-            "--done-job-retention-secs",
-            "9",
-            "--failed-job-retention-secs",
-            "10",
-            "--crmcom-token-retention-secs",
-            "11",
-        ]);
-        assert_eq!(set.service.max_queued_jobs_per_tenant, 5);
-        assert_eq!(set.service.token_mints_per_sec, 2);
-        assert_eq!(set.service.token_mint_burst, 3);
-        assert_eq!(set.vendors.crmcom_tokens_per_user, 4);
-        assert_eq!(set.vendors.billing_care_tokens_per_user, 6);
-        let secs = std::time::Duration::from_secs;
-        assert_eq!(set.worker.purge_interval, secs(7));
-        assert_eq!(set.worker.purge_batch, 8);
-        assert_eq!(set.worker.done_job_retention, secs(9));
-        assert_eq!(set.worker.failed_job_retention, secs(10));
-        assert_eq!(set.worker.crmcom_token_retention, secs(11));
-    }
-}
+mod operations_table;
+#[cfg(test)]
+mod tests;

@@ -8,8 +8,15 @@ use clap::Parser;
 
 #[actix_web::main]
 async fn main() -> anyhow::Result<()> {
-    telemetry::init_stderr("info");
-    match Cli::parse().command {
+    // Arguments first: `--log-format` decides which subscriber to install. A parse error
+    // is clap's own message on stderr; nothing is logged before.
+    let cli = Cli::parse();
+    let format = match &cli.command {
+        Command::Serve(args) => args.log_format,
+        Command::Migrate(_) | Command::Import { .. } => telemetry::LogFormat::Text,
+    };
+    telemetry::init_stderr("info", format);
+    match cli.command {
         Command::Serve(args) => {
             let app = startup::Application::build((*args).settings()).await?;
             app.run_until_stopped().await?;
