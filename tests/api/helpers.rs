@@ -1,5 +1,7 @@
 //! `spawn_app()` and friends: each test gets its own database (a copy of a per-process
-//! template holding the migrated demo data) and its own server on a free port.
+//! template holding the migrated demo data) and its own server on a free port. Each test's
+//! PostgreSQL database is dropped when the last handle to it goes, and the template when
+//! the process exits (issue 14, item 11): a run leaves nothing behind on the server.
 
 // Helpers serve every vendor's tests; not every test binary build uses each one.
 #![allow(dead_code)]
@@ -14,6 +16,10 @@ use billing_compat::startup::{Application, DEMO_FIXTURE};
 use billing_compat::storage::{self, PoolSettings};
 use tokio::sync::OnceCell;
 
+/// The reason PostgreSQL-only tests give: `#[ignore = …]` needs a literal, so they repeat it.
+pub const POSTGRES_ONLY: &str =
+    "PostgreSQL only: run with TEST_DATABASE_URL=postgres://… and -- --include-ignored";
+
 /// Where the tests' databases live.
 #[derive(Clone, Debug)]
 pub enum TestDb {
@@ -25,7 +31,59 @@ pub enum TestDb {
         admin_url: String,
         name: String,
         url: String,
+        /// Drops the database when the last clone of this handle goes.
+        dropper: Arc<DropDatabase>,
     },
+}
+
+/// A test database on the PostgreSQL server, dropped with this value.
+#[derive(Debug)]
+pub struct DropDatabase {
+    admin_url: String,
+    name: String,
+}
+
+impl Drop for DropDatabase {
+    fn drop(&mut self) {
+        drop_database(&self.admin_url, &self.name);
+    }
+}
+
+/// `DROP DATABASE … WITH (FORCE)` (ends the server's and the test's own connections still
+/// open) on a fresh connection. On a thread with a runtime of its own: a `Drop` runs inside
+/// a test's runtime, which cannot wait on a future, and at exit there is no runtime at all.
+fn drop_database(admin_url: &str, name: &str) {
+    use sqlx::{Connection, Executor};
+    let sql = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+    let admin_url = admin_url.to_owned();
+    let dropped = std::thread::spawn(move || -> Result<(), String> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| e.to_string())?;
+        runtime.block_on(async {
+            sqlx::any::install_default_drivers();
+            let mut conn = sqlx::AnyConnection::connect(&admin_url)
+                .await
+                .map_err(|e| e.to_string())?;
+            conn.execute(sql.as_str())
+                .await
+                .map_err(|e| e.to_string())?;
+            conn.close().await.map_err(|e| e.to_string())
+        })
+    })
+    .join();
+    match dropped {
+        Ok(Ok(())) => {}
+        Ok(Err(error)) => eprintln!("test database {name} was not dropped: {error}"),
+        Err(_) => eprintln!("test database {name} was not dropped: the dropping thread panicked"),
+    }
+}
+
+/// Fails a PostgreSQL-only test run on SQLite (with `--include-ignored`) instead of letting
+/// it pass without testing anything.
+pub fn require_postgres(db: &TestDb) {
+    assert!(db.is_postgres(), "{POSTGRES_ONLY}");
 }
 
 impl TestDb {
@@ -87,8 +145,9 @@ async fn load_demo(url: &str) {
 }
 
 /// The per-process template: migrated, demo data loaded, built once.
+static TEMPLATE: OnceCell<TestDb> = OnceCell::const_new();
+
 async fn template() -> &'static TestDb {
-    static TEMPLATE: OnceCell<TestDb> = OnceCell::const_new();
     TEMPLATE
         .get_or_init(|| async {
             let db = empty_database().await;
@@ -99,9 +158,27 @@ async fn template() -> &'static TestDb {
                 drop(store);
                 checkpoint(url).await;
             }
+            // A static is never dropped: the template goes when the process exits.
+            // SAFETY: `atexit` only stores the address of a function that lives as long as
+            // the program; it is called once, after `main` (libtest's) returns or exits.
+            unsafe { libc::atexit(remove_template) };
             db
         })
         .await
+}
+
+/// Drops the PostgreSQL template, or deletes the SQLite one's directory, at exit. Never
+/// unwinds: a panic cannot cross into C.
+extern "C" fn remove_template() {
+    let _ = std::panic::catch_unwind(|| match TEMPLATE.get() {
+        Some(TestDb::Postgres {
+            admin_url, name, ..
+        }) => drop_database(admin_url, name),
+        Some(TestDb::Sqlite { dir, .. }) => {
+            let _ = std::fs::remove_dir_all(dir.path());
+        }
+        None => {}
+    });
 }
 
 async fn checkpoint(url: &str) {
@@ -129,6 +206,10 @@ pub async fn empty_database() -> TestDb {
             admin(&admin_url, &format!("CREATE DATABASE {name}")).await;
             let url = with_database(&admin_url, &name);
             TestDb::Postgres {
+                dropper: Arc::new(DropDatabase {
+                    admin_url: admin_url.clone(),
+                    name: name.clone(),
+                }),
                 admin_url,
                 name,
                 url,
@@ -166,6 +247,10 @@ pub async fn demo_database() -> TestDb {
             let url = with_database(admin_url, &name);
             TestDb::Postgres {
                 admin_url: admin_url.clone(),
+                dropper: Arc::new(DropDatabase {
+                    admin_url: admin_url.clone(),
+                    name: name.clone(),
+                }),
                 name,
                 url,
             }
