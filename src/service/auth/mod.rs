@@ -151,9 +151,10 @@ impl Authenticator {
         }
     }
 
-    /// An API key (sent as `Authorization: Bearer <key>`) for `api`. Keys are 256-bit
-    /// random values looked up by their SHA-256: guessing one is hopeless and costs one
-    /// indexed read, so key failures are not throttled.
+    /// An API key (sent as `Authorization: Bearer <key>`) for `api`. Keys are
+    /// operator-issued secrets (docs/operations.md "Credential checks under attack") looked
+    /// up by their SHA-256: a wrong one costs one indexed read and no hash, so key failures
+    /// are not throttled.
     pub async fn api_key(
         &self,
         store: &dyn Store,
