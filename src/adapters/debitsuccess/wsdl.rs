@@ -4,10 +4,9 @@
 //! base URL, else `X-Forwarded-Proto/Host` when the proxy is trusted, else the request's
 //! own scheme and Host. The sources live in `wsdl/` and `xsd/` and are built in.
 
-use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 
-use crate::adapters::http::client_addr::forwarded_value;
+use crate::adapters::http::public_url;
 use crate::adapters::http::AppState;
 use crate::config::Settings;
 
@@ -114,47 +113,8 @@ fn fill(types: &str, escaped_address: &str) -> String {
 
 /// Where clients reach the service (see the module comment for the precedence).
 pub fn service_address(req: &HttpRequest, settings: &Settings) -> String {
-    if let Some(base) = settings
-        .public_base_url
-        .as_deref()
-        .filter(|b| !b.is_empty())
-    {
-        return format!("{}{SERVICE_PATH}", base.trim_end_matches('/'));
-    }
-    let config = req.app_config();
-    let mut scheme = if config.secure() { "https" } else { "http" }.to_owned();
-    let mut host = first_value(req, header::HOST.as_str())
-        .filter(|h| plausible_host(h))
-        .unwrap_or_else(|| config.host().to_owned());
-    // The right-most values: the ones our own proxy wrote (see `client_addr`).
-    if let Some(proto) = forwarded_value(req, "x-forwarded-proto", &settings.proxy) {
-        let proto = proto.to_ascii_lowercase();
-        if proto == "http" || proto == "https" {
-            scheme = proto;
-        }
-    }
-    if let Some(forwarded) =
-        forwarded_value(req, "x-forwarded-host", &settings.proxy).filter(|h| plausible_host(h))
-    {
-        host = forwarded;
-    }
-    format!("{scheme}://{host}{SERVICE_PATH}")
-}
-
-/// The first of a comma-separated list of values (`Host` is never a list; a second value
-/// is ignored).
-fn first_value(req: &HttpRequest, name: &str) -> Option<String> {
-    let value = req.headers().get(name)?.to_str().ok()?;
-    let first = value.split(',').next()?.trim();
-    (!first.is_empty()).then(|| first.to_owned())
-}
-
-/// A host name or address with an optional port: nothing that could break out of the URL.
-fn plausible_host(host: &str) -> bool {
-    host.len() <= 255
-        && host
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']' | '_'))
+    let base = public_url::base_with(req, settings.public_base_url.as_deref(), &settings.proxy);
+    format!("{base}{SERVICE_PATH}")
 }
 
 /// What WCF shows on a plain GET: where the WSDL is.
@@ -197,13 +157,5 @@ mod tests {
             assert!(!text.contains("{{"), "{text}");
         }
         assert!(!single_wsdl("x").contains("schemaLocation="));
-    }
-
-    #[test]
-    fn hosts_that_could_inject_markup_are_ignored() {
-        assert!(plausible_host("billing.example.com:8443"));
-        assert!(plausible_host("[::1]:8080"));
-        assert!(!plausible_host("evil\"><x"));
-        assert!(!plausible_host("a/b"));
     }
 }

@@ -3,9 +3,8 @@
 //! `X-Forwarded-Proto/Host` when the proxy is trusted (the right-most values, the ones our
 //! own proxy wrote: see `client_addr`), else the request's own scheme and `Host`.
 //!
-//! These are the rules of the WSDL's `soap:address` (`service_address` in
-//! src/adapters/debitsuccess/wsdl.rs, docs/design.md §6.1); that function can become
-//! `base(req) + SERVICE_PATH` once both live on one branch.
+//! The WSDL's `soap:address` is `base_with(..) + SERVICE_PATH` (docs/design.md §6.1):
+//! one set of rules for every absolute link we write.
 
 use actix_web::http::header;
 use actix_web::{web, HttpRequest};
@@ -13,17 +12,24 @@ use actix_web::{web, HttpRequest};
 use super::client_addr::{forwarded_value, ProxyTrust};
 use super::AppState;
 
-/// `scheme://host[:port]` (or the configured base), without a trailing slash.
+/// `scheme://host[:port]` (or the configured base), without a trailing slash, under this
+/// server's settings (none configured and no proxy trusted when it has none).
 pub fn base(req: &HttpRequest) -> String {
-    let state = req.app_data::<web::Data<AppState>>();
-    let configured = state
-        .and_then(|s| s.settings.public_base_url.as_deref())
-        .filter(|b| !b.is_empty());
-    if let Some(base) = configured {
+    match req.app_data::<web::Data<AppState>>() {
+        Some(state) => base_with(
+            req,
+            state.settings.public_base_url.as_deref(),
+            &state.settings.proxy,
+        ),
+        None => base_with(req, None, &ProxyTrust::default()),
+    }
+}
+
+/// [`base`] with the settings given.
+pub fn base_with(req: &HttpRequest, public_base_url: Option<&str>, trust: &ProxyTrust) -> String {
+    if let Some(base) = public_base_url.filter(|b| !b.is_empty()) {
         return base.trim_end_matches('/').to_owned();
     }
-    let default_trust = ProxyTrust::default();
-    let trust = state.map_or(&default_trust, |s| &s.settings.proxy);
     let config = req.app_config();
     let mut scheme = if config.secure() { "https" } else { "http" }.to_owned();
     let mut host = first_value(req, header::HOST.as_str())
@@ -62,6 +68,14 @@ fn plausible_host(host: &str) -> bool {
 mod tests {
     use super::*;
     use actix_web::test::TestRequest;
+
+    #[test]
+    fn hosts_that_could_inject_markup_are_ignored() {
+        assert!(plausible_host("billing.example.com:8443"));
+        assert!(plausible_host("[::1]:8080"));
+        assert!(!plausible_host("evil\"><x"));
+        assert!(!plausible_host("a/b"));
+    }
 
     #[test]
     fn the_host_header_names_the_base_unless_it_could_inject() {
