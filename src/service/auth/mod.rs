@@ -196,7 +196,7 @@ impl Authenticator {
                 let verify = async {
                     let _admission = self
                         .throttle
-                        .admit(attempt.username, attempt.source)
+                        .admit(attempt.source)
                         .map_err(Unchecked::Throttled)?;
                     self.hashes.fetch_add(1, Ordering::Relaxed);
                     self.verifier

@@ -89,11 +89,10 @@ impl Throttle {
         }
     }
 
-    /// Leave to hash this attempt, or `Err(retry_after)`: while `source`, or `username`
-    /// from `source`, is in a window, or while another attempt of a source with failures
-    /// on record is being checked.
-    pub fn admit(&self, username: &str, source: IpAddr) -> Result<Admission, Duration> {
-        self.check(username, source)?;
+    /// Leave to hash this attempt (the caller has already passed [`Throttle::check`]), or
+    /// `Err(retry_after)` while another attempt of a source with failures on record is
+    /// being checked.
+    pub fn admit(&self, source: IpAddr) -> Result<Admission, Duration> {
         let Some(gate) = self.records.get(&source_key(source)) else {
             return Ok(Admission { gate: None });
         };
@@ -238,14 +237,14 @@ mod tests {
     fn a_source_with_failures_is_checked_one_attempt_at_a_time() {
         let t = throttle(100, 100, 1_000);
         // No failures yet: attempts run side by side.
-        let (a, b) = (t.admit("u", A).unwrap(), t.admit("v", A).unwrap());
+        let (a, b) = (t.admit(A).unwrap(), t.admit(A).unwrap());
         drop((a, b));
         t.failed("u", A);
-        let first = t.admit("u", A).unwrap();
-        assert_eq!(t.admit("w", A).err(), Some(Duration::from_millis(1_000)));
-        assert!(t.admit("w", B).is_ok(), "another source is not held up");
+        let first = t.admit(A).unwrap();
+        assert_eq!(t.admit(A).err(), Some(Duration::from_millis(1_000)));
+        assert!(t.admit(B).is_ok(), "another source is not held up");
         drop(first);
-        assert!(t.admit("w", A).is_ok());
+        assert!(t.admit(A).is_ok());
     }
 
     #[test]

@@ -87,17 +87,15 @@ impl<D: Dialect> BillingCareRepo for SqlTx<D> {
         now: DateTime<Utc>,
         limit: i64,
     ) -> Result<u64, DomainError> {
-        // A bounded batch; ix_billing_care_tokens_expires_at.
-        let done = sqlx::query(
+        // ix_billing_care_tokens_expires_at.
+        self.delete_batch(
             "DELETE FROM billing_care_tokens WHERE token_hash IN (SELECT token_hash \
              FROM billing_care_tokens WHERE expires_at <= $1 LIMIT $2)",
+            now,
+            limit,
+            None,
         )
-        .bind(clock::to_storage(now))
-        .bind(limit)
-        .execute(&mut *self.tx)
         .await
-        .map_err(db_error)?;
-        Ok(done.rows_affected())
     }
 
     async fn revoke_access_tokens_beyond(

@@ -69,16 +69,14 @@ impl<D: Dialect> IdempotencyRepo for SqlTx<D> {
     ) -> Result<u64, DomainError> {
         // A bounded batch by the primary key (row values: SQLite ≥ 3.15 and PostgreSQL);
         // ix_idempotency_keys_expires_at finds them.
-        let done = sqlx::query(
+        self.delete_batch(
             "DELETE FROM idempotency_keys WHERE (tenant_id, api_user_id, key) IN \
              (SELECT tenant_id, api_user_id, key FROM idempotency_keys WHERE expires_at <= $1 LIMIT $2)",
+            now,
+            limit,
+            None,
         )
-        .bind(clock::to_storage(now))
-        .bind(limit)
-        .execute(&mut *self.tx)
         .await
-        .map_err(db_error)?;
-        Ok(done.rows_affected())
     }
 
     async fn idempotency_record(

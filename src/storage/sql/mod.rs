@@ -82,6 +82,26 @@ impl<D: Dialect> SqlTx<D> {
             _dialect: PhantomData,
         })
     }
+
+    /// One bounded purge batch (docs/operations.md "Retention"): `sql` deletes at most `$2`
+    /// rows older than `$1` (and, when given, of kind `$3`), picking them by id in a
+    /// sub-select since SQLite has no `DELETE … LIMIT` by default.
+    async fn delete_batch(
+        &mut self,
+        sql: &'static str,
+        before: chrono::DateTime<chrono::Utc>,
+        limit: i64,
+        kind: Option<&str>,
+    ) -> Result<u64, DomainError> {
+        let mut query = sqlx::query(sql)
+            .bind(crate::domain::clock::to_storage(before))
+            .bind(limit);
+        if let Some(kind) = kind {
+            query = query.bind(kind.to_owned());
+        }
+        let done = query.execute(&mut *self.tx).await.map_err(db_error)?;
+        Ok(done.rows_affected())
+    }
 }
 
 impl<D: Dialect> SqlStore<D> {

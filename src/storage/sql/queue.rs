@@ -139,18 +139,15 @@ impl<D: Dialect> QueueRepo for SqlTx<D> {
         before: DateTime<Utc>,
         limit: i64,
     ) -> Result<u64, DomainError> {
-        // A bounded batch (SQLite has no DELETE … LIMIT by default): ix_jobs_finished.
-        let done = sqlx::query(
+        // ix_jobs_finished.
+        self.delete_batch(
             "DELETE FROM jobs WHERE id IN (SELECT id FROM jobs \
-             WHERE status = $1 AND updated_at < $2 LIMIT $3)",
+             WHERE status = $3 AND updated_at < $1 LIMIT $2)",
+            before,
+            limit,
+            Some(status.as_str()),
         )
-        .bind(status.as_str())
-        .bind(clock::to_storage(before))
-        .bind(limit)
-        .execute(&mut *self.tx)
         .await
-        .map_err(db_error)?;
-        Ok(done.rows_affected())
     }
 
     async fn claim_periodic(

@@ -134,17 +134,15 @@ pub(super) async fn purge<D: Dialect>(
     before: DateTime<Utc>,
     limit: i64,
 ) -> Result<u64, DomainError> {
-    // A bounded batch; ix_crmcom_tokens_expires_at and ix_crmcom_tokens_released_at.
-    let done = sqlx::query(
+    // ix_crmcom_tokens_expires_at and ix_crmcom_tokens_released_at.
+    tx.delete_batch(
         "DELETE FROM crmcom_tokens WHERE id IN (SELECT id FROM crmcom_tokens \
          WHERE expires_at < $1 OR released_at < $1 LIMIT $2)",
+        before,
+        limit,
+        None,
     )
-    .bind(clock::to_storage(before))
-    .bind(limit)
-    .execute(&mut *tx.tx)
     .await
-    .map_err(db_error)?;
-    Ok(done.rows_affected())
 }
 
 pub(super) async fn release_beyond<D: Dialect>(
