@@ -2,8 +2,11 @@
 # The benchmark run of issue 9 (see BENCHMARKS.md). One run, loopback only:
 #   (a) floor GET /healthz; (b) Debitsuccess AdjustAccountTerminationDate over SOAP 1.1 on SQLite
 #   and on PostgreSQL; (c) one write of each REST API (SQLite and PostgreSQL); (d) the node-soap
-#   peer (bench/node-soap-peer.js) on the same operation from our ?singleWsdl.
-# Each at 1, 16 and 64 connections with `wrk --latency`; prints a table and the ratios b/a, b/d.
+#   peer (bench/node-soap-peer.js) on the same operation from our ?singleWsdl; (e) in the
+#   PostgreSQL part, PostgreSQL's own write floor `pgbench -N` (scale 10, on a fresh database of
+#   the same server, -j min(C, 2)), at the same connection counts.
+# Each at 1, 16 and 64 connections with `wrk --latency` (pgbench: p50/p99 from its --log);
+# prints a table, the ratios b/a, b/d, and each PostgreSQL write (b, c) over e.
 #
 # usage: bench/run.sh            (whole run: sqlite, postgres, peer)
 #        bench/run.sh sqlite|postgres|peer   (one part; the table and ratios of that part)
@@ -13,7 +16,11 @@
 #        bench/run.sh compare BIN_A BIN_B  ((b) on SQLite, two builds alternately)
 # env:   BENCH_DURATION (s, default 5), BENCH_CONNS ("1 16 64"), BENCH_TARGETS (fresh bundles and
 #        orders per backend, default 40000), BENCH_PG (postgres://postgres@127.0.0.1:5432),
-#        BENCH_RUST_LOG (server log filter, default warn), BENCH_SCALE ("10000 1000000").
+#        BENCH_RUST_LOG (server log filter, default warn), BENCH_SCALE ("10000 1000000"),
+#        BENCH_SQLITE_SYNCHRONOUS (full|normal; unset: the server's default and no flag, so an
+#        older BENCH_BIN still starts): SQLite servers get `--sqlite-synchronous VALUE`. The
+#        report's header says the mode the SQLite server reports in /readyz.
+# pgbench: PostgreSQL's own (/usr/lib/postgresql/*/bin, else PATH, else apt postgresql-contrib).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -24,6 +31,11 @@ PG=${BENCH_PG:-postgres://postgres@127.0.0.1:5432}
 export RUST_LOG=${BENCH_RUST_LOG:-warn}
 MODE=${1:-all}
 BIN=${BENCH_BIN:-$ROOT/target/release/billing-compat} # BENCH_BIN: measure another build
+SQLITE_SYNC=${BENCH_SQLITE_SYNCHRONOUS:-}
+case $SQLITE_SYNC in
+  '' | full | normal) ;;
+  *) echo "BENCH_SQLITE_SYNCHRONOUS must be full or normal, not '$SQLITE_SYNC'" >&2; exit 2 ;;
+esac
 WORK=$(mktemp -d /tmp/bc_bench.XXXXXX)
 RESULTS=$WORK/results.tsv
 PIDS=()
@@ -80,12 +92,28 @@ prepare_db() {
 SERVER_PID=
 start_server() { # URL -> sets PORT, SERVER_PID
   PORT=$(free_port)
-  "$BIN" serve --database "$1" --bind "127.0.0.1:$PORT" >"$WORK/server.$PORT.log" 2>&1 &
+  local sync= # --sqlite-synchronous only when asked for, and only for SQLite
+  case $1 in sqlite://*) sync=$SQLITE_SYNC ;; esac
+  "$BIN" serve --database "$1" --bind "127.0.0.1:$PORT" ${sync:+--sqlite-synchronous "$sync"} >"$WORK/server.$PORT.log" 2>&1 &
   SERVER_PID=$!
   PIDS+=("$SERVER_PID")
   wait_up "http://127.0.0.1:$PORT/healthz"
 }
 stop_server() { kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; }
+
+# note_synchronous : remembers SQLite's `synchronous` mode as the server on $PORT reports it in
+# /readyz ({"synchronous":"full"|"normal"}; absent on older builds), for report()'s header.
+note_synchronous() {
+  local s
+  s=$(curl -s "http://127.0.0.1:$PORT/readyz" | python3 -c '
+import json, sys
+try:
+    r = json.load(sys.stdin)
+except ValueError:
+    r = None
+print(r.get("synchronous") or "" if isinstance(r, dict) else "")' || true)
+  echo "${s:-not reported}" >"$WORK/synchronous"
+}
 
 to_ms() { # wrk latency "812.00us" / "1.20ms" / "1.01s" -> ms
   awk -v v="$1" 'BEGIN{ n=v+0; if (v ~ /us$/) n/=1000; else if (v ~ /ms$/) n=n; else if (v ~ /s$/) n*=1000; printf "%.2f", n }'
@@ -114,6 +142,66 @@ measure() {
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$c" "$rps" "$p50" "$p99" "$bad" "$load" "$steal" | tee -a "$RESULTS" >&2
   [ -s "$WORK/wrk.err" ] && head -c 400 "$WORK/wrk.err" >&2 && echo >&2
   return 0
+}
+
+PGBENCH=
+find_pgbench() { # sets PGBENCH: PostgreSQL's own, else one on PATH that runs, else installs it
+  local own
+  own=$(printf '%s\n' /usr/lib/postgresql/*/bin/pgbench | sort -V | tail -1)
+  if [ -x "$own" ]; then
+    PGBENCH=$own
+  elif pgbench --version >/dev/null 2>&1; then
+    PGBENCH=$(command -v pgbench)
+  else
+    log "installing pgbench (postgresql-contrib)"
+    apt-get install -y postgresql-contrib >/dev/null
+    own=$(printf '%s\n' /usr/lib/postgresql/*/bin/pgbench | sort -V | tail -1)
+    if [ -x "$own" ]; then PGBENCH=$own; else PGBENCH=$(command -v pgbench); fi
+  fi
+}
+
+# measure_pgbench URL CONNS : (e) `pgbench -N` for $DUR s, -j min(C, 2) like wrk's threads;
+# appends a row as measure() does: tps as req/s, p50/p99 from the per-transaction log,
+# failed transactions as non2xx ("-" where this pgbench does not count them).
+measure_pgbench() {
+  local url=$1 c=$2 j=2 out rc=0 cpu0 cpu1
+  [ "$c" -lt 2 ] && j=$c
+  rm -f "$WORK"/pgbench_log.*
+  cpu0=$(head -1 /proc/stat)
+  out=$("$PGBENCH" -N -c "$c" -j "$j" -T "$DUR" --log --log-prefix="$WORK/pgbench_log" "$url" 2>"$WORK/pgbench.err") || rc=$?
+  cpu1=$(head -1 /proc/stat)
+  local tps pcts p50=- p99=- failed load steal
+  tps=$(awk '/^tps = /{t = $3} END{print t}' <<<"$out") # the last: without connection time
+  if [ -z "$tps" ]; then
+    log "pgbench -N -c $c failed (exit $rc):"; head -c 400 "$WORK/pgbench.err" >&2; echo >&2
+    return 0
+  fi
+  # The log's third field is the transaction's latency in µs ("failed" etc. for a failed one).
+  pcts=$(cat "$WORK"/pgbench_log.* 2>/dev/null | awk '$3 ~ /^[0-9]+$/ {print $3}' | sort -n |
+    awk '{v[NR] = $1} END{ if (!NR) exit
+      for (k = 1; k <= 2; k++) { p = k == 1 ? 0.5 : 0.99; i = int(p * NR); if (i < p * NR) i++; if (i < 1) i = 1
+        printf "%s%.2f", k == 1 ? "" : " ", v[i] / 1000 } }' || true)
+  [ -n "$pcts" ] && read -r p50 p99 <<<"$pcts"
+  failed=$(awk '/^number of failed transactions:/{print $5}' <<<"$out"); failed=${failed:--}
+  [ "$rc" -ne 0 ] && failed="$failed*" # pgbench reported an error (a client aborted)
+  load=$(cut -d' ' -f1 /proc/loadavg)
+  steal=$(awk -v a="$cpu0" -v b="$cpu1" 'BEGIN{ split(a, x); split(b, y); t = 0
+    for (i = 2; i <= 9; i++) t += y[i] - x[i]; printf "%.0f", t ? 100 * (y[9] - x[9]) / t : 0 }')
+  printf '%s\t%s\t%.2f\t%s\t%s\t%s\t%s\t%s\n' "e pgbench -N" "$c" "$tps" "$p50" "$p99" "$failed" "$load" "$steal" | tee -a "$RESULTS" >&2
+  [ "$rc" -ne 0 ] && head -c 400 "$WORK/pgbench.err" >&2 && echo >&2
+  rm -f "$WORK"/pgbench_log.*
+  return 0
+}
+
+# run_pgbench : (e) on a fresh database of $PG (cleanup drops it), at scale 10 (10 branches,
+# 1 000 000 accounts), so that 64 clients are not all contending for the rows of scale 1.
+run_pgbench() {
+  find_pgbench
+  new_pg_db
+  local db=$PG_URL
+  log "pgbench $("$PGBENCH" --version | awk '{print $3}'): -i -s 10 in ${db##*/}"
+  "$PGBENCH" -i -q -s 10 "$db" >"$WORK/pgbench.init" 2>&1 || { cat "$WORK/pgbench.init" >&2; return 1; }
+  for c in $CONNS; do measure_pgbench "$db" "$c"; done
 }
 
 soap_url() { echo "http://127.0.0.1:$1/DSWebService/DSServices.svc"; }
@@ -174,6 +262,7 @@ run_sqlite() {
   local sqlite="sqlite://$WORK/bench.db"
   prepare_db "$sqlite" "$WORK/targets.yaml"
   start_server "$sqlite"
+  note_synchronous
   curl -sf "$(soap_url "$PORT")?singleWsdl" >"$WORK/single.wsdl"
   for c in $CONNS; do measure "a floor /healthz" "http://127.0.0.1:$PORT/healthz" "$c"; done
   for c in $CONNS; do measure "b soap adjust (sqlite)" "$(soap_url "$PORT")" "$c" bench/soap.lua; done
@@ -196,6 +285,7 @@ run_postgres() {
   rest_runs postgres "$PORT" "$n" "$pg"
   echo "server VmHWM (postgres, after the run): $(vmhwm "$SERVER_PID")" | tee -a "$WORK/hwm" >&2
   stop_server
+  run_pgbench
 }
 
 run_peer() {
@@ -215,8 +305,10 @@ run_peer() {
 }
 
 report() {
+  local sync
+  sync=$(cat "$WORK/synchronous" 2>/dev/null || echo "not reported")
   echo
-  echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -h | awk '/Mem:/{print $2}') RAM; ${DUR}s per cell; RUST_LOG=$RUST_LOG"
+  echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -h | awk '/Mem:/{print $2}') RAM; ${DUR}s per cell; RUST_LOG=$RUST_LOG; SQLite synchronous=$sync"
   printf '%-36s %5s %10s %9s %9s %7s %6s %6s\n' scenario conns req/s p50_ms p99_ms non2xx load1 steal%
   awk -F'\t' '{printf "%-36s %5s %10s %9s %9s %7s %6s %6s\n", $1,$2,$3,$4,$5,$6,$7,$8}' "$RESULTS"
   echo
@@ -228,6 +320,19 @@ report() {
     $1=="d node-soap peer adjust" {d[$2]=$3}
     END { for (c in a) printf "  c=%-3s b/a sqlite %.2f  postgres %.2f   b/d sqlite %.2f  postgres %.2f\n", c,
             (a[c]?b[c]/a[c]:0), (a[c]?bp[c]/a[c]:0), (d[c]?b[c]/d[c]:0), (d[c]?bp[c]/d[c]:0) }' "$RESULTS" | sort -t= -k2 -n
+  # Each PostgreSQL write (b, c) over (e), PostgreSQL's own floor, at each connection count.
+  awk -F'\t' '
+    $1=="e pgbench -N" { if (!($2 in e)) cs[++nc] = $2; e[$2] = $3 }
+    $1=="b soap adjust (postgres)" || $1 ~ /^c .* \(postgres\)$/ { if (!($1 in seen)) { seen[$1] = 1; lab[++nl] = $1 }; r[$1, $2] = $3 }
+    END { if (!nc || !nl) exit
+      printf "\nPostgreSQL writes / pgbench -N (req/s over tps):\n  %-38s", "conns"
+      for (i = 1; i <= nc; i++) printf " %8s", cs[i]
+      printf "\n  %-38s", "pgbench -N tps"
+      for (i = 1; i <= nc; i++) printf " %8.0f", e[cs[i]]
+      for (k = 1; k <= nl; k++) { printf "\n  %-38s", lab[k]
+        for (i = 1; i <= nc; i++) { c = cs[i]
+          if ((lab[k], c) in r && e[c] > 0) printf " %8.2f", r[lab[k], c] / e[c]; else printf " %8s", "-" } }
+      printf "\n" }' "$RESULTS"
 }
 
 # --- item 3: scale ------------------------------------------------------------------------

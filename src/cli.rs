@@ -8,7 +8,7 @@ use ipnet::IpNet;
 
 use crate::adapters::http::client_addr::{parse_network, ProxyTrust};
 use crate::config::Settings;
-use crate::storage::DEFAULT_DATABASE_URL;
+use crate::storage::{Synchronous, DEFAULT_DATABASE_URL};
 use crate::telemetry::LogFormat;
 
 #[derive(Parser, Debug)]
@@ -76,6 +76,11 @@ pub struct ServeArgs {
     /// Database connections (PostgreSQL pool size) or SQLite readers.
     #[arg(long, env = "BILLING_COMPAT_DB_CONNECTIONS", default_value_t = 8)]
     pub db_connections: u32,
+    /// SQLite's `synchronous` on the write connection: `full` (the default) syncs the WAL at
+    /// every commit, so an acknowledged write survives power loss; `normal` survives a crash
+    /// of the process only (docs/operations.md "Durability").
+    #[arg(long, env = "BILLING_COMPAT_SQLITE_SYNCHRONOUS", value_enum, default_value_t = Synchronous::Full)]
+    pub sqlite_synchronous: Synchronous,
     /// Do not run the background job worker in this instance. Default: off (it runs).
     #[arg(long, env = "BILLING_COMPAT_NO_WORKER")]
     pub no_worker: bool,
@@ -269,6 +274,7 @@ impl ServeArgs {
             ..Settings::default()
         };
         settings.pool.max_connections = self.db_connections;
+        settings.pool.synchronous = self.sqlite_synchronous;
         settings.vendors.crmcom_token_idle =
             std::time::Duration::from_secs(self.crmcom_token_idle_secs);
         settings.vendors.billing_care_require_token = !self.billing_care_no_token;

@@ -41,6 +41,15 @@ impl Application {
         storage::migrate(&settings.database_url)
             .await
             .context("migrations failed")?;
+        // The durable choice is stated where an operator looks (docs/operations.md "Durability").
+        match store.synchronous() {
+            Some(mode) => tracing::info!(
+                backend = store.backend(),
+                synchronous = mode,
+                "storage open: SQLite, one writer thread, synchronous = {mode}"
+            ),
+            None => tracing::info!(backend = store.backend(), "storage open"),
+        }
         let services = Arc::new(Services::new(store, settings.service.clone()));
         if settings.demo {
             load_demo(&services).await?;

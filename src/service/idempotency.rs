@@ -7,13 +7,13 @@
 //! stored" are one fact. Business refusals roll back and are not stored: a retry after a
 //! refusal is evaluated afresh.
 
-use chrono::Duration;
 use sha2::{Digest, Sha256};
 
-use crate::domain::store::{IdempotencyRecord, StoredReply, Tx};
+use crate::domain::store::{StoredReply, Tx, UnitFuture};
 use crate::domain::user::Principal;
 use crate::domain::DomainError;
 
+use super::unit_of_work::{ReplayKey, Settle, Written};
 use super::Services;
 
 /// Rule id adapters map to their own "key reused with another request" error.
@@ -47,65 +47,36 @@ impl IdempotentRequest {
     }
 }
 
-/// Runs `work` in one transaction and renders its reply; with a key, records or replays.
-pub async fn execute<O>(
+/// Runs `work` as one unit of work (`unit_of_work.rs`) and renders its reply; with a key,
+/// records it or replays the one recorded. A refusal rolls back and is not recorded.
+pub async fn execute<O, W>(
     services: &Services,
     principal: &Principal,
     idempotency: Option<&IdempotentRequest>,
-    work: impl AsyncFnOnce(&mut dyn Tx) -> Result<O, DomainError>,
-    render: impl FnOnce(&O) -> StoredReply,
-) -> Result<StoredReply, DomainError> {
-    let now = services.clock.now();
-    let mut tx = services.store.begin().await?;
-    if let Some(idem) = idempotency {
-        if let Some(found) = tx
-            .idempotency_record(principal.tenant.id, principal.user_id, &idem.key, now)
-            .await?
-        {
-            return replay(found, idem);
-        }
-    }
-    let outcome = work(tx.as_mut()).await?;
-    let reply = render(&outcome);
-    if let Some(idem) = idempotency {
-        let ttl =
-            Duration::from_std(services.settings.idempotency_ttl).unwrap_or(Duration::hours(24));
-        let record = IdempotencyRecord {
-            request_hash: idem.request_hash.clone(),
-            reply: reply.clone(),
-            expires_at: now + ttl,
-        };
-        if let Some(winner) = tx
-            .claim_idempotency_key(
-                principal.tenant.id,
-                principal.user_id,
-                &idem.key,
-                &record,
-                now,
-            )
-            .await?
-        {
-            // A concurrent duplicate committed first: drop our effects, answer as it did.
-            drop(tx);
-            return replay(winner, idem);
-        }
-    }
-    let enqueued = tx.enqueued_jobs();
-    tx.commit().await?;
-    if enqueued {
-        services.jobs_ready.notify_one();
-    }
-    Ok(reply)
-}
-
-fn replay(found: IdempotencyRecord, idem: &IdempotentRequest) -> Result<StoredReply, DomainError> {
-    if found.request_hash == idem.request_hash {
-        Ok(found.reply)
-    } else {
-        Err(DomainError::rule(
+    work: W,
+    render: impl FnOnce(&O) -> StoredReply + Send + 'static,
+) -> Result<StoredReply, DomainError>
+where
+    O: Send + 'static,
+    W: for<'t> FnOnce(&'t mut dyn Tx) -> UnitFuture<'t, O> + Send + 'static,
+{
+    let replay = idempotency.map(|idem| ReplayKey {
+        key: idem.key.clone(),
+        fingerprint: idem.request_hash.clone(),
+    });
+    let settle = move |outcome: Result<O, DomainError>| match outcome {
+        Ok(outcome) => Settle::Commit(render(&outcome)),
+        Err(error) => Settle::RollBack(Err(error)),
+    };
+    match services
+        .write_replayable(principal, replay, work, settle)
+        .await?
+    {
+        Written::Fresh(reply) | Written::Replayed(reply) => Ok(reply),
+        Written::Reused => Err(DomainError::rule(
             KEY_REUSED,
             "this Idempotency-Key was already used with a different request",
-        ))
+        )),
     }
 }
 

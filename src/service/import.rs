@@ -22,7 +22,7 @@ use crate::domain::ids::{
     ProductInstanceId, SubscriptionId, TenantId,
 };
 use crate::domain::poid::Poid;
-use crate::domain::store::{NewApiUser, Store, Tx};
+use crate::domain::store::{erase, value_of, Kept, NewApiUser, Store, Tx};
 use crate::domain::tenant::{Tenant, TenantCode, TimeZone as Zone};
 use crate::domain::user::{Api, ApiSet, Username};
 use crate::domain::DomainError;
@@ -115,26 +115,40 @@ pub async fn import_yaml(store: &dyn Store, text: &str) -> Result<ImportReport, 
         field: String::new(),
         message: e.to_string(),
     })?;
-    let mut tx = store.begin_bulk().await.map_err(|e| ImportError {
-        entry: "database".into(),
-        field: String::new(),
-        message: format!("cannot open a transaction: {e}"),
-    })?;
-    let mut report = ImportReport::default();
-    Importer {
-        tx: tx.as_mut(),
-        report: &mut report,
-        tenants: HashMap::new(),
-        customers: HashSet::new(),
-    }
-    .run(&file)
-    .await?;
-    tx.commit().await.map_err(|e| ImportError {
-        entry: "database".into(),
-        field: String::new(),
-        message: e.to_string(),
-    })?;
-    Ok(report)
+    // The whole file is one unit of work, alone in its transaction: all of it or nothing.
+    let committed = store
+        .write_bulk(erase(move |tx| {
+            Box::pin(async move {
+                let mut report = ImportReport::default();
+                let outcome = Importer {
+                    tx,
+                    report: &mut report,
+                    tenants: HashMap::new(),
+                    customers: HashSet::new(),
+                }
+                .run(&file)
+                .await;
+                // A rejected entry is the import's answer, not a storage failure: roll
+                // everything back and hand the entry's error out.
+                Ok(match outcome {
+                    Ok(()) => Kept::commit(Ok(report)),
+                    Err(error) => Kept::discard(Err(error)),
+                })
+            })
+        }))
+        .await
+        .map_err(|e| ImportError {
+            entry: "database".into(),
+            field: String::new(),
+            message: e.to_string(),
+        })?;
+    value_of::<Result<ImportReport, ImportError>>(committed)
+        .map_err(|e| ImportError {
+            entry: "database".into(),
+            field: String::new(),
+            message: e.to_string(),
+        })?
+        .0
 }
 
 /// True when the database holds no tenant yet (`serve --demo` loads only then).

@@ -17,7 +17,7 @@ use chrono::Utc;
 use tokio::sync::watch;
 
 use crate::domain::limits::{Busy, Limit};
-use crate::domain::store::{Job, JobId, NewJob, Tx};
+use crate::domain::store::{Job, JobId, Kept, NewJob, Tx};
 use crate::domain::DomainError;
 
 use super::{ServiceSettings, Services};
@@ -203,11 +203,16 @@ impl Worker {
         let lease_until = now
             + chrono::Duration::from_std(self.settings.lease)
                 .unwrap_or(chrono::Duration::seconds(30));
-        let mut tx = self.services.store.begin().await?;
-        let jobs = tx
-            .claim_jobs(&self.name, now, lease_until, self.settings.batch)
+        let (name, batch) = (self.name.clone(), self.settings.batch);
+        let jobs = self
+            .services
+            .write(move |tx| {
+                Box::pin(async move {
+                    let jobs = tx.claim_jobs(&name, now, lease_until, batch).await?;
+                    Ok(Kept::commit(jobs))
+                })
+            })
             .await?;
-        tx.commit().await?;
         for job in &jobs {
             self.run_job(job).await;
         }
@@ -222,17 +227,30 @@ impl Worker {
                 .await;
             return;
         };
-        let result = async {
-            let mut tx = self.services.store.begin().await?;
-            handler.run(tx.as_mut(), job, &self.services).await?;
-            if tx.complete_job(job.id, &self.name).await? {
-                tx.commit().await?;
-            } else {
-                tracing::warn!("lease lost before completion; effects rolled back");
-            }
-            Ok::<_, JobError>(())
-        }
-        .await;
+        let (handler_in, job_in, services, name) = (
+            handler.clone(),
+            job.clone(),
+            self.services.clone(),
+            self.name.clone(),
+        );
+        // The handler's effects and the job's completion are one unit of work.
+        let result = self
+            .services
+            .write(move |tx| {
+                Box::pin(async move {
+                    if let Err(error) = handler_in.run(tx, &job_in, &services).await {
+                        return Ok(Kept::discard(Err(error)));
+                    }
+                    if !tx.complete_job(job_in.id, &name).await? {
+                        tracing::warn!("lease lost before completion; effects rolled back");
+                        return Ok(Kept::discard(Ok(())));
+                    }
+                    Ok(Kept::commit(Ok(())))
+                })
+            })
+            .await
+            .map_err(JobError::from)
+            .and_then(|outcome| outcome);
         let outcome = match &result {
             Ok(()) => "done",
             Err(JobError::Transient(_)) if job.attempts < job.max_attempts => "retry",
@@ -252,7 +270,7 @@ impl Worker {
             }
             Err(error) => {
                 tracing::error!(?error, "job failed for good");
-                self.give_up(handler.as_ref(), job, &error.to_string())
+                self.give_up(handler, job, &error.to_string())
                     .await;
             }
         }
@@ -261,28 +279,40 @@ impl Worker {
     /// Marks the job failed together with the handler's record of the failure. If that
     /// cannot be written (the store is still down), the lease runs out, the job is claimed
     /// again with its attempts spent, and this is tried once more.
-    async fn give_up(&self, handler: &dyn JobHandler, job: &Job, reason: &str) {
-        let result = async {
-            let mut tx = self.services.store.begin().await?;
-            handler
-                .give_up(tx.as_mut(), job, &self.services, reason)
-                .await?;
-            tx.release_job(job.id, &self.name, reason, None).await?;
-            tx.commit().await
-        }
-        .await;
+    async fn give_up(&self, handler: &Arc<dyn JobHandler>, job: &Job, reason: &str) {
+        let (handler, job, services, name, reason) = (
+            handler.clone(),
+            job.clone(),
+            self.services.clone(),
+            self.name.clone(),
+            reason.to_owned(),
+        );
+        let result = self
+            .services
+            .write(move |tx| {
+                Box::pin(async move {
+                    handler.give_up(tx, &job, &services, &reason).await?;
+                    tx.release_job(job.id, &name, &reason, None).await?;
+                    Ok(Kept::commit(()))
+                })
+            })
+            .await;
         if let Err(error) = result {
             tracing::warn!(?error, "could not record the job's failure");
         }
     }
 
     async fn release(&self, job: &Job, error: &str, retry_at: Option<chrono::DateTime<Utc>>) {
-        let result = async {
-            let mut tx = self.services.store.begin().await?;
-            tx.release_job(job.id, &self.name, error, retry_at).await?;
-            tx.commit().await
-        }
-        .await;
+        let (id, name, error) = (job.id, self.name.clone(), error.to_owned());
+        let result = self
+            .services
+            .write(move |tx| {
+                Box::pin(async move {
+                    tx.release_job(id, &name, &error, retry_at).await?;
+                    Ok(Kept::commit(()))
+                })
+            })
+            .await;
         if let Err(error) = result {
             // The lease will run out and the job will be claimed again.
             tracing::warn!(?error, "could not release job");

@@ -12,6 +12,7 @@ pub mod import;
 pub mod jobs;
 pub mod mint_rate;
 pub mod retention;
+pub mod unit_of_work;
 pub mod verizon;
 
 pub use context::{ServiceSettings, Services};

@@ -22,7 +22,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use tokio::sync::watch;
 
-use crate::domain::store::{FinishedStatus, Tx};
+use crate::domain::store::{FinishedStatus, Kept, Tx};
 use crate::domain::DomainError;
 
 use super::jobs::WorkerSettings;
@@ -109,9 +109,15 @@ pub async fn purge(services: &Services, settings: &WorkerSettings) -> Result<Pur
 async fn drain(services: &Services, target: Target, batch: i64) -> Result<u64, DomainError> {
     let mut total = 0;
     loop {
-        let mut tx = services.store.begin().await?;
-        let deleted = target.delete_batch(tx.as_mut(), batch).await?;
-        tx.commit().await?;
+        let unit_target = target;
+        let deleted = services
+            .write(move |tx| {
+                Box::pin(async move {
+                    let deleted = unit_target.delete_batch(tx, batch).await?;
+                    Ok(Kept::commit(deleted))
+                })
+            })
+            .await?;
         total += deleted;
         if deleted < batch as u64 {
             return Ok(total);
@@ -131,9 +137,14 @@ pub async fn purge_if_due(
         .ok()
         .and_then(|interval| now.checked_add_signed(interval))
         .unwrap_or(DateTime::<Utc>::MAX_UTC);
-    let mut tx = services.store.begin().await?;
-    let ours = tx.claim_periodic(PURGE_TASK, now, next).await?;
-    tx.commit().await?;
+    let ours = services
+        .write(move |tx| {
+            Box::pin(async move {
+                let ours = tx.claim_periodic(PURGE_TASK, now, next).await?;
+                Ok(Kept::commit(ours))
+            })
+        })
+        .await?;
     if !ours {
         return Ok(None);
     }

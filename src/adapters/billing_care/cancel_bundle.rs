@@ -293,19 +293,25 @@ async fn handle(
         )?),
     };
     let services = &state.services;
-    let call = Call {
-        principal: &principal,
-        now: services.clock.now(),
-        channel: body.request.channel(),
-        request_id: request_id(req),
-    };
+    let (now, channel, request_id) = (services.clock.now(), body.request.channel(), request_id(req));
+    let caller = principal.clone();
     let reply_format = body.reply;
     let reply = idempotency::execute(
         services,
         &principal,
         idempotency.as_ref(),
-        async |tx| cancel_bundle::run(tx, &call, &command).await,
-        |_| render(reply_format, StatusCode::OK, "boolean", &true),
+        move |tx| {
+            Box::pin(async move {
+                let call = Call {
+                    principal: &caller,
+                    now,
+                    channel,
+                    request_id,
+                };
+                cancel_bundle::run(tx, &call, &command).await
+            })
+        },
+        move |_| render(reply_format, StatusCode::OK, "boolean", &true),
     )
     .await?;
     Ok(to_response(reply))

@@ -116,7 +116,7 @@ pub async fn release(
             body.body.0.token.as_deref(),
             &ctx,
             idempotency.as_ref(),
-            |_| ok_reply(format, EmptyData {}),
+            move |_| ok_reply(format, EmptyData {}),
         )
         .await
     }

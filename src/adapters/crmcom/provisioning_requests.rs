@@ -120,7 +120,7 @@ async fn provision(
             command,
             &ctx,
             idempotency.as_ref(),
-            |r| ok_reply(format, ProvisioningRequestDto::from_domain(r, zone)),
+            move |r| ok_reply(format, ProvisioningRequestDto::from_domain(r, zone)),
         )
         .await
     }

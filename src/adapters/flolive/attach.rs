@@ -151,7 +151,7 @@ pub(super) async fn attach_product(
             command,
             &origin(&req, body.request),
             key.as_ref(),
-            |accepted| {
+            move |accepted| {
                 let content = AttachContent {
                     request_id: accepted.request.to_string(),
                     product_instance_id: accepted.instance.to_string(),

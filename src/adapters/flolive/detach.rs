@@ -95,7 +95,7 @@ pub(super) async fn detach_product(
             command,
             &origin(&req, format),
             key.as_ref(),
-            |accepted| {
+            move |accepted| {
                 let content = DetachContent {
                     request_id: accepted.request.to_string(),
                 };

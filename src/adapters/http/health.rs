@@ -14,6 +14,10 @@ pub struct Health {
     /// The storage backend: `sqlite` or `postgres`.
     #[serde(skip_serializing_if = "Option::is_none")]
     database: Option<&'static str>,
+    /// SQLite's `synchronous` (`full` or `normal`): whether an acknowledged write survives
+    /// power loss (docs/operations.md "Durability"). Absent on PostgreSQL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    synchronous: Option<&'static str>,
 }
 
 /// Liveness: answers while the process serves HTTP.
@@ -22,6 +26,7 @@ pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(Health {
         status: "ok",
         database: None,
+        synchronous: None,
     })
 }
 
@@ -35,12 +40,14 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
         Ok(()) => HttpResponse::Ok().json(Health {
             status: "ready",
             database: Some(store.backend()),
+            synchronous: store.synchronous(),
         }),
         Err(error) => {
             tracing::warn!(?error, "readiness check failed");
             HttpResponse::ServiceUnavailable().json(Health {
                 status: "unavailable",
                 database: Some(store.backend()),
+                synchronous: store.synchronous(),
             })
         }
     }

@@ -97,7 +97,7 @@ pub(super) async fn disconnect_customer_confirmation(
 
 async fn handle(
     req: &HttpRequest,
-    services: &Services,
+    services: &std::sync::Arc<Services>,
     body: Result<Negotiated<ConfirmationDto>, WireError>,
 ) -> Result<StoredReply, VerizonError> {
     let principal = authenticate(req, services).await?;

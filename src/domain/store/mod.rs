@@ -16,6 +16,7 @@ mod flolive;
 mod idempotency;
 mod queue;
 mod tenants;
+mod unit;
 mod verizon;
 
 pub use accounts::AccountRepo;
@@ -30,6 +31,7 @@ pub use flolive::FloliveRepo;
 pub use idempotency::{IdempotencyRecord, IdempotencyRepo, StoredReply};
 pub use queue::{FinishedStatus, Job, JobId, NewJob, QueueRepo};
 pub use tenants::{NewApiUser, TenantRepo};
+pub use unit::{erase, run, value_of, Committed, Kept, Settled, Unit, UnitFuture};
 pub use verizon::VerizonRepo;
 
 use async_trait::async_trait;
@@ -39,13 +41,14 @@ use super::DomainError;
 /// A database: hands out units of work.
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
-    /// A read-write transaction. On SQLite these are serialised through one writer
-    /// connection, so they never meet `SQLITE_BUSY` from each other.
-    async fn begin(&self) -> Result<Box<dyn Tx>, DomainError>;
-    /// A read-write transaction for a bulk load (`import`): like [`Store::begin`], with
+    /// Runs a unit of work in a read-write transaction and answers after its commit
+    /// (docs/architecture.md "The write path"). An `Err` from the unit rolls back its
+    /// effects alone and is returned; so is a failure to commit, for every unit in it.
+    async fn write(&self, unit: Unit) -> Result<Committed, DomainError>;
+    /// Like [`Store::write`], for a bulk load (`import`): alone in its transaction, with
     /// statements planned for the tables as they grow inside it (PostgreSQL's cached
     /// generic plans, chosen while a table was empty, turned the import quadratic).
-    async fn begin_bulk(&self) -> Result<Box<dyn Tx>, DomainError>;
+    async fn write_bulk(&self, unit: Unit) -> Result<Committed, DomainError>;
     /// A read-only snapshot (dropped, never committed), served by the reader pool.
     async fn read(&self) -> Result<Box<dyn Tx>, DomainError>;
     /// The user (with its tenant) behind a username or an API-key hash: one statement on a
@@ -63,9 +66,13 @@ pub trait Store: Send + Sync + 'static {
     async fn ping(&self) -> Result<(), DomainError>;
     /// `sqlite` or `postgres`, for logs and metrics.
     fn backend(&self) -> &'static str;
+    /// SQLite's `synchronous` setting (`full` or `normal`), shown by `/readyz` and logged at
+    /// start-up; `None` on PostgreSQL (docs/operations.md "Durability").
+    fn synchronous(&self) -> Option<&'static str>;
 }
 
-/// One transaction. Dropping it without [`Tx::commit`] rolls everything back.
+/// One transaction, as a unit of work sees it. The store commits or rolls back around the
+/// unit; read snapshots ([`Store::read`]) are dropped, never committed.
 #[async_trait]
 pub trait Tx:
     TenantRepo
@@ -83,13 +90,6 @@ pub trait Tx:
     + VerizonRepo
     + Send
 {
-    async fn commit(self: Box<Self>) -> Result<(), DomainError>;
-
-    /// Whether this transaction put work on the durable queue: only then is the worker
-    /// woken after the commit (issue 9: waking it for every write cost a claim
-    /// transaction per request on SQLite's single writer).
-    fn enqueued_jobs(&self) -> bool;
-
     /// Atomically increments and returns the named per-tenant counter (CRM.COM numbers):
     /// one `UPDATE … RETURNING`, never read-then-write (docs/design.md §4).
     async fn next_counter(

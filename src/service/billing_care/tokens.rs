@@ -17,6 +17,7 @@ use serde_json::json;
 use crate::domain::access_token::NewAccessToken;
 use crate::domain::audit::{AuditEvent, Channel};
 use crate::domain::user::{Api, Principal};
+use crate::domain::store::Kept;
 use crate::domain::DomainError;
 use crate::service::auth::hash_api_key;
 use crate::service::Services;
@@ -52,40 +53,47 @@ pub async fn issue(
     let lifetime = chrono::Duration::from_std(ttl).map_err(DomainError::internal)?;
     services.mint_rate.take(principal.user_id, now)?;
     let token = random_token();
-    let mut tx = services.store.begin().await?;
-    tx.purge_expired_tokens(principal.user_id, now).await?;
-    tx.insert_access_token(&NewAccessToken {
-        hash: hash_api_key(&token),
-        tenant: principal.tenant.id,
-        user: principal.user_id,
-        issued_at: now,
-        expires_at: now + lifetime,
-    })
-    .await?;
-    let revoked = tx
-        .revoke_access_tokens_beyond(principal.user_id, per_user.max(1), now)
+    let (tenant, user) = (principal.tenant.id, principal.user_id);
+    let hash = hash_api_key(&token);
+    services
+        .write(move |tx| {
+            Box::pin(async move {
+                tx.purge_expired_tokens(user, now).await?;
+                tx.insert_access_token(&NewAccessToken {
+                    hash,
+                    tenant,
+                    user,
+                    issued_at: now,
+                    expires_at: now + lifetime,
+                })
+                .await?;
+                let revoked = tx
+                    .revoke_access_tokens_beyond(user, per_user.max(1), now)
+                    .await?;
+                if revoked > 0 {
+                    tracing::info!(revoked, "live-token cap reached; oldest revoked");
+                }
+                tx.insert_audit(&AuditEvent {
+                    at: now,
+                    tenant,
+                    user: Some(user),
+                    initiator: None,
+                    channel,
+                    operation: "billing_care.queryAccessToken".into(),
+                    entity_type: "api_user".into(),
+                    entity_id: user.to_string(),
+                    before: None,
+                    after: Some(json!({
+                        "token_expires_at": crate::domain::clock::to_storage(now + lifetime),
+                        "revoked_over_cap": revoked,
+                    })),
+                    request_id,
+                })
+                .await?;
+                Ok(Kept::commit(()))
+            })
+        })
         .await?;
-    if revoked > 0 {
-        tracing::info!(revoked, "live-token cap reached; oldest revoked");
-    }
-    tx.insert_audit(&AuditEvent {
-        at: now,
-        tenant: principal.tenant.id,
-        user: Some(principal.user_id),
-        initiator: None,
-        channel,
-        operation: "billing_care.queryAccessToken".into(),
-        entity_type: "api_user".into(),
-        entity_id: principal.user_id.to_string(),
-        before: None,
-        after: Some(json!({
-            "token_expires_at": crate::domain::clock::to_storage(now + lifetime),
-            "revoked_over_cap": revoked,
-        })),
-        request_id,
-    })
-    .await?;
-    tx.commit().await?;
     Ok(IssuedToken {
         token,
         expires_in: ttl.as_secs(),

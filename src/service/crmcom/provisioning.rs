@@ -3,6 +3,8 @@
 
 use chrono::NaiveDate;
 
+use std::sync::Arc;
+
 use crate::domain::audit::AuditEvent;
 use crate::domain::catalog::Classification;
 use crate::domain::ids::ProvisioningRequestId;
@@ -88,18 +90,19 @@ fn parse_date(text: &str) -> Result<NaiveDate, DomainError> {
 /// `Idempotency-Key`).
 #[tracing::instrument(skip_all, fields(kind = cmd.kind.as_str()))]
 pub async fn create(
-    services: &Services,
+    services: &Arc<Services>,
     session: &Session,
     cmd: ProvisioningCommand,
     ctx: &CallContext,
     idempotency: Option<&IdempotentRequest>,
-    render: impl FnOnce(&ProvisioningRequest) -> StoredReply,
+    render: impl FnOnce(&ProvisioningRequest) -> StoredReply + Send + 'static,
 ) -> Result<StoredReply, DomainError> {
+    let (services_in, session_in, ctx_in) = (services.clone(), session.clone(), ctx.clone());
     idempotency::execute(
         services,
         &session.principal,
         idempotency,
-        async |tx| apply(services, session, &cmd, ctx, tx).await,
+        move |tx| Box::pin(async move { apply(&services_in, &session_in, &cmd, &ctx_in, tx).await }),
         render,
     )
     .await

@@ -14,7 +14,7 @@ use rand::RngCore;
 use crate::domain::audit::AuditEvent;
 use crate::domain::crmcom_token::{CrmToken, TokenId, TokenState};
 use crate::domain::provisioning::Unit;
-use crate::domain::store::StoredReply;
+use crate::domain::store::{Kept, StoredReply};
 use crate::domain::tenant::TenantCode;
 use crate::domain::user::{Api, Principal};
 use crate::domain::DomainError;
@@ -136,11 +136,6 @@ pub async fn login(
         expires_at: now + idle_of(idle),
         released_at: None,
     };
-    let mut tx = services.store.begin().await?;
-    tx.insert_token(&record).await?;
-    let released = tx
-        .release_tokens_beyond(principal.user_id, policy.per_user.max(1), now)
-        .await?;
     let mut event = audit(
         &principal,
         ctx,
@@ -149,16 +144,26 @@ pub async fn login(
         record.id,
         Some(unit.as_str()),
     );
-    if released > 0 {
-        tracing::info!(
-            released,
-            "live-token cap reached; least recently used released"
-        );
-        event.after =
-            Some(serde_json::json!({ "unit": unit.as_str(), "releasedOverCap": released }));
-    }
-    tx.insert_audit(&event).await?;
-    tx.commit().await?;
+    let (user, per_user) = (principal.user_id, policy.per_user.max(1));
+    services
+        .write(move |tx| {
+            Box::pin(async move {
+                tx.insert_token(&record).await?;
+                let released = tx.release_tokens_beyond(user, per_user, now).await?;
+                if released > 0 {
+                    tracing::info!(
+                        released,
+                        "live-token cap reached; least recently used released"
+                    );
+                    event.after = Some(
+                        serde_json::json!({ "unit": unit.as_str(), "releasedOverCap": released }),
+                    );
+                }
+                tx.insert_audit(&event).await?;
+                Ok(Kept::commit(()))
+            })
+        })
+        .await?;
     Ok(token)
 }
 
@@ -170,18 +175,22 @@ pub async fn authenticate(
 ) -> Result<Session, DomainError> {
     let hash = token_hash(token)?;
     let now = services.clock.now();
-    let mut tx = services.store.begin().await?;
-    let Some(record) = tx.touch_token(&hash, now, now + idle_of(idle)).await? else {
-        let found = tx.token_by_hash(&hash).await?;
-        return Err(refusal(found.map(|t| t.state_at(now))));
-    };
-    let principal = principal_of(tx.as_mut(), &record).await?;
-    tx.commit().await?;
-    Ok(Session {
-        principal,
-        unit: record.unit,
-        token: record.id,
-    })
+    services
+        .write(move |tx| {
+            Box::pin(async move {
+                let Some(record) = tx.touch_token(&hash, now, now + idle_of(idle)).await? else {
+                    let found = tx.token_by_hash(&hash).await?;
+                    return Err(refusal(found.map(|t| t.state_at(now))));
+                };
+                let principal = principal_of(tx, &record).await?;
+                Ok(Kept::commit(Session {
+                    principal,
+                    unit: record.unit,
+                    token: record.id,
+                }))
+            })
+        })
+        .await
 }
 
 /// Makes a token unusable. With an `Idempotency-Key`, a repeat replays the first reply.
@@ -190,7 +199,7 @@ pub async fn release(
     token: Option<&str>,
     ctx: &CallContext,
     idempotency: Option<&IdempotentRequest>,
-    render: impl FnOnce(&()) -> StoredReply,
+    render: impl FnOnce(&()) -> StoredReply + Send + 'static,
 ) -> Result<StoredReply, DomainError> {
     let hash = token_hash(token)?;
     // The principal (for the idempotency scope) comes from the token in any state; its
@@ -204,28 +213,30 @@ pub async fn release(
         let principal = principal_of(tx.as_mut(), &record).await?;
         (record, principal)
     };
+    let now = services.clock.now();
+    let event = audit(
+        &principal,
+        ctx,
+        now,
+        "crmcom.authentication.token.release",
+        record.id,
+        None,
+    );
     idempotency::execute(
         services,
         &principal,
         idempotency,
-        async |tx| {
-            let now = services.clock.now();
-            let current = tx.token_by_hash(&hash).await?;
-            match current.as_ref().map(|t| t.state_at(now)) {
-                Some(TokenState::Active) => {}
-                other => return Err(refusal(other)),
-            }
-            tx.release_token(record.id, now).await?;
-            tx.insert_audit(&audit(
-                &principal,
-                ctx,
-                now,
-                "crmcom.authentication.token.release",
-                record.id,
-                None,
-            ))
-            .await?;
-            Ok(())
+        move |tx| {
+            Box::pin(async move {
+                let current = tx.token_by_hash(&hash).await?;
+                match current.as_ref().map(|t| t.state_at(now)) {
+                    Some(TokenState::Active) => {}
+                    other => return Err(refusal(other)),
+                }
+                tx.release_token(record.id, now).await?;
+                tx.insert_audit(&event).await?;
+                Ok(())
+            })
         },
         render,
     )

@@ -16,7 +16,7 @@ use crate::service::Services;
 
 use super::command::{Arrival, GetCustomerAccount};
 use super::rules;
-use super::run::{run, Answer, Call};
+use super::run::{operation, run, Answer, Call};
 
 pub const OPERATION: &str = "GetCustomerAccountByAccountId";
 
@@ -41,12 +41,15 @@ pub async fn customer_account<D>(
     services: &Services,
     message: &GetCustomerAccount,
     arrival: &Arrival,
-    render: impl Fn(&Answer<AccountView>) -> D,
+    render: impl Fn(&Answer<AccountView>) -> D + Clone + Send + 'static,
 ) -> Result<D, DomainError>
 where
-    D: Serialize + DeserializeOwned,
+    D: Serialize + DeserializeOwned + Send + 'static,
 {
-    let work = async |tx: &mut dyn Tx, call: Call<'_>| {
+    let base = message.base.clone();
+    let message = message.clone();
+    let work = operation(move |tx: &mut dyn Tx, call: &mut Call| {
+        Box::pin(async move {
         rules::check_base_shape(&message.base)?;
         rules::initiator(&message.base)?;
         let lookup = rules::lookup(&message.references)?;
@@ -54,8 +57,9 @@ where
         let account = rules::the_account(tx, tenant, &lookup).await?;
         let products = products(tx, &account, call.now).await?;
         Ok(AccountView { account, products })
-    };
-    run(services, &message.base, arrival, None, work, render).await
+        })
+    });
+    run(services, &base, arrival, None, work, render).await
 }
 
 async fn products(

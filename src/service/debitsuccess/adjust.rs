@@ -8,12 +8,13 @@ use serde::Serialize;
 
 use crate::domain::account::{AccountReferenceNo, AccountStatus};
 use crate::domain::audit::AuditEvent;
+use crate::domain::store::Tx;
 use crate::domain::DomainError;
 use crate::service::Services;
 
 use super::command::{AdjustTerminationDate, Arrival};
 use super::rules::{self, Warning};
-use super::run::{run, Answer, Replay};
+use super::run::{operation, run, Answer, Call, Replay};
 
 pub const OPERATION: &str = "AdjustAccountTerminationDate";
 
@@ -31,13 +32,16 @@ pub async fn adjust_termination_date<D>(
     services: &Services,
     message: &AdjustTerminationDate,
     arrival: &Arrival,
-    render: impl Fn(&Answer<Adjusted>) -> D,
+    render: impl Fn(&Answer<Adjusted>) -> D + Clone + Send + 'static,
 ) -> Result<D, DomainError>
 where
-    D: Serialize + DeserializeOwned,
+    D: Serialize + DeserializeOwned + Send + 'static,
 {
     let replay = Replay::new(OPERATION, &message.fingerprint_parts());
-    let work = async |tx: &mut dyn crate::domain::store::Tx, call: super::run::Call<'_>| {
+    let owned = (message.clone(), arrival.clone());
+    let work = operation(move |tx: &mut dyn Tx, call: &mut Call| {
+        Box::pin(async move {
+        let (message, arrival) = &owned;
         // 100: a required element missing or not of its type.
         rules::check_base_shape(&message.base)?;
         let date = rules::required_date("TerminationDate", message.termination_date.as_deref())?;
@@ -100,6 +104,7 @@ where
             account: account.reference_no,
             termination_date: date.date,
         })
-    };
+        })
+    });
     run(services, &message.base, arrival, Some(replay), work, render).await
 }

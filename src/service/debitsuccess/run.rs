@@ -5,16 +5,17 @@
 //! 200 with `Status`"), so they are stored and replayed like successes; a storage outage
 //! is answered (01/11) but never stored, so a retry is judged afresh.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::domain::store::{IdempotencyRecord, StoredReply, Tx};
+use crate::domain::store::{StoredReply, Tx, UnitFuture};
 use crate::domain::tenant::TimeZone;
 use crate::domain::user::{Api, Principal};
 use crate::domain::DomainError;
 use crate::service::auth::Attempt;
+use crate::service::unit_of_work::{unit, ReplayKey, Reply, Settle, Written};
 use crate::service::Services;
 
 use super::command::{Arrival, RequestBase};
@@ -59,27 +60,60 @@ impl Replay {
 }
 
 /// The context the operation's work is given.
-pub struct Call<'a> {
-    pub principal: &'a Principal,
+pub struct Call {
+    pub principal: Principal,
     pub now: DateTime<Utc>,
-    pub warnings: &'a mut Vec<Warning>,
+    pub warnings: Vec<Warning>,
 }
 
-/// Runs one operation. `Err` only for internal errors (the adapter's server fault); every
-/// other outcome, storage outages included, is an answer rendered by `render`.
-pub async fn run<T, D>(
+/// Pins an operation's closure to the shape [`run`] takes, so its argument and future
+/// lifetimes are inferred.
+pub fn operation<T, W>(work: W) -> W
+where
+    W: for<'t> FnOnce(&'t mut dyn Tx, &'t mut Call) -> UnitFuture<'t, T> + Send + 'static,
+{
+    work
+}
+
+/// The rendered reply, as stored under the request `Id`: its fields as JSON, rendered again
+/// in whichever SOAP version or format asks.
+struct Doc<D>(D);
+
+impl<D: Serialize + DeserializeOwned + Send + 'static> Reply for Doc<D> {
+    fn to_stored(&self) -> Result<StoredReply, DomainError> {
+        Ok(StoredReply {
+            status: 200,
+            content_type: "application/json".to_owned(),
+            body: serde_json::to_string(&self.0).map_err(DomainError::internal)?,
+        })
+    }
+    fn from_stored(stored: StoredReply) -> Result<Self, DomainError> {
+        serde_json::from_str(&stored.body)
+            .map(Doc)
+            .map_err(DomainError::internal)
+    }
+}
+
+/// Runs one operation. `replay: None` is a read, on a read snapshot; `Some` a write, one unit
+/// of work (`service::unit_of_work`) replayed by the message's `Id` when it has one. `Err`
+/// only for internal errors (the adapter's server fault); every other outcome, storage
+/// outages included, is an answer rendered by `render`.
+pub async fn run<T, D, W, R>(
     services: &Services,
     base: &RequestBase,
     arrival: &Arrival,
     replay: Option<Replay>,
-    work: impl AsyncFnOnce(&mut dyn Tx, Call<'_>) -> Result<T, DomainError>,
-    render: impl Fn(&Answer<T>) -> D,
+    work: W,
+    render: R,
 ) -> Result<D, DomainError>
 where
-    D: Serialize + DeserializeOwned,
+    T: Send + 'static,
+    D: Serialize + DeserializeOwned + Send + 'static,
+    W: for<'t> FnOnce(&'t mut dyn Tx, &'t mut Call) -> UnitFuture<'t, T> + Send + 'static,
+    R: Fn(&Answer<T>) -> D + Clone + Send + 'static,
 {
     let now = services.clock.now();
-    let answer = |zone: TimeZone, warnings: Vec<Warning>, result| Answer {
+    let answer = move |zone: TimeZone, warnings: Vec<Warning>, result| Answer {
         at: now,
         zone,
         warnings,
@@ -90,69 +124,56 @@ where
         Err(error) => return unstored(&render, answer(TimeZone::default(), vec![], Err(error))),
     };
     let zone = principal.tenant.time_zone;
-    let mut tx = match services.store.begin().await {
-        Ok(tx) => tx,
-        Err(error) => return unstored(&render, answer(zone, vec![], Err(error))),
-    };
-    let key = replay
-        .as_ref()
-        .and_then(|_| rules::present(base.message_id.as_deref()))
-        .map(message_key);
-    if let (Some(key), Some(replay)) = (&key, &replay) {
-        match tx
-            .idempotency_record(principal.tenant.id, principal.user_id, key, now)
-            .await
-        {
-            Ok(Some(found)) => return replayed(&render, found, replay, zone, now),
-            Ok(None) => {}
-            Err(error) => return unstored(&render, answer(zone, vec![], Err(error))),
-        }
-    }
-    let mut warnings = Vec::new();
-    let call = Call {
-        principal: &principal,
+    let mut call = Call {
+        principal: principal.clone(),
         now,
-        warnings: &mut warnings,
+        warnings: Vec::new(),
     };
-    let result = work(tx.as_mut(), call).await;
-    if let Err(DomainError::Unavailable(_) | DomainError::Internal(_)) = &result {
-        return unstored(&render, answer(zone, warnings, result));
-    }
-    let doc = render(&answer(zone, warnings, result));
-    if let (Some(key), Some(replay)) = (&key, &replay) {
-        let ttl =
-            Duration::from_std(services.settings.idempotency_ttl).unwrap_or(Duration::hours(24));
-        // The reply's fields as JSON, rendered again in whichever SOAP version or format asks.
-        let record = IdempotencyRecord {
-            request_hash: replay.fingerprint.clone(),
-            reply: StoredReply {
-                status: 200,
-                content_type: "application/json".to_owned(),
-                body: serde_json::to_string(&doc).map_err(DomainError::internal)?,
-            },
-            expires_at: now + ttl,
-        };
-        match tx
-            .claim_idempotency_key(principal.tenant.id, principal.user_id, key, &record, now)
-            .await
-        {
-            Ok(None) => {}
-            // A concurrent duplicate committed first: drop our effects, answer as it did.
-            Ok(Some(winner)) => {
-                drop(tx);
-                return replayed(&render, winner, replay, zone, now);
-            }
+    let Some(replay) = replay else {
+        let mut tx = match services.store.read().await {
+            Ok(tx) => tx,
             Err(error) => return unstored(&render, answer(zone, vec![], Err(error))),
+        };
+        let result = work(tx.as_mut(), &mut call).await;
+        return unstored(&render, answer(zone, call.warnings, result));
+    };
+    let key = rules::present(base.message_id.as_deref()).map(|id| ReplayKey {
+        key: message_key(id),
+        fingerprint: replay.fingerprint.clone(),
+    });
+    let unit = unit(move |tx: &mut dyn Tx| {
+        Box::pin(async move {
+            let result = work(tx, &mut call).await;
+            Ok((result, call.warnings))
+        })
+    });
+    let settle_render = render.clone();
+    let settle = move |outcome: Result<(Result<T, DomainError>, Vec<Warning>), DomainError>| {
+        let (result, warnings) = outcome.unwrap_or_else(|error| (Err(error), vec![]));
+        // An outage is answered (01/11) but never stored, so a retry is judged afresh.
+        if let Err(DomainError::Unavailable(_) | DomainError::Internal(_)) = &result {
+            return Settle::RollBack(
+                unstored(&settle_render, answer(zone, warnings, result)).map(Doc),
+            );
         }
-    }
-    let enqueued = tx.enqueued_jobs();
-    match tx.commit().await {
-        Ok(()) => {
-            if enqueued {
-                services.jobs_ready.notify_one();
-            }
-            Ok(doc)
-        }
+        // Business failures are replies too ("Business outcomes are HTTP 200 with
+        // `Status`"), stored and replayed like successes.
+        Settle::Commit(Doc(settle_render(&answer(zone, warnings, result))))
+    };
+    match services
+        .write_replayable(&principal, key, unit, settle)
+        .await
+    {
+        Ok(Written::Fresh(Doc(doc)) | Written::Replayed(Doc(doc))) => Ok(doc),
+        // The fingerprint covers the operation, so another operation under the same Id differs.
+        Ok(Written::Reused) => Ok(render(&answer(
+            zone,
+            vec![],
+            Err(DomainError::rule(
+                rules::ID_REUSED,
+                "Failed to complete the process: this request Id was already used for a different request",
+            )),
+        ))),
         Err(error) => unstored(&render, answer(zone, vec![], Err(error))),
     }
 }
@@ -190,28 +211,6 @@ fn unstored<T, D>(render: &impl Fn(&Answer<T>) -> D, answer: Answer<T>) -> Resul
         Err(DomainError::Internal(cause)) => Err(DomainError::Internal(cause)),
         _ => Ok(render(&answer)),
     }
-}
-
-fn replayed<T, D: DeserializeOwned>(
-    render: &impl Fn(&Answer<T>) -> D,
-    found: IdempotencyRecord,
-    replay: &Replay,
-    zone: TimeZone,
-    now: DateTime<Utc>,
-) -> Result<D, DomainError> {
-    // The fingerprint covers the operation, so another operation under the same Id differs.
-    if found.request_hash == replay.fingerprint {
-        return serde_json::from_str(&found.reply.body).map_err(DomainError::internal);
-    }
-    Ok(render(&Answer {
-        at: now,
-        zone,
-        warnings: vec![],
-        result: Err(DomainError::rule(
-            rules::ID_REUSED,
-            "Failed to complete the process: this request Id was already used for a different request",
-        )),
-    }))
 }
 
 #[cfg(test)]

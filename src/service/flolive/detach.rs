@@ -1,6 +1,8 @@
 //! Detach Customer Product (the floLIVE *Detach Customer Product* page): `DELETE /api/v2/customer/{id}/detach-product/{id}`,
 //! accepted synchronously and completed by the durable queue (docs/design.md §6.2).
 
+use std::sync::Arc;
+
 use crate::domain::catalog::InstanceStatus;
 use crate::domain::ids::{CustomerId, ProductInstanceId, RequestId};
 use crate::domain::operation::{
@@ -27,27 +29,31 @@ pub struct DetachProduct {
 /// Accepts the detach (operation IN_PROGRESS, completion job enqueued) in one
 /// transaction, under the caller's `Idempotency-Key` when one is given.
 pub async fn detach(
-    services: &Services,
+    services: &Arc<Services>,
     principal: &Principal,
     command: DetachProduct,
     origin: &Origin,
     idempotency: Option<&IdempotentRequest>,
-    render: impl FnOnce(&Accepted) -> StoredReply,
+    render: impl FnOnce(&Accepted) -> StoredReply + Send + 'static,
 ) -> Result<StoredReply, DomainError> {
     let requestor = requestor(principal)?;
+    let (services_in, principal_in, origin_in) = (services.clone(), principal.clone(), origin.clone());
     execute(
         services,
         principal,
         idempotency,
-        async |tx| {
-            let now = services.clock.now();
-            let operation = check(tx, principal, requestor, command, now).await?;
-            insert_live_detach(tx, &operation).await?;
-            enqueue_completion(tx, services, DETACH_JOB, &operation).await?;
-            audit_accepted(tx, principal, origin, &operation).await?;
-            Ok(Accepted {
-                request: operation.id,
-                instance: operation.instance,
+        move |tx| {
+            Box::pin(async move {
+                let (services, principal, origin) = (&*services_in, &principal_in, &origin_in);
+                let now = services.clock.now();
+                let operation = check(tx, principal, requestor, command, now).await?;
+                insert_live_detach(tx, &operation).await?;
+                enqueue_completion(tx, services, DETACH_JOB, &operation).await?;
+                audit_accepted(tx, principal, origin, &operation).await?;
+                Ok(Accepted {
+                    request: operation.id,
+                    instance: operation.instance,
+                })
             })
         },
         render,

@@ -15,6 +15,8 @@
 use chrono::Utc;
 use serde_json::json;
 
+use std::sync::Arc;
+
 use crate::domain::audit::{AuditEvent, Channel};
 use crate::domain::disconnect::{DisconnectOrder, OrderState};
 use crate::domain::disconnect_answers::{decide, Confirmation, Decision};
@@ -48,17 +50,23 @@ pub enum Outcome {
 /// accepted, the disconnect job included) and renders the reply with `render`.
 #[tracing::instrument(skip_all, fields(external_id = command.external_id.value(), tenant = %principal.tenant.code.as_str()))]
 pub async fn confirm_disconnect(
-    services: &Services,
+    services: &Arc<Services>,
     principal: &Principal,
     command: &Confirmation,
     call: &CallMeta,
-    render: impl FnOnce(&Outcome) -> StoredReply,
+    render: impl FnOnce(&Outcome) -> StoredReply + Send + 'static,
 ) -> Result<StoredReply, DomainError> {
+    let (services_in, principal_in, command_in, call_in) =
+        (services.clone(), principal.clone(), command.clone(), call.clone());
     idempotency::execute(
         services,
         principal,
         call.idempotency.as_ref(),
-        async |tx| apply(tx, services, principal, command, call).await,
+        move |tx| {
+            Box::pin(async move {
+                apply(tx, &services_in, &principal_in, &command_in, &call_in).await
+            })
+        },
         render,
     )
     .await

@@ -1,6 +1,6 @@
 use async_trait::async_trait;
 use chrono::NaiveDate;
-use sqlx::any::AnyRow;
+use crate::storage::sql::exec::Row;
 
 use crate::domain::account::{Account, AccountReferenceNo, AccountStatus, ExternalReferenceNo};
 use crate::domain::ids::{AccountId, CustomerId, TenantId};
@@ -9,7 +9,6 @@ use crate::domain::poid::Poid;
 use crate::domain::store::AccountRepo;
 use crate::domain::DomainError;
 
-use super::errors::db_error;
 use super::row::{date, date_text, opt_date, opt_int, opt_text, parsed, text, uuid};
 use super::{Dialect, SqlTx};
 
@@ -17,7 +16,7 @@ const COLUMNS: &str =
     "id, tenant_id, customer_id, reference_no, external_reference_no, poid, status, \
      start_date, termination_date, final_bill_date, total_contract_value";
 
-fn account_from(row: &AnyRow) -> Result<Account, DomainError> {
+fn account_from(row: &Row) -> Result<Account, DomainError> {
     Ok(Account {
         id: AccountId::from_uuid(uuid(row, "id")?),
         tenant: TenantId::from_uuid(uuid(row, "tenant_id")?),
@@ -42,9 +41,9 @@ fn account_from(row: &AnyRow) -> Result<Account, DomainError> {
 }
 
 #[async_trait]
-impl<D: Dialect> AccountRepo for SqlTx<D> {
+impl<D: Dialect> AccountRepo for SqlTx<'_, D> {
     async fn insert_account(&mut self, a: &Account) -> Result<(), DomainError> {
-        sqlx::query(&format!(
+        self.query(&format!(
             "INSERT INTO accounts ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
         ))
         .bind(a.id.to_string())
@@ -62,9 +61,8 @@ impl<D: Dialect> AccountRepo for SqlTx<D> {
         .bind(a.termination_date.map(date_text))
         .bind(a.final_bill_date.map(date_text))
         .bind(a.total_contract_value.map(Money::cents))
-        .execute(&mut *self.tx)
-        .await
-        .map_err(db_error)?;
+        .execute()
+        .await?;
         Ok(())
     }
 
@@ -73,14 +71,13 @@ impl<D: Dialect> AccountRepo for SqlTx<D> {
         tenant: TenantId,
         id: AccountId,
     ) -> Result<Option<Account>, DomainError> {
-        sqlx::query(&format!(
+        self.query(&format!(
             "SELECT {COLUMNS} FROM accounts WHERE tenant_id = $1 AND id = $2"
         ))
         .bind(tenant.to_string())
         .bind(id.to_string())
-        .fetch_optional(&mut *self.tx)
-        .await
-        .map_err(db_error)?
+        .fetch_optional()
+        .await?
         .map(|row| account_from(&row))
         .transpose()
     }
@@ -90,14 +87,13 @@ impl<D: Dialect> AccountRepo for SqlTx<D> {
         tenant: TenantId,
         reference: &AccountReferenceNo,
     ) -> Result<Option<Account>, DomainError> {
-        sqlx::query(&format!(
+        self.query(&format!(
             "SELECT {COLUMNS} FROM accounts WHERE tenant_id = $1 AND reference_no = $2"
         ))
         .bind(tenant.to_string())
         .bind(reference.as_str())
-        .fetch_optional(&mut *self.tx)
-        .await
-        .map_err(db_error)?
+        .fetch_optional()
+        .await?
         .map(|row| account_from(&row))
         .transpose()
     }
@@ -129,15 +125,14 @@ impl<D: Dialect> AccountRepo for SqlTx<D> {
             " ORDER BY reference_no LIMIT ${}",
             values.len() + 2
         ));
-        let mut query = sqlx::query(&sql).bind(tenant.to_string());
+        let mut query = self.query(&sql).bind(tenant.to_string());
         for value in values {
             query = query.bind(value);
         }
         let rows = query
             .bind(limit)
-            .fetch_all(&mut *self.tx)
-            .await
-            .map_err(db_error)?;
+            .fetch_all()
+            .await?;
         rows.iter().map(account_from).collect()
     }
 
@@ -147,13 +142,12 @@ impl<D: Dialect> AccountRepo for SqlTx<D> {
         id: AccountId,
         date: Option<NaiveDate>,
     ) -> Result<(), DomainError> {
-        sqlx::query("UPDATE accounts SET termination_date = $1 WHERE tenant_id = $2 AND id = $3")
+        self.query("UPDATE accounts SET termination_date = $1 WHERE tenant_id = $2 AND id = $3")
             .bind(date.map(date_text))
             .bind(tenant.to_string())
             .bind(id.to_string())
-            .execute(&mut *self.tx)
-            .await
-            .map_err(db_error)?;
+            .execute()
+            .await?;
         Ok(())
     }
 
@@ -163,13 +157,12 @@ impl<D: Dialect> AccountRepo for SqlTx<D> {
         id: AccountId,
         status: AccountStatus,
     ) -> Result<(), DomainError> {
-        sqlx::query("UPDATE accounts SET status = $1 WHERE tenant_id = $2 AND id = $3")
+        self.query("UPDATE accounts SET status = $1 WHERE tenant_id = $2 AND id = $3")
             .bind(status.as_str())
             .bind(tenant.to_string())
             .bind(id.to_string())
-            .execute(&mut *self.tx)
-            .await
-            .map_err(db_error)?;
+            .execute()
+            .await?;
         Ok(())
     }
 }

@@ -6,7 +6,6 @@ use crate::domain::ids::{ApiUserId, TenantId};
 use crate::domain::store::AuditRepo;
 use crate::domain::DomainError;
 
-use super::errors::db_error;
 use super::row::{opt_text, opt_uuid, parsed, text, timestamp, uuid};
 use super::{Dialect, SqlTx};
 
@@ -23,9 +22,9 @@ fn json_value(
 }
 
 #[async_trait]
-impl<D: Dialect> AuditRepo for SqlTx<D> {
+impl<D: Dialect> AuditRepo for SqlTx<'_, D> {
     async fn insert_audit(&mut self, e: &AuditEvent) -> Result<(), DomainError> {
-        sqlx::query(
+        self.query(
             "INSERT INTO audit_events (id, at, tenant_id, api_user_id, initiator, channel, operation, \
              entity_type, entity_id, before_json, after_json, request_id) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
@@ -42,9 +41,8 @@ impl<D: Dialect> AuditRepo for SqlTx<D> {
         .bind(json_text(&e.before))
         .bind(json_text(&e.after))
         .bind(e.request_id.as_deref())
-        .execute(&mut *self.tx)
-        .await
-        .map_err(db_error)?;
+        .execute()
+        .await?;
         Ok(())
     }
 
@@ -53,16 +51,15 @@ impl<D: Dialect> AuditRepo for SqlTx<D> {
         tenant: TenantId,
         limit: i64,
     ) -> Result<Vec<AuditEvent>, DomainError> {
-        let rows = sqlx::query(
+        let rows = self.query(
             "SELECT at, tenant_id, api_user_id, initiator, channel, operation, entity_type, entity_id, \
              before_json, after_json, request_id FROM audit_events WHERE tenant_id = $1 \
              ORDER BY at DESC, id DESC LIMIT $2",
         )
         .bind(tenant.to_string())
         .bind(limit)
-        .fetch_all(&mut *self.tx)
-        .await
-        .map_err(db_error)?;
+        .fetch_all()
+        .await?;
         rows.iter()
             .map(|row| {
                 Ok(AuditEvent {

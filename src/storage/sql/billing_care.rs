@@ -12,7 +12,6 @@ use crate::domain::store::BillingCareRepo;
 use crate::domain::DomainError;
 
 use super::catalog::bundle_from;
-use super::errors::db_error;
 use super::row::{text, timestamp, uuid};
 use super::{Dialect, SqlTx};
 
@@ -26,9 +25,9 @@ const BUNDLE_COLUMNS: &str =
      b.purchased_at, b.cancel_effective_at, b.cancel_description, b.cancel_flag, b.cancel_extension";
 
 #[async_trait]
-impl<D: Dialect> BillingCareRepo for SqlTx<D> {
+impl<D: Dialect> BillingCareRepo for SqlTx<'_, D> {
     async fn insert_access_token(&mut self, token: &NewAccessToken) -> Result<(), DomainError> {
-        sqlx::query(
+        self.query(
             "INSERT INTO billing_care_tokens (token_hash, tenant_id, api_user_id, issued_at, expires_at) \
              VALUES ($1, $2, $3, $4, $5)",
         )
@@ -37,24 +36,22 @@ impl<D: Dialect> BillingCareRepo for SqlTx<D> {
         .bind(token.user.to_string())
         .bind(clock::to_storage(token.issued_at))
         .bind(clock::to_storage(token.expires_at))
-        .execute(&mut *self.tx)
-        .await
-        .map_err(db_error)?;
+        .execute()
+        .await?;
         Ok(())
     }
 
     async fn access_token(&mut self, hash: &str) -> Result<Option<AccessTokenGrant>, DomainError> {
         // The user must still belong to the token's tenant (a token never moves tenants).
-        let row = sqlx::query(
+        let row = self.query(
             "SELECT t.tenant_id, t.api_user_id, u.username, t.expires_at \
              FROM billing_care_tokens t JOIN api_users u \
                ON u.id = t.api_user_id AND u.tenant_id = t.tenant_id \
              WHERE t.token_hash = $1",
         )
         .bind(hash)
-        .fetch_optional(&mut *self.tx)
-        .await
-        .map_err(db_error)?;
+        .fetch_optional()
+        .await?;
         row.map(|row| {
             Ok(AccessTokenGrant {
                 tenant: TenantId::from_uuid(uuid(&row, "tenant_id")?),
@@ -71,15 +68,14 @@ impl<D: Dialect> BillingCareRepo for SqlTx<D> {
         user: ApiUserId,
         now: DateTime<Utc>,
     ) -> Result<u64, DomainError> {
-        let done = sqlx::query(
+        let done = self.query(
             "DELETE FROM billing_care_tokens WHERE api_user_id = $1 AND expires_at <= $2",
         )
         .bind(user.to_string())
         .bind(clock::to_storage(now))
-        .execute(&mut *self.tx)
-        .await
-        .map_err(db_error)?;
-        Ok(done.rows_affected())
+        .execute()
+        .await?;
+        Ok(done)
     }
 
     async fn purge_access_tokens(
@@ -107,7 +103,7 @@ impl<D: Dialect> BillingCareRepo for SqlTx<D> {
         // Newest first by ix_billing_care_tokens_user_expiry (tokens do not slide, so the
         // latest expiry is the latest issued); skip the `keep` kept, delete the rest.
         // SQL needs a LIMIT before OFFSET; i64::MAX means "all".
-        let done = sqlx::query(
+        let done = self.query(
             "DELETE FROM billing_care_tokens WHERE token_hash IN (SELECT token_hash \
              FROM billing_care_tokens WHERE api_user_id = $1 AND expires_at > $3 \
              ORDER BY expires_at DESC, token_hash DESC LIMIT $4 OFFSET $2)",
@@ -116,10 +112,9 @@ impl<D: Dialect> BillingCareRepo for SqlTx<D> {
         .bind(i64::from(keep))
         .bind(clock::to_storage(now))
         .bind(i64::MAX)
-        .execute(&mut *self.tx)
-        .await
-        .map_err(db_error)?;
-        Ok(done.rows_affected())
+        .execute()
+        .await?;
+        Ok(done)
     }
 
     async fn account_id_by_poid(
@@ -127,12 +122,11 @@ impl<D: Dialect> BillingCareRepo for SqlTx<D> {
         tenant: TenantId,
         poid: &Poid,
     ) -> Result<Option<AccountId>, DomainError> {
-        let row = sqlx::query("SELECT id FROM accounts WHERE tenant_id = $1 AND poid = $2")
+        let row = self.query("SELECT id FROM accounts WHERE tenant_id = $1 AND poid = $2")
             .bind(tenant.to_string())
             .bind(poid.to_string())
-            .fetch_optional(&mut *self.tx)
-            .await
-            .map_err(db_error)?;
+            .fetch_optional()
+            .await?;
         row.map(|row| Ok(AccountId::from_uuid(uuid(&row, "id")?)))
             .transpose()
     }
@@ -143,7 +137,7 @@ impl<D: Dialect> BillingCareRepo for SqlTx<D> {
         account: AccountId,
         service: &Poid,
     ) -> Result<Vec<Bundle>, DomainError> {
-        let rows = sqlx::query(&format!(
+        let rows = self.query(&format!(
             "SELECT {BUNDLE_COLUMNS} FROM bundles b \
              WHERE b.tenant_id = $1 AND b.account_id = $2 AND b.service_poid = $3 \
              ORDER BY b.purchased_at, b.poid"
@@ -151,9 +145,8 @@ impl<D: Dialect> BillingCareRepo for SqlTx<D> {
         .bind(tenant.to_string())
         .bind(account.to_string())
         .bind(service.to_string())
-        .fetch_all(&mut *self.tx)
-        .await
-        .map_err(db_error)?;
+        .fetch_all()
+        .await?;
         rows.iter().map(bundle_from).collect()
     }
 
@@ -163,7 +156,7 @@ impl<D: Dialect> BillingCareRepo for SqlTx<D> {
         bundle: BundleId,
         c: &BundleCancellation,
     ) -> Result<bool, DomainError> {
-        let done = sqlx::query(
+        let done = self.query(
             "UPDATE bundles SET cancel_effective_at = $1, cancel_description = $2, \
              cancel_flag = $3, cancel_extension = $4 \
              WHERE tenant_id = $5 AND id = $6 AND cancel_effective_at IS NULL",
@@ -174,9 +167,8 @@ impl<D: Dialect> BillingCareRepo for SqlTx<D> {
         .bind(c.extension.as_deref())
         .bind(tenant.to_string())
         .bind(bundle.to_string())
-        .execute(&mut *self.tx)
-        .await
-        .map_err(db_error)?;
-        Ok(done.rows_affected() == 1)
+        .execute()
+        .await?;
+        Ok(done == 1)
     }
 }

@@ -1,5 +1,5 @@
 use async_trait::async_trait;
-use sqlx::any::AnyRow;
+use crate::storage::sql::exec::Row;
 
 use crate::domain::catalog::{
     Bundle, BundleCancellation, Classification, InstalledItem, InstanceStatus, ItemKind, PlanType,
@@ -14,7 +14,6 @@ use crate::domain::poid::Poid;
 use crate::domain::store::CatalogRepo;
 use crate::domain::DomainError;
 
-use super::errors::db_error;
 use super::row::{int, opt_int, opt_text, opt_timestamp, opt_uuid, parsed, text, timestamp, uuid};
 use super::{Dialect, SqlTx};
 
@@ -29,7 +28,7 @@ const INSTANCE_COLUMNS: &str =
     "id, tenant_id, product_id, customer_id, account_id, subscription_id, \
      installed_item_id, bundle_id, status, effective_from, effective_to";
 
-pub(super) fn product_from(row: &AnyRow) -> Result<Product, DomainError> {
+pub(super) fn product_from(row: &Row) -> Result<Product, DomainError> {
     Ok(Product {
         id: ProductId::from_uuid(uuid(row, "id")?),
         tenant: TenantId::from_uuid(uuid(row, "tenant_id")?),
@@ -47,7 +46,7 @@ pub(super) fn product_from(row: &AnyRow) -> Result<Product, DomainError> {
     })
 }
 
-pub(super) fn subscription_from(row: &AnyRow) -> Result<Subscription, DomainError> {
+pub(super) fn subscription_from(row: &Row) -> Result<Subscription, DomainError> {
     Ok(Subscription {
         id: SubscriptionId::from_uuid(uuid(row, "id")?),
         tenant: TenantId::from_uuid(uuid(row, "tenant_id")?),
@@ -56,7 +55,7 @@ pub(super) fn subscription_from(row: &AnyRow) -> Result<Subscription, DomainErro
     })
 }
 
-pub(super) fn item_from(row: &AnyRow) -> Result<InstalledItem, DomainError> {
+pub(super) fn item_from(row: &Row) -> Result<InstalledItem, DomainError> {
     Ok(InstalledItem {
         id: InstalledItemId::from_uuid(uuid(row, "id")?),
         tenant: TenantId::from_uuid(uuid(row, "tenant_id")?),
@@ -67,7 +66,7 @@ pub(super) fn item_from(row: &AnyRow) -> Result<InstalledItem, DomainError> {
     })
 }
 
-pub(super) fn bundle_from(row: &AnyRow) -> Result<Bundle, DomainError> {
+pub(super) fn bundle_from(row: &Row) -> Result<Bundle, DomainError> {
     let cancellation = match opt_timestamp(row, "cancel_effective_at")? {
         None => None,
         Some(effective_at) => Some(BundleCancellation {
@@ -90,7 +89,7 @@ pub(super) fn bundle_from(row: &AnyRow) -> Result<Bundle, DomainError> {
     })
 }
 
-pub(super) fn instance_from(row: &AnyRow) -> Result<ProductInstance, DomainError> {
+pub(super) fn instance_from(row: &Row) -> Result<ProductInstance, DomainError> {
     Ok(ProductInstance {
         id: ProductInstanceId::from_uuid(uuid(row, "id")?),
         tenant: TenantId::from_uuid(uuid(row, "tenant_id")?),
@@ -107,9 +106,9 @@ pub(super) fn instance_from(row: &AnyRow) -> Result<ProductInstance, DomainError
 }
 
 #[async_trait]
-impl<D: Dialect> CatalogRepo for SqlTx<D> {
+impl<D: Dialect> CatalogRepo for SqlTx<'_, D> {
     async fn insert_product(&mut self, p: &Product) -> Result<(), DomainError> {
-        sqlx::query(&format!(
+        self.query(&format!(
             "INSERT INTO products ({PRODUCT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)"
         ))
         .bind(p.id.to_string())
@@ -119,9 +118,8 @@ impl<D: Dialect> CatalogRepo for SqlTx<D> {
         .bind(&p.name)
         .bind(p.classification.as_str())
         .bind(p.plan_type.as_ref().map(|t| t.as_str().to_owned()))
-        .execute(&mut *self.tx)
-        .await
-        .map_err(db_error)?;
+        .execute()
+        .await?;
         Ok(())
     }
 
@@ -130,14 +128,13 @@ impl<D: Dialect> CatalogRepo for SqlTx<D> {
         tenant: TenantId,
         id: ProductId,
     ) -> Result<Option<Product>, DomainError> {
-        sqlx::query(&format!(
+        self.query(&format!(
             "SELECT {PRODUCT_COLUMNS} FROM products WHERE tenant_id = $1 AND id = $2"
         ))
         .bind(tenant.to_string())
         .bind(id.to_string())
-        .fetch_optional(&mut *self.tx)
-        .await
-        .map_err(db_error)?
+        .fetch_optional()
+        .await?
         .map(|row| product_from(&row))
         .transpose()
     }
@@ -147,29 +144,27 @@ impl<D: Dialect> CatalogRepo for SqlTx<D> {
         tenant: TenantId,
         code: &str,
     ) -> Result<Option<Product>, DomainError> {
-        sqlx::query(&format!(
+        self.query(&format!(
             "SELECT {PRODUCT_COLUMNS} FROM products WHERE tenant_id = $1 AND code = $2"
         ))
         .bind(tenant.to_string())
         .bind(code)
-        .fetch_optional(&mut *self.tx)
-        .await
-        .map_err(db_error)?
+        .fetch_optional()
+        .await?
         .map(|row| product_from(&row))
         .transpose()
     }
 
     async fn insert_subscription(&mut self, s: &Subscription) -> Result<(), DomainError> {
-        sqlx::query(&format!(
+        self.query(&format!(
             "INSERT INTO subscriptions ({SUBSCRIPTION_COLUMNS}) VALUES ($1, $2, $3, $4)"
         ))
         .bind(s.id.to_string())
         .bind(s.tenant.to_string())
         .bind(&s.number)
         .bind(s.account.to_string())
-        .execute(&mut *self.tx)
-        .await
-        .map_err(db_error)?;
+        .execute()
+        .await?;
         Ok(())
     }
 
@@ -178,20 +173,19 @@ impl<D: Dialect> CatalogRepo for SqlTx<D> {
         tenant: TenantId,
         id: SubscriptionId,
     ) -> Result<Option<Subscription>, DomainError> {
-        sqlx::query(&format!(
+        self.query(&format!(
             "SELECT {SUBSCRIPTION_COLUMNS} FROM subscriptions WHERE tenant_id = $1 AND id = $2"
         ))
         .bind(tenant.to_string())
         .bind(id.to_string())
-        .fetch_optional(&mut *self.tx)
-        .await
-        .map_err(db_error)?
+        .fetch_optional()
+        .await?
         .map(|row| subscription_from(&row))
         .transpose()
     }
 
     async fn insert_installed_item(&mut self, i: &InstalledItem) -> Result<(), DomainError> {
-        sqlx::query(&format!(
+        self.query(&format!(
             "INSERT INTO installed_items ({ITEM_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)"
         ))
         .bind(i.id.to_string())
@@ -200,9 +194,8 @@ impl<D: Dialect> CatalogRepo for SqlTx<D> {
         .bind(i.alternative_code.as_deref())
         .bind(i.kind.as_str())
         .bind(i.subscription.map(|s| s.to_string()))
-        .execute(&mut *self.tx)
-        .await
-        .map_err(db_error)?;
+        .execute()
+        .await?;
         Ok(())
     }
 
@@ -211,21 +204,20 @@ impl<D: Dialect> CatalogRepo for SqlTx<D> {
         tenant: TenantId,
         id: InstalledItemId,
     ) -> Result<Option<InstalledItem>, DomainError> {
-        sqlx::query(&format!(
+        self.query(&format!(
             "SELECT {ITEM_COLUMNS} FROM installed_items WHERE tenant_id = $1 AND id = $2"
         ))
         .bind(tenant.to_string())
         .bind(id.to_string())
-        .fetch_optional(&mut *self.tx)
-        .await
-        .map_err(db_error)?
+        .fetch_optional()
+        .await?
         .map(|row| item_from(&row))
         .transpose()
     }
 
     async fn insert_bundle(&mut self, b: &Bundle) -> Result<(), DomainError> {
         let cancel = b.cancellation.as_ref();
-        sqlx::query(&format!(
+        self.query(&format!(
             "INSERT INTO bundles ({BUNDLE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
         ))
         .bind(b.id.to_string())
@@ -240,9 +232,8 @@ impl<D: Dialect> CatalogRepo for SqlTx<D> {
         .bind(cancel.and_then(|c| c.description.clone()))
         .bind(cancel.and_then(|c| c.flag).map(i64::from))
         .bind(cancel.and_then(|c| c.extension.clone()))
-        .execute(&mut *self.tx)
-        .await
-        .map_err(db_error)?;
+        .execute()
+        .await?;
         Ok(())
     }
 
@@ -251,14 +242,13 @@ impl<D: Dialect> CatalogRepo for SqlTx<D> {
         tenant: TenantId,
         poid: &Poid,
     ) -> Result<Option<Bundle>, DomainError> {
-        sqlx::query(&format!(
+        self.query(&format!(
             "SELECT {BUNDLE_COLUMNS} FROM bundles WHERE tenant_id = $1 AND poid = $2"
         ))
         .bind(tenant.to_string())
         .bind(poid.to_string())
-        .fetch_optional(&mut *self.tx)
-        .await
-        .map_err(db_error)?
+        .fetch_optional()
+        .await?
         .map(|row| bundle_from(&row))
         .transpose()
     }
@@ -268,20 +258,19 @@ impl<D: Dialect> CatalogRepo for SqlTx<D> {
         tenant: TenantId,
         id: BundleId,
     ) -> Result<Option<Bundle>, DomainError> {
-        sqlx::query(&format!(
+        self.query(&format!(
             "SELECT {BUNDLE_COLUMNS} FROM bundles WHERE tenant_id = $1 AND id = $2"
         ))
         .bind(tenant.to_string())
         .bind(id.to_string())
-        .fetch_optional(&mut *self.tx)
-        .await
-        .map_err(db_error)?
+        .fetch_optional()
+        .await?
         .map(|row| bundle_from(&row))
         .transpose()
     }
 
     async fn insert_product_instance(&mut self, p: &ProductInstance) -> Result<(), DomainError> {
-        sqlx::query(&format!(
+        self.query(&format!(
             "INSERT INTO product_instances ({INSTANCE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
         ))
         .bind(p.id.to_string())
@@ -295,9 +284,8 @@ impl<D: Dialect> CatalogRepo for SqlTx<D> {
         .bind(p.status.as_str())
         .bind(p.effective_from.map(clock::to_storage))
         .bind(p.effective_to.map(clock::to_storage))
-        .execute(&mut *self.tx)
-        .await
-        .map_err(db_error)?;
+        .execute()
+        .await?;
         Ok(())
     }
 
@@ -306,14 +294,13 @@ impl<D: Dialect> CatalogRepo for SqlTx<D> {
         tenant: TenantId,
         id: ProductInstanceId,
     ) -> Result<Option<ProductInstance>, DomainError> {
-        sqlx::query(&format!(
+        self.query(&format!(
             "SELECT {INSTANCE_COLUMNS} FROM product_instances WHERE tenant_id = $1 AND id = $2"
         ))
         .bind(tenant.to_string())
         .bind(id.to_string())
-        .fetch_optional(&mut *self.tx)
-        .await
-        .map_err(db_error)?
+        .fetch_optional()
+        .await?
         .map(|row| instance_from(&row))
         .transpose()
     }
@@ -323,14 +310,13 @@ impl<D: Dialect> CatalogRepo for SqlTx<D> {
         tenant: TenantId,
         account: AccountId,
     ) -> Result<Vec<ProductInstance>, DomainError> {
-        let rows = sqlx::query(&format!(
+        let rows = self.query(&format!(
             "SELECT {INSTANCE_COLUMNS} FROM product_instances WHERE tenant_id = $1 AND account_id = $2 ORDER BY id"
         ))
         .bind(tenant.to_string())
         .bind(account.to_string())
-        .fetch_all(&mut *self.tx)
-        .await
-        .map_err(db_error)?;
+        .fetch_all()
+        .await?;
         rows.iter().map(instance_from).collect()
     }
 
@@ -340,13 +326,12 @@ impl<D: Dialect> CatalogRepo for SqlTx<D> {
         id: ProductInstanceId,
         status: InstanceStatus,
     ) -> Result<(), DomainError> {
-        sqlx::query("UPDATE product_instances SET status = $1 WHERE tenant_id = $2 AND id = $3")
+        self.query("UPDATE product_instances SET status = $1 WHERE tenant_id = $2 AND id = $3")
             .bind(status.as_str())
             .bind(tenant.to_string())
             .bind(id.to_string())
-            .execute(&mut *self.tx)
-            .await
-            .map_err(db_error)?;
+            .execute()
+            .await?;
         Ok(())
     }
 }

@@ -5,23 +5,21 @@ use crate::domain::ids::{CustomerId, TenantId};
 use crate::domain::store::CustomerRepo;
 use crate::domain::DomainError;
 
-use super::errors::db_error;
 use super::row::{opt_uuid, text, uuid};
 use super::{Dialect, SqlTx};
 
 #[async_trait]
-impl<D: Dialect> CustomerRepo for SqlTx<D> {
+impl<D: Dialect> CustomerRepo for SqlTx<'_, D> {
     async fn insert_customer(&mut self, customer: &Customer) -> Result<(), DomainError> {
-        sqlx::query(
+        self.query(
             "INSERT INTO customers (id, tenant_id, parent_id, name) VALUES ($1, $2, $3, $4)",
         )
         .bind(customer.id.to_string())
         .bind(customer.tenant.to_string())
         .bind(customer.parent.map(|p| p.to_string()))
         .bind(&customer.name)
-        .execute(&mut *self.tx)
-        .await
-        .map_err(db_error)?;
+        .execute()
+        .await?;
         Ok(())
     }
 
@@ -30,14 +28,13 @@ impl<D: Dialect> CustomerRepo for SqlTx<D> {
         tenant: TenantId,
         id: CustomerId,
     ) -> Result<Option<Customer>, DomainError> {
-        let row = sqlx::query(
+        let row = self.query(
             "SELECT id, tenant_id, parent_id, name FROM customers WHERE tenant_id = $1 AND id = $2",
         )
         .bind(tenant.to_string())
         .bind(id.to_string())
-        .fetch_optional(&mut *self.tx)
-        .await
-        .map_err(db_error)?;
+        .fetch_optional()
+        .await?;
         row.map(|row| {
             Ok(Customer {
                 id: CustomerId::from_uuid(uuid(&row, "id")?),

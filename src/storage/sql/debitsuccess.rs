@@ -10,4 +10,4 @@ use super::{Dialect, SqlTx};
 pub(crate) const SQLITE_UNIQUE: &[(&str, &str)] = &[];
 
 #[async_trait]
-impl<D: Dialect> DebitsuccessRepo for SqlTx<D> {}
+impl<D: Dialect> DebitsuccessRepo for SqlTx<'_, D> {}

@@ -6,27 +6,25 @@ use crate::domain::money::Money;
 use crate::domain::store::DisconnectRepo;
 use crate::domain::DomainError;
 
-use super::errors::db_error;
 use super::row::{int, parsed, text, uuid};
 use super::{Dialect, SqlTx};
 
 #[async_trait]
-impl<D: Dialect> DisconnectRepo for SqlTx<D> {
+impl<D: Dialect> DisconnectRepo for SqlTx<'_, D> {
     async fn insert_disconnect_order(
         &mut self,
         order: &DisconnectOrder,
     ) -> Result<(), DomainError> {
-        sqlx::query("INSERT INTO disconnect_orders (id, tenant_id, external_id, account_id, state) VALUES ($1, $2, $3, $4, $5)")
+        self.query("INSERT INTO disconnect_orders (id, tenant_id, external_id, account_id, state) VALUES ($1, $2, $3, $4, $5)")
             .bind(order.id.to_string())
             .bind(order.tenant.to_string())
             .bind(order.external_id.value())
             .bind(order.account.to_string())
             .bind(order.state.as_str())
-            .execute(&mut *self.tx)
-            .await
-            .map_err(db_error)?;
+            .execute()
+            .await?;
         for (position, item) in order.charge_items.iter().enumerate() {
-            sqlx::query(
+            self.query(
                 "INSERT INTO charge_items (order_id, item_id, position, description, amount, acceptance) \
                  VALUES ($1, $2, $3, $4, $5, $6)",
             )
@@ -36,9 +34,8 @@ impl<D: Dialect> DisconnectRepo for SqlTx<D> {
             .bind(&item.description)
             .bind(item.amount.cents())
             .bind(item.acceptance.as_str())
-            .execute(&mut *self.tx)
-            .await
-            .map_err(db_error)?;
+            .execute()
+            .await?;
         }
         Ok(())
     }
@@ -48,26 +45,24 @@ impl<D: Dialect> DisconnectRepo for SqlTx<D> {
         tenant: TenantId,
         external_id: ExternalId,
     ) -> Result<Option<DisconnectOrder>, DomainError> {
-        let Some(row) = sqlx::query(
+        let Some(row) = self.query(
             "SELECT id, tenant_id, external_id, account_id, state FROM disconnect_orders \
              WHERE tenant_id = $1 AND external_id = $2",
         )
         .bind(tenant.to_string())
         .bind(external_id.value())
-        .fetch_optional(&mut *self.tx)
-        .await
-        .map_err(db_error)?
+        .fetch_optional()
+        .await?
         else {
             return Ok(None);
         };
         let id = DisconnectOrderId::from_uuid(uuid(&row, "id")?);
-        let items = sqlx::query(
+        let items = self.query(
             "SELECT item_id, description, amount, acceptance FROM charge_items WHERE order_id = $1 ORDER BY position",
         )
         .bind(id.to_string())
-        .fetch_all(&mut *self.tx)
-        .await
-        .map_err(db_error)?;
+        .fetch_all()
+        .await?;
         let charge_items = items
             .iter()
             .map(|item| {

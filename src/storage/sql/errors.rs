@@ -96,6 +96,39 @@ pub(crate) fn db_error(error: sqlx::Error) -> DomainError {
     }
 }
 
+/// The SQLite writer's errors (`sqlite_writer.rs`), mapped as [`db_error`] maps sqlx's:
+/// unique violations to `Conflict` with the migration's constraint name, busy, locked,
+/// full-disk and I/O failures to `Unavailable`.
+pub(crate) fn lite_error(error: rusqlite::Error) -> DomainError {
+    use rusqlite::ErrorCode;
+    match &error {
+        rusqlite::Error::SqliteFailure(failure, message)
+            if failure.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+                || failure.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY =>
+        {
+            let constraint = message
+                .as_deref()
+                .and_then(sqlite_constraint)
+                .unwrap_or_else(|| "unknown".to_owned());
+            DomainError::Conflict { constraint }
+        }
+        rusqlite::Error::SqliteFailure(failure, _)
+            if matches!(
+                failure.code,
+                ErrorCode::DatabaseBusy
+                    | ErrorCode::DatabaseLocked
+                    | ErrorCode::DiskFull
+                    | ErrorCode::SystemIoFailure
+                    | ErrorCode::CannotOpen
+                    | ErrorCode::OutOfMemory
+            ) =>
+        {
+            DomainError::Unavailable(Box::new(error))
+        }
+        _ => DomainError::Internal(Box::new(error)),
+    }
+}
+
 /// Codes that mean "try again later": SQLite busy/locked, PostgreSQL connection
 /// failures (class 08, including a refused connection: 08001, 08004), shutdown and
 /// serialisation failures.

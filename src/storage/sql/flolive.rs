@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use sqlx::any::AnyRow;
+use crate::storage::sql::exec::Row;
 
 use crate::domain::clock;
 use crate::domain::ids::{
@@ -12,7 +12,6 @@ use crate::domain::operation::{OperationKind, OperationRequest, OperationStatus}
 use crate::domain::store::FloliveRepo;
 use crate::domain::DomainError;
 
-use super::errors::db_error;
 use super::row::{opt_text, opt_uuid, parsed, text, timestamp, uuid};
 use super::{Dialect, SqlTx};
 
@@ -25,7 +24,7 @@ pub(crate) const SQLITE_UNIQUE: &[(&str, &str)] = &[(
 const COLUMNS: &str = "id, tenant_id, kind, status, requestor_id, customer_id, product_id, \
                        instance_id, api_user_id, error_code, error_message, created_at, updated_at";
 
-fn operation_from(row: &AnyRow) -> Result<OperationRequest, DomainError> {
+fn operation_from(row: &Row) -> Result<OperationRequest, DomainError> {
     Ok(OperationRequest {
         id: RequestId::from_uuid(uuid(row, "id")?),
         tenant: TenantId::from_uuid(uuid(row, "tenant_id")?),
@@ -44,9 +43,9 @@ fn operation_from(row: &AnyRow) -> Result<OperationRequest, DomainError> {
 }
 
 #[async_trait]
-impl<D: Dialect> FloliveRepo for SqlTx<D> {
+impl<D: Dialect> FloliveRepo for SqlTx<'_, D> {
     async fn insert_operation(&mut self, op: &OperationRequest) -> Result<(), DomainError> {
-        sqlx::query(&format!(
+        self.query(&format!(
             "INSERT INTO operation_requests ({COLUMNS}) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
         ))
@@ -63,9 +62,8 @@ impl<D: Dialect> FloliveRepo for SqlTx<D> {
         .bind(op.error_message.as_deref())
         .bind(clock::to_storage(op.created_at))
         .bind(clock::to_storage(op.updated_at))
-        .execute(&mut *self.tx)
-        .await
-        .map_err(db_error)?;
+        .execute()
+        .await?;
         Ok(())
     }
 
@@ -74,14 +72,13 @@ impl<D: Dialect> FloliveRepo for SqlTx<D> {
         tenant: TenantId,
         id: RequestId,
     ) -> Result<Option<OperationRequest>, DomainError> {
-        sqlx::query(&format!(
+        self.query(&format!(
             "SELECT {COLUMNS} FROM operation_requests WHERE tenant_id = $1 AND id = $2"
         ))
         .bind(tenant.to_string())
         .bind(id.to_string())
-        .fetch_optional(&mut *self.tx)
-        .await
-        .map_err(db_error)?
+        .fetch_optional()
+        .await?
         .map(|row| operation_from(&row))
         .transpose()
     }
@@ -92,16 +89,15 @@ impl<D: Dialect> FloliveRepo for SqlTx<D> {
         requestor: CustomerId,
         id: RequestId,
     ) -> Result<Option<OperationRequest>, DomainError> {
-        sqlx::query(&format!(
+        self.query(&format!(
             "SELECT {COLUMNS} FROM operation_requests \
              WHERE tenant_id = $1 AND requestor_id = $2 AND id = $3"
         ))
         .bind(tenant.to_string())
         .bind(requestor.to_string())
         .bind(id.to_string())
-        .fetch_optional(&mut *self.tx)
-        .await
-        .map_err(db_error)?
+        .fetch_optional()
+        .await?
         .map(|row| operation_from(&row))
         .transpose()
     }
@@ -111,16 +107,15 @@ impl<D: Dialect> FloliveRepo for SqlTx<D> {
         tenant: TenantId,
         instance: ProductInstanceId,
     ) -> Result<Option<OperationRequest>, DomainError> {
-        sqlx::query(&format!(
+        self.query(&format!(
             "SELECT {COLUMNS} FROM operation_requests \
              WHERE tenant_id = $1 AND instance_id = $2 \
              AND kind = 'DETACH_PRODUCT' AND status <> 'FAILED'"
         ))
         .bind(tenant.to_string())
         .bind(instance.to_string())
-        .fetch_optional(&mut *self.tx)
-        .await
-        .map_err(db_error)?
+        .fetch_optional()
+        .await?
         .map(|row| operation_from(&row))
         .transpose()
     }
@@ -133,7 +128,7 @@ impl<D: Dialect> FloliveRepo for SqlTx<D> {
         error: Option<(&str, &str)>,
         at: DateTime<Utc>,
     ) -> Result<bool, DomainError> {
-        let done = sqlx::query(
+        let done = self.query(
             "UPDATE operation_requests \
              SET status = $1, error_code = $2, error_message = $3, updated_at = $4 \
              WHERE tenant_id = $5 AND id = $6 AND status = 'IN_PROGRESS'",
@@ -144,10 +139,9 @@ impl<D: Dialect> FloliveRepo for SqlTx<D> {
         .bind(clock::to_storage(at))
         .bind(tenant.to_string())
         .bind(id.to_string())
-        .execute(&mut *self.tx)
-        .await
-        .map_err(db_error)?
-        .rows_affected();
+        .execute()
+        .await?
+        ;
         Ok(done == 1)
     }
 
@@ -157,17 +151,16 @@ impl<D: Dialect> FloliveRepo for SqlTx<D> {
         id: ProductInstanceId,
         at: DateTime<Utc>,
     ) -> Result<bool, DomainError> {
-        let done = sqlx::query(
+        let done = self.query(
             "UPDATE product_instances SET status = 'DETACHED', effective_to = $1 \
              WHERE tenant_id = $2 AND id = $3 AND status = 'ACTIVE'",
         )
         .bind(clock::to_storage(at))
         .bind(tenant.to_string())
         .bind(id.to_string())
-        .execute(&mut *self.tx)
-        .await
-        .map_err(db_error)?
-        .rows_affected();
+        .execute()
+        .await?
+        ;
         Ok(done == 1)
     }
 }

@@ -1,17 +1,16 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use sqlx::any::AnyRow;
+use crate::storage::sql::exec::Row;
 
 use crate::domain::clock;
 use crate::domain::ids::{ApiUserId, TenantId};
 use crate::domain::store::{IdempotencyRecord, IdempotencyRepo, StoredReply};
 use crate::domain::DomainError;
 
-use super::errors::db_error;
 use super::row::{int, text, timestamp};
 use super::{Dialect, SqlTx};
 
-fn record_from(row: &AnyRow) -> Result<IdempotencyRecord, DomainError> {
+fn record_from(row: &Row) -> Result<IdempotencyRecord, DomainError> {
     Ok(IdempotencyRecord {
         request_hash: text(row, "request_hash")?,
         reply: StoredReply {
@@ -24,7 +23,7 @@ fn record_from(row: &AnyRow) -> Result<IdempotencyRecord, DomainError> {
 }
 
 #[async_trait]
-impl<D: Dialect> IdempotencyRepo for SqlTx<D> {
+impl<D: Dialect> IdempotencyRepo for SqlTx<'_, D> {
     async fn claim_idempotency_key(
         &mut self,
         tenant: TenantId,
@@ -35,7 +34,7 @@ impl<D: Dialect> IdempotencyRepo for SqlTx<D> {
     ) -> Result<Option<IdempotencyRecord>, DomainError> {
         // An expired record is replaced; a live one is kept and returned. One statement, so
         // two claimants of one key cannot both win.
-        let inserted = sqlx::query(
+        let inserted = self.query(
             "INSERT INTO idempotency_keys (tenant_id, api_user_id, key, request_hash, reply_status, reply_type, reply_body, expires_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
              ON CONFLICT (tenant_id, api_user_id, key) DO UPDATE SET request_hash = excluded.request_hash, \
@@ -52,10 +51,9 @@ impl<D: Dialect> IdempotencyRepo for SqlTx<D> {
         .bind(&record.reply.body)
         .bind(clock::to_storage(record.expires_at))
         .bind(clock::to_storage(now))
-        .execute(&mut *self.tx)
-        .await
-        .map_err(db_error)?
-        .rows_affected();
+        .execute()
+        .await?
+        ;
         if inserted == 1 {
             return Ok(None);
         }
@@ -86,7 +84,7 @@ impl<D: Dialect> IdempotencyRepo for SqlTx<D> {
         key: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<IdempotencyRecord>, DomainError> {
-        sqlx::query(
+        self.query(
             "SELECT request_hash, reply_status, reply_type, reply_body, expires_at FROM idempotency_keys \
              WHERE tenant_id = $1 AND api_user_id = $2 AND key = $3 AND expires_at > $4",
         )
@@ -94,9 +92,8 @@ impl<D: Dialect> IdempotencyRepo for SqlTx<D> {
         .bind(user.to_string())
         .bind(key)
         .bind(clock::to_storage(now))
-        .fetch_optional(&mut *self.tx)
-        .await
-        .map_err(db_error)?
+        .fetch_optional()
+        .await?
         .map(|row| record_from(&row))
         .transpose()
     }

@@ -12,10 +12,12 @@ mod debitsuccess;
 mod dialect;
 mod disconnect;
 pub(crate) mod errors;
+pub(crate) mod exec;
 mod flolive;
 mod idempotency;
 mod queue;
 mod row;
+mod sqlite_writer;
 mod tenants;
 mod verizon;
 
@@ -23,24 +25,30 @@ use std::marker::PhantomData;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use sqlx::any::{AnyPoolOptions, AnyRow};
-use sqlx::{Any, AnyPool, Executor, Row};
+use sqlx::any::AnyPoolOptions;
+use sqlx::pool::PoolConnection;
+use sqlx::{Any, AnyPool, Connection, Executor};
 
 use crate::domain::ids::TenantId;
-use crate::domain::store::{Store, Tx};
+use crate::domain::store::{Committed, Store, Tx, Unit};
 use crate::domain::user::ApiUser;
 use crate::domain::DomainError;
 
 pub use dialect::{Dialect, Postgres, Sqlite};
 use errors::db_error;
+use exec::{Conn, Query};
+pub use sqlite_writer::{Synchronous, BATCH_METRIC};
+use sqlite_writer::Writer;
 
-/// Pool sizing; the defaults suit one instance on a small machine.
+/// Pool sizing and durability; the defaults suit one instance on a small machine.
 #[derive(Clone, Copy, Debug)]
 pub struct PoolSettings {
     /// Connections for PostgreSQL, or SQLite readers (SQLite always has one writer).
     pub max_connections: u32,
     /// How long a request waits for a connection before the store reports itself unavailable.
     pub acquire_timeout: Duration,
+    /// SQLite's `synchronous` on the write connection (docs/operations.md "Durability").
+    pub synchronous: Synchronous,
 }
 
 impl Default for PoolSettings {
@@ -48,6 +56,7 @@ impl Default for PoolSettings {
         Self {
             max_connections: 8,
             acquire_timeout: Duration::from_secs(5),
+            synchronous: Synchronous::Full,
         }
     }
 }
@@ -61,26 +70,41 @@ impl PoolSettings {
     }
 }
 
+/// Where writes go: SQLite's writer thread, or (PostgreSQL) the shared pool.
+enum Writes {
+    Thread {
+        writer: Writer,
+        synchronous: Synchronous,
+    },
+    Pool,
+}
+
 pub struct SqlStore<D: Dialect> {
-    writer: AnyPool,
-    reader: AnyPool,
+    /// PostgreSQL: every connection; SQLite: the readers (and the migrations).
+    pool: AnyPool,
+    writes: Writes,
     _dialect: PhantomData<D>,
 }
 
-pub struct SqlTx<D: Dialect> {
-    tx: sqlx::Transaction<'static, Any>,
+/// A transaction on either kind of connection (`exec.rs`).
+pub struct SqlTx<'c, D: Dialect> {
+    conn: Conn<'c>,
     /// Set by `enqueue`.
     enqueued: bool,
     _dialect: PhantomData<D>,
 }
 
-impl<D: Dialect> SqlTx<D> {
-    fn new(tx: sqlx::Transaction<'static, Any>) -> Box<Self> {
-        Box::new(Self {
-            tx,
+impl<'c, D: Dialect> SqlTx<'c, D> {
+    pub(crate) fn on(conn: Conn<'c>) -> Self {
+        Self {
+            conn,
             enqueued: false,
             _dialect: PhantomData,
-        })
+        }
+    }
+
+    pub(crate) fn query<'q>(&'q mut self, sql: &'q str) -> Query<'q, 'c> {
+        Query::new(&mut self.conn, sql)
     }
 
     /// One bounded purge batch (docs/operations.md "Retention"): `sql` deletes at most `$2`
@@ -93,102 +117,171 @@ impl<D: Dialect> SqlTx<D> {
         limit: i64,
         kind: Option<&str>,
     ) -> Result<u64, DomainError> {
-        let mut query = sqlx::query(sql)
+        let mut query = self
+            .query(sql)
             .bind(crate::domain::clock::to_storage(before))
             .bind(limit);
         if let Some(kind) = kind {
-            query = query.bind(kind.to_owned());
+            query = query.bind(kind);
         }
-        let done = query.execute(&mut *self.tx).await.map_err(db_error)?;
-        Ok(done.rows_affected())
+        query.execute().await
     }
 }
 
 impl<D: Dialect> SqlStore<D> {
     pub async fn connect(url: &str, pools: PoolSettings) -> Result<Self, DomainError> {
         sqlx::any::install_default_drivers();
-        let url = D::normalise_url(url);
-        let options = |max: u32| {
-            AnyPoolOptions::new()
-                .max_connections(max)
-                .acquire_timeout(pools.acquire_timeout)
-                .test_before_acquire(D::PING_BEFORE_USE)
-                .after_connect(|conn, _meta| {
-                    Box::pin(async move {
-                        for statement in D::SESSION_SETUP {
-                            conn.execute(*statement).await?;
-                        }
-                        Ok(())
-                    })
+        let normalised = D::normalise_url(url);
+        let pool = AnyPoolOptions::new()
+            .max_connections(pools.max_connections.max(1))
+            .acquire_timeout(pools.acquire_timeout)
+            // No ping before each use (one more round trip per transaction, issue 15): a
+            // dead connection shows at BEGIN, and `write` then retries once on a live one.
+            .test_before_acquire(false)
+            .after_connect(|conn, _meta| {
+                Box::pin(async move {
+                    for statement in D::SESSION_SETUP {
+                        conn.execute(*statement).await?;
+                    }
+                    Ok(())
                 })
-        };
-        let (writer, reader) = match D::SINGLE_WRITER {
-            true => {
-                let writer = options(1).connect(&url).await.map_err(db_error)?;
-                let reader = options(pools.max_connections.max(1))
-                    .connect(&url)
-                    .await
-                    .map_err(db_error)?;
-                (writer, reader)
-            }
-            false => {
-                let pool = options(pools.max_connections.max(1))
-                    .connect(&url)
-                    .await
-                    .map_err(db_error)?;
-                (pool.clone(), pool)
-            }
+            })
+            .connect(&normalised)
+            .await
+            .map_err(db_error)?;
+        let writes = match D::SINGLE_WRITER {
+            true => Writes::Thread {
+                writer: Writer::start(url, pools.synchronous)?,
+                synchronous: pools.synchronous,
+            },
+            false => Writes::Pool,
         };
         Ok(Self {
-            writer,
-            reader,
+            pool,
+            writes,
             _dialect: PhantomData,
         })
     }
 
     pub async fn migrate(&self) -> Result<(), DomainError> {
         D::migrator()
-            .run(&self.writer)
+            .run(&self.pool)
             .await
             .map_err(DomainError::internal)
     }
 
     pub async fn close(&self) {
-        self.writer.close().await;
-        self.reader.close().await;
+        self.pool.close().await;
     }
+
+    /// A unit on a pooled connection. Without a ping before use, a connection the server
+    /// dropped (a restart, a network cut) fails at `BEGIN`, before any of the unit has run:
+    /// it is closed and the unit retried once, on a connection that answers a ping
+    /// (`reliability::outage` tests this).
+    async fn write_on_pool(&self, unit: Unit, bulk: bool) -> Result<Committed, DomainError> {
+        let mut retry = false;
+        loop {
+            let mut conn = self.pool.acquire().await.map_err(db_error)?;
+            if retry {
+                conn = self.live(conn).await?;
+            }
+            let error = match conn.begin().await {
+                Ok(tx) => return run_on::<D>(tx, unit, bulk).await,
+                Err(error) => error,
+            };
+            if retry || !is_connection_error(&error) {
+                return Err(db_error(error));
+            }
+            let _ = conn.close().await;
+            retry = true;
+        }
+    }
+
+    /// `conn`, or the first idle connection after it that answers a ping: after a server
+    /// restart every idle connection is dead.
+    async fn live(&self, mut conn: PoolConnection<Any>) -> Result<PoolConnection<Any>, DomainError> {
+        for _ in 0..=self.pool.size() {
+            if conn.ping().await.is_ok() {
+                return Ok(conn);
+            }
+            let _ = conn.close().await;
+            conn = self.pool.acquire().await.map_err(db_error)?;
+        }
+        Err(DomainError::Unavailable("no live database connection".into()))
+    }
+}
+
+/// Runs `unit` in `tx` and commits it, or rolls it back when the unit failed or discarded
+/// its effects. A dropped future rolls back too: sqlx's transaction does it on drop.
+async fn run_on<D: Dialect>(
+    tx: sqlx::Transaction<'_, Any>,
+    unit: Unit,
+    bulk: bool,
+) -> Result<Committed, DomainError> {
+    let mut tx = SqlTx::<D>::on(Conn::Any(tx));
+    if bulk {
+        for statement in D::BULK_SETUP {
+            tx.query(statement).execute().await?;
+        }
+    }
+    let settled = unit(&mut tx).await?;
+    let enqueued = tx.enqueued;
+    let Conn::Any(tx) = tx.conn else {
+        return Err(DomainError::internal("a pooled unit on the SQLite writer"));
+    };
+    if !settled.keep {
+        tx.rollback().await.map_err(db_error)?;
+        return Ok(Committed {
+            value: settled.value,
+            enqueued_jobs: false,
+        });
+    }
+    tx.commit().await.map_err(db_error)?;
+    Ok(Committed {
+        value: settled.value,
+        enqueued_jobs: enqueued,
+    })
+}
+
+/// The connection itself is gone (as opposed to the statement being refused).
+fn is_connection_error(error: &sqlx::Error) -> bool {
+    matches!(
+        error,
+        sqlx::Error::Io(_) | sqlx::Error::Protocol(_) | sqlx::Error::Tls(_)
+    ) || matches!(error, sqlx::Error::Database(db) if db.code().is_some_and(|c| c.starts_with("08") || c == "57P01"))
 }
 
 #[async_trait]
 impl<D: Dialect> Store for SqlStore<D> {
-    async fn begin(&self) -> Result<Box<dyn Tx>, DomainError> {
-        let tx = self.writer.begin().await.map_err(db_error)?;
-        Ok(SqlTx::<D>::new(tx))
+    async fn write(&self, unit: Unit) -> Result<Committed, DomainError> {
+        match &self.writes {
+            Writes::Thread { writer, .. } => writer.run(unit, false).await,
+            Writes::Pool => self.write_on_pool(unit, false).await,
+        }
     }
 
-    async fn begin_bulk(&self) -> Result<Box<dyn Tx>, DomainError> {
-        let mut tx = self.writer.begin().await.map_err(db_error)?;
-        for statement in D::BULK_SETUP {
-            tx.execute(*statement).await.map_err(db_error)?;
+    async fn write_bulk(&self, unit: Unit) -> Result<Committed, DomainError> {
+        match &self.writes {
+            Writes::Thread { writer, .. } => writer.run(unit, true).await,
+            Writes::Pool => self.write_on_pool(unit, true).await,
         }
-        Ok(SqlTx::<D>::new(tx))
     }
 
     async fn read(&self) -> Result<Box<dyn Tx>, DomainError> {
-        let tx = self.reader.begin().await.map_err(db_error)?;
-        Ok(SqlTx::<D>::new(tx))
+        let tx = self.pool.begin().await.map_err(db_error)?;
+        Ok(Box::new(SqlTx::<D>::on(Conn::Any(tx))))
     }
 
     async fn user_by_username(&self, username: &str) -> Result<Option<ApiUser>, DomainError> {
-        tenants::user_where(&self.reader, tenants::USER_BY_USERNAME, username).await
+        tenants::user_where(&self.pool, tenants::USER_BY_USERNAME, username).await
     }
 
     async fn user_by_api_key_hash(&self, hash: &str) -> Result<Option<ApiUser>, DomainError> {
-        tenants::user_where(&self.reader, tenants::USER_BY_API_KEY_HASH, hash).await
+        tenants::user_where(&self.pool, tenants::USER_BY_API_KEY_HASH, hash).await
     }
 
     async fn ping(&self) -> Result<(), DomainError> {
-        let mut conn = self.reader.acquire().await.map_err(db_error)?;
+        let mut conn = self.pool.acquire().await.map_err(db_error)?;
         conn.execute("SELECT 1").await.map_err(db_error)?;
         Ok(())
     }
@@ -196,30 +289,29 @@ impl<D: Dialect> Store for SqlStore<D> {
     fn backend(&self) -> &'static str {
         D::NAME
     }
+
+    fn synchronous(&self) -> Option<&'static str> {
+        match &self.writes {
+            Writes::Thread { synchronous, .. } => Some(synchronous.as_str()),
+            Writes::Pool => None,
+        }
+    }
 }
 
 #[async_trait]
-impl<D: Dialect> Tx for SqlTx<D> {
-    async fn commit(self: Box<Self>) -> Result<(), DomainError> {
-        self.tx.commit().await.map_err(db_error)
-    }
-
-    fn enqueued_jobs(&self) -> bool {
-        self.enqueued
-    }
-
+impl<D: Dialect> Tx for SqlTx<'_, D> {
     async fn next_counter(&mut self, tenant: TenantId, name: &str) -> Result<i64, DomainError> {
         // Upsert-and-increment in one statement: concurrent callers serialise on the row.
-        let row: AnyRow = sqlx::query(
+        let row = self
+            .query(
             "INSERT INTO counters (tenant_id, name, value) VALUES ($1, $2, 1) \
              ON CONFLICT (tenant_id, name) DO UPDATE SET value = counters.value + 1 \
              RETURNING value",
         )
         .bind(tenant.to_string())
         .bind(name)
-        .fetch_one(&mut *self.tx)
-        .await
-        .map_err(db_error)?;
-        row.try_get::<i64, _>("value").map_err(db_error)
+        .fetch_one()
+        .await?;
+        row::int(&row, "value")
     }
 }

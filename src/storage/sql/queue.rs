@@ -6,16 +6,15 @@ use crate::domain::ids::TenantId;
 use crate::domain::store::{FinishedStatus, Job, JobId, NewJob, QueueRepo};
 use crate::domain::DomainError;
 
-use super::errors::db_error;
 use super::row::{int, text, uuid};
 use super::{Dialect, SqlTx};
 
 #[async_trait]
-impl<D: Dialect> QueueRepo for SqlTx<D> {
+impl<D: Dialect> QueueRepo for SqlTx<'_, D> {
     async fn enqueue(&mut self, job: &NewJob) -> Result<JobId, DomainError> {
         let id = uuid::Uuid::new_v4();
         let now = clock::to_storage(Utc::now());
-        sqlx::query(
+        self.query(
             "INSERT INTO jobs (id, tenant_id, kind, payload, status, run_at, attempts, max_attempts, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, 'queued', $5, 0, $6, $7, $7)",
         )
@@ -26,9 +25,8 @@ impl<D: Dialect> QueueRepo for SqlTx<D> {
         .bind(clock::to_storage(job.run_at))
         .bind(i64::from(job.max_attempts))
         .bind(now)
-        .execute(&mut *self.tx)
-        .await
-        .map_err(db_error)?;
+        .execute()
+        .await?;
         self.enqueued = true;
         Ok(JobId(id))
     }
@@ -40,14 +38,13 @@ impl<D: Dialect> QueueRepo for SqlTx<D> {
         lease_until: DateTime<Utc>,
         limit: i64,
     ) -> Result<Vec<Job>, DomainError> {
-        let rows = sqlx::query(D::CLAIM_JOBS)
+        let rows = self.query(D::CLAIM_JOBS)
             .bind(worker)
             .bind(clock::to_storage(now))
             .bind(clock::to_storage(lease_until))
             .bind(limit)
-            .fetch_all(&mut *self.tx)
-            .await
-            .map_err(db_error)?;
+            .fetch_all()
+            .await?;
         rows.iter()
             .map(|row| {
                 let payload = text(row, "payload")?;
@@ -65,17 +62,16 @@ impl<D: Dialect> QueueRepo for SqlTx<D> {
     }
 
     async fn complete_job(&mut self, id: JobId, worker: &str) -> Result<bool, DomainError> {
-        let done = sqlx::query(
+        let done = self.query(
             "UPDATE jobs SET status = 'done', locked_by = NULL, locked_until = NULL, updated_at = $3 \
              WHERE id = $1 AND status = 'running' AND locked_by = $2",
         )
         .bind(id.0.to_string())
         .bind(worker)
         .bind(clock::to_storage(Utc::now()))
-        .execute(&mut *self.tx)
-        .await
-        .map_err(db_error)?
-        .rows_affected();
+        .execute()
+        .await?
+        ;
         Ok(done == 1)
     }
 
@@ -90,7 +86,7 @@ impl<D: Dialect> QueueRepo for SqlTx<D> {
             Some(at) => ("queued", Some(clock::to_storage(at))),
             None => ("failed", None),
         };
-        sqlx::query(
+        self.query(
             "UPDATE jobs SET status = $3, run_at = COALESCE($4, run_at), last_error = $5, locked_by = NULL, \
              locked_until = NULL, updated_at = $6 WHERE id = $1 AND locked_by = $2",
         )
@@ -100,18 +96,16 @@ impl<D: Dialect> QueueRepo for SqlTx<D> {
         .bind(run_at)
         .bind(error)
         .bind(clock::to_storage(Utc::now()))
-        .execute(&mut *self.tx)
-        .await
-        .map_err(db_error)?;
+        .execute()
+        .await?;
         Ok(())
     }
 
     async fn pending_jobs(&mut self) -> Result<i64, DomainError> {
         let row =
-            sqlx::query("SELECT COUNT(*) AS n FROM jobs WHERE status IN ('queued', 'running')")
-                .fetch_one(&mut *self.tx)
-                .await
-                .map_err(db_error)?;
+            self.query("SELECT COUNT(*) AS n FROM jobs WHERE status IN ('queued', 'running')")
+                .fetch_one()
+                .await?;
         int(&row, "n")
     }
 
@@ -121,15 +115,14 @@ impl<D: Dialect> QueueRepo for SqlTx<D> {
         up_to: i64,
     ) -> Result<i64, DomainError> {
         // Two range scans of ix_jobs_tenant_due, stopped after `up_to` rows.
-        let row = sqlx::query(
+        let row = self.query(
             "SELECT COUNT(*) AS n FROM (SELECT 1 FROM jobs \
              WHERE status IN ('queued', 'running') AND tenant_id = $1 LIMIT $2) unfinished",
         )
         .bind(tenant.to_string())
         .bind(up_to)
-        .fetch_one(&mut *self.tx)
-        .await
-        .map_err(db_error)?;
+        .fetch_one()
+        .await?;
         int(&row, "n")
     }
 
@@ -158,7 +151,7 @@ impl<D: Dialect> QueueRepo for SqlTx<D> {
     ) -> Result<bool, DomainError> {
         // Insert the first turn, or take a due one; a turn not yet due writes nothing. On
         // PostgreSQL a concurrent claimant waits on the row and then finds it not due.
-        let taken = sqlx::query(
+        let taken = self.query(
             "INSERT INTO periodic_tasks (name, next_run_at) VALUES ($1, $3) \
              ON CONFLICT (name) DO UPDATE SET next_run_at = excluded.next_run_at \
              WHERE periodic_tasks.next_run_at <= $2",
@@ -166,10 +159,9 @@ impl<D: Dialect> QueueRepo for SqlTx<D> {
         .bind(task)
         .bind(clock::to_storage(now))
         .bind(clock::to_storage(next_at))
-        .execute(&mut *self.tx)
-        .await
-        .map_err(db_error)?
-        .rows_affected();
+        .execute()
+        .await?
+        ;
         Ok(taken == 1)
     }
 }

@@ -1,5 +1,5 @@
 use async_trait::async_trait;
-use sqlx::any::AnyRow;
+use crate::storage::sql::exec::Row;
 
 use crate::domain::clock;
 use crate::domain::ids::{ApiUserId, CustomerId, TenantId};
@@ -43,11 +43,25 @@ where
         .fetch_optional(executor)
         .await
         .map_err(db_error)?
+        .map(|row| user_from(&Row::Any(row)))
+        .transpose()
+}
+
+/// One of the `USER_BY_*` look-ups inside a transaction.
+async fn user_in<D: Dialect>(
+    tx: &mut SqlTx<'_, D>,
+    sql: &'static str,
+    value: &str,
+) -> Result<Option<ApiUser>, DomainError> {
+    tx.query(sql)
+        .bind(value)
+        .fetch_optional()
+        .await?
         .map(|row| user_from(&row))
         .transpose()
 }
 
-pub(super) fn tenant_from(row: &AnyRow, prefix: &str) -> Result<Tenant, DomainError> {
+pub(super) fn tenant_from(row: &Row, prefix: &str) -> Result<Tenant, DomainError> {
     let col = |name: &str| format!("{prefix}{name}");
     Ok(Tenant {
         id: TenantId::from_uuid(uuid(row, &col("id"))?),
@@ -57,7 +71,7 @@ pub(super) fn tenant_from(row: &AnyRow, prefix: &str) -> Result<Tenant, DomainEr
     })
 }
 
-fn user_from(row: &AnyRow) -> Result<ApiUser, DomainError> {
+fn user_from(row: &Row) -> Result<ApiUser, DomainError> {
     Ok(ApiUser {
         id: ApiUserId::from_uuid(uuid(row, "id")?),
         tenant: tenant_from(row, "tenant_")?,
@@ -69,32 +83,30 @@ fn user_from(row: &AnyRow) -> Result<ApiUser, DomainError> {
 }
 
 #[async_trait]
-impl<D: Dialect> TenantRepo for SqlTx<D> {
+impl<D: Dialect> TenantRepo for SqlTx<'_, D> {
     async fn insert_tenant(&mut self, tenant: &Tenant) -> Result<(), DomainError> {
-        sqlx::query("INSERT INTO tenants (id, code, name, timezone, created_at) VALUES ($1, $2, $3, $4, $5)")
+        self.query("INSERT INTO tenants (id, code, name, timezone, created_at) VALUES ($1, $2, $3, $4, $5)")
             .bind(tenant.id.to_string())
             .bind(tenant.code.as_str())
             .bind(&tenant.name)
             .bind(tenant.time_zone.name())
             .bind(clock::to_storage(chrono::Utc::now()))
-            .execute(&mut *self.tx)
-            .await
-            .map_err(db_error)?;
+            .execute()
+            .await?;
         Ok(())
     }
 
     async fn tenant_by_code(&mut self, code: &TenantCode) -> Result<Option<Tenant>, DomainError> {
-        sqlx::query("SELECT id, code, name, timezone FROM tenants WHERE code = $1")
+        self.query("SELECT id, code, name, timezone FROM tenants WHERE code = $1")
             .bind(code.as_str())
-            .fetch_optional(&mut *self.tx)
-            .await
-            .map_err(db_error)?
+            .fetch_optional()
+            .await?
             .map(|row| tenant_from(&row, ""))
             .transpose()
     }
 
     async fn insert_user(&mut self, user: &NewApiUser) -> Result<(), DomainError> {
-        sqlx::query(
+        self.query(
             "INSERT INTO api_users (id, tenant_id, username, password_hash, api_key_hash, apis, customer_id) \
              VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
@@ -105,27 +117,25 @@ impl<D: Dialect> TenantRepo for SqlTx<D> {
         .bind(user.api_key_hash.as_deref())
         .bind(user.apis.to_csv())
         .bind(user.customer.map(|c| c.to_string()))
-        .execute(&mut *self.tx)
-        .await
-        .map_err(db_error)?;
+        .execute()
+        .await?;
         Ok(())
     }
 
     async fn user_by_username(&mut self, username: &str) -> Result<Option<ApiUser>, DomainError> {
-        user_where(&mut *self.tx, USER_BY_USERNAME, username).await
+        user_in(self, USER_BY_USERNAME, username).await
     }
 
     async fn user_by_api_key_hash(&mut self, hash: &str) -> Result<Option<ApiUser>, DomainError> {
-        user_where(&mut *self.tx, USER_BY_API_KEY_HASH, hash).await
+        user_in(self, USER_BY_API_KEY_HASH, hash).await
     }
 
     async fn set_password_hash(&mut self, user: ApiUserId, hash: &str) -> Result<(), DomainError> {
-        sqlx::query("UPDATE api_users SET password_hash = $1 WHERE id = $2")
+        self.query("UPDATE api_users SET password_hash = $1 WHERE id = $2")
             .bind(hash)
             .bind(user.to_string())
-            .execute(&mut *self.tx)
-            .await
-            .map_err(db_error)?;
+            .execute()
+            .await?;
         Ok(())
     }
 }

@@ -12,7 +12,6 @@ use crate::domain::store::{DisconnectRepo, VerizonRepo};
 use crate::domain::tenant::Tenant;
 use crate::domain::DomainError;
 
-use super::errors::db_error;
 use super::row::int;
 use super::tenants::tenant_from;
 use super::{Dialect, SqlTx};
@@ -29,7 +28,7 @@ enum OrderKey {
     Id(DisconnectOrderId),
 }
 
-impl<D: Dialect> SqlTx<D> {
+impl<D: Dialect> SqlTx<'_, D> {
     /// Takes the order's row lock, then reads it with its items. `SET version = version`
     /// changes nothing but is an `UPDATE`: on PostgreSQL it holds the row lock until the
     /// transaction ends, so a second caller waits here and then sees the first's commit.
@@ -39,20 +38,20 @@ impl<D: Dialect> SqlTx<D> {
         key: OrderKey,
     ) -> Result<Option<LockedOrder>, DomainError> {
         let lock = match key {
-            OrderKey::External(external_id) => sqlx::query(
+            OrderKey::External(external_id) => self.query(
                 "UPDATE disconnect_orders SET version = version \
                  WHERE tenant_id = $1 AND external_id = $2 RETURNING external_id, version",
             )
             .bind(tenant.to_string())
             .bind(external_id.value()),
-            OrderKey::Id(id) => sqlx::query(
+            OrderKey::Id(id) => self.query(
                 "UPDATE disconnect_orders SET version = version \
                  WHERE tenant_id = $1 AND id = $2 RETURNING external_id, version",
             )
             .bind(tenant.to_string())
             .bind(id.to_string()),
         };
-        let Some(row) = lock.fetch_optional(&mut *self.tx).await.map_err(db_error)? else {
+        let Some(row) = lock.fetch_optional().await? else {
             return Ok(None);
         };
         let version = int(&row, "version")?;
@@ -67,7 +66,7 @@ impl<D: Dialect> SqlTx<D> {
 }
 
 #[async_trait]
-impl<D: Dialect> VerizonRepo for SqlTx<D> {
+impl<D: Dialect> VerizonRepo for SqlTx<'_, D> {
     async fn lock_disconnect_order(
         &mut self,
         tenant: TenantId,
@@ -92,7 +91,7 @@ impl<D: Dialect> VerizonRepo for SqlTx<D> {
         at: DateTime<Utc>,
     ) -> Result<(), DomainError> {
         for (item, acceptance) in answers {
-            sqlx::query(
+            self.query(
                 "UPDATE charge_items SET acceptance = $1, answered_at = $2, answered_by = $3 \
                  WHERE order_id = $4 AND item_id = $5 AND acceptance = 'awaitingResponse'",
             )
@@ -101,9 +100,8 @@ impl<D: Dialect> VerizonRepo for SqlTx<D> {
             .bind(by.to_string())
             .bind(order.to_string())
             .bind(item)
-            .execute(&mut *self.tx)
-            .await
-            .map_err(db_error)?;
+            .execute()
+            .await?;
         }
         Ok(())
     }
@@ -115,7 +113,7 @@ impl<D: Dialect> VerizonRepo for SqlTx<D> {
         state: OrderState,
         at: DateTime<Utc>,
     ) -> Result<(), DomainError> {
-        let done = sqlx::query(
+        let done = self.query(
             "UPDATE disconnect_orders SET state = $1, version = version + 1, updated_at = $2 \
              WHERE id = $3 AND version = $4",
         )
@@ -123,10 +121,9 @@ impl<D: Dialect> VerizonRepo for SqlTx<D> {
         .bind(clock::to_storage(at))
         .bind(order.to_string())
         .bind(expected)
-        .execute(&mut *self.tx)
-        .await
-        .map_err(db_error)?;
-        if done.rows_affected() == 1 {
+        .execute()
+        .await?;
+        if done == 1 {
             Ok(())
         } else {
             Err(DomainError::Conflict {
@@ -136,11 +133,10 @@ impl<D: Dialect> VerizonRepo for SqlTx<D> {
     }
 
     async fn verizon_tenant(&mut self, id: TenantId) -> Result<Option<Tenant>, DomainError> {
-        sqlx::query("SELECT id, code, name, timezone FROM tenants WHERE id = $1")
+        self.query("SELECT id, code, name, timezone FROM tenants WHERE id = $1")
             .bind(id.to_string())
-            .fetch_optional(&mut *self.tx)
-            .await
-            .map_err(db_error)?
+            .fetch_optional()
+            .await?
             .map(|row| tenant_from(&row, ""))
             .transpose()
     }

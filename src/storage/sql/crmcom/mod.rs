@@ -32,7 +32,7 @@ pub(crate) const SQLITE_UNIQUE: &[(&str, &str)] = &[
 ];
 
 #[async_trait]
-impl<D: Dialect> CrmcomRepo for SqlTx<D> {
+impl<D: Dialect> CrmcomRepo for SqlTx<'_, D> {
     async fn insert_token(&mut self, token: &CrmToken) -> Result<(), DomainError> {
         tokens::insert(self, token).await
     }

@@ -1,7 +1,7 @@
 //! `provisioning_requests`: rows hold ids; reads join the subscription, product, smartcard
 //! and users so a request renders with the numbers and codes clients know.
 
-use sqlx::any::AnyRow;
+use crate::storage::sql::exec::Row;
 
 use crate::domain::clock;
 use crate::domain::ids::{
@@ -14,7 +14,6 @@ use crate::domain::provisioning::{
 };
 use crate::domain::DomainError;
 
-use super::super::errors::db_error;
 use super::super::row::{
     corrupt, date, date_text, int, opt_text, opt_timestamp, parsed, text, timestamp, uuid,
 };
@@ -37,7 +36,7 @@ const SELECT: &str = "SELECT r.id, r.tenant_id, r.number, r.request_type, r.sequ
      JOIN api_users uu ON uu.id = r.updated_by_user_id \
      WHERE r.tenant_id = $1";
 
-fn request_from(row: &AnyRow) -> Result<ProvisioningRequest, DomainError> {
+fn request_from(row: &Row) -> Result<ProvisioningRequest, DomainError> {
     let parameters_json = text(row, "parameters_json")?;
     let parameters: Vec<ProvisioningParameter> = serde_json::from_str(&parameters_json)
         .map_err(|_| corrupt("parameters_json", &parameters_json))?;
@@ -112,11 +111,11 @@ fn request_from(row: &AnyRow) -> Result<ProvisioningRequest, DomainError> {
 }
 
 pub(super) async fn insert<D: Dialect>(
-    tx: &mut SqlTx<D>,
+    tx: &mut SqlTx<'_, D>,
     r: &ProvisioningRequest,
 ) -> Result<(), DomainError> {
     let parameters = serde_json::to_string(&r.parameters).map_err(DomainError::internal)?;
-    sqlx::query(
+    tx.query(
         "INSERT INTO provisioning_requests (id, tenant_id, number, request_type, sequence_number, \
          scheduled_date, executed_at, priority, life_cycle_state, request, response, \
          reference_number, error_code, error_description, process_name, process_id, \
@@ -151,31 +150,29 @@ pub(super) async fn insert<D: Dialect>(
     .bind(r.log.updated_by.id.to_string())
     .bind(r.log.created_by_unit.as_str())
     .bind(r.log.updated_by_unit.as_str())
-    .execute(&mut *tx.tx)
-    .await
-    .map_err(db_error)?;
+    .execute()
+    .await?;
     Ok(())
 }
 
 /// One request of the tenant whose `column` (`r.id` or `r.number`) equals `value`.
 pub(super) async fn one<D: Dialect>(
-    tx: &mut SqlTx<D>,
+    tx: &mut SqlTx<'_, D>,
     tenant: TenantId,
     column: &'static str,
     value: &str,
 ) -> Result<Option<ProvisioningRequest>, DomainError> {
-    sqlx::query(&format!("{SELECT} AND {column} = $2"))
+    tx.query(&format!("{SELECT} AND {column} = $2"))
         .bind(tenant.to_string())
         .bind(value)
-        .fetch_optional(&mut *tx.tx)
-        .await
-        .map_err(db_error)?
+        .fetch_optional()
+        .await?
         .map(|row| request_from(&row))
         .transpose()
 }
 
 pub(super) async fn list<D: Dialect>(
-    tx: &mut SqlTx<D>,
+    tx: &mut SqlTx<'_, D>,
     tenant: TenantId,
     filter: &ProvisioningFilter,
 ) -> Result<Vec<ProvisioningRequest>, DomainError> {
@@ -194,7 +191,7 @@ pub(super) async fn list<D: Dialect>(
         " ORDER BY r.sequence_number LIMIT ${next} OFFSET ${}",
         next + 1
     ));
-    let mut query = sqlx::query(&sql).bind(tenant.to_string());
+    let mut query = tx.query(&sql).bind(tenant.to_string());
     if let Some(kind) = filter.kind {
         query = query.bind(kind);
     }
@@ -204,8 +201,7 @@ pub(super) async fn list<D: Dialect>(
     let rows = query
         .bind(filter.limit)
         .bind(filter.offset)
-        .fetch_all(&mut *tx.tx)
-        .await
-        .map_err(db_error)?;
+        .fetch_all()
+        .await?;
     rows.iter().map(request_from).collect()
 }

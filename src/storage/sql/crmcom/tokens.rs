@@ -1,7 +1,7 @@
 //! `crmcom_tokens`: Web API tokens, stored as SHA-256 only.
 
 use chrono::{DateTime, Utc};
-use sqlx::any::AnyRow;
+use crate::storage::sql::exec::Row;
 
 use crate::domain::clock;
 use crate::domain::crmcom_token::{CrmToken, TokenId};
@@ -10,7 +10,6 @@ use crate::domain::provisioning::Unit;
 use crate::domain::user::{ApiSet, ApiUser, Username};
 use crate::domain::DomainError;
 
-use super::super::errors::db_error;
 use super::super::row::{opt_timestamp, opt_uuid, parsed, text, timestamp, uuid};
 use super::super::tenants::tenant_from;
 use super::super::{Dialect, SqlTx};
@@ -18,7 +17,7 @@ use super::super::{Dialect, SqlTx};
 const COLUMNS: &str = "id, tenant_id, api_user_id, token_hash, unit, created_at, last_used_at, \
                        expires_at, released_at";
 
-fn token_from(row: &AnyRow) -> Result<CrmToken, DomainError> {
+fn token_from(row: &Row) -> Result<CrmToken, DomainError> {
     Ok(CrmToken {
         id: TokenId(uuid(row, "id")?),
         tenant: TenantId::from_uuid(uuid(row, "tenant_id")?),
@@ -32,8 +31,8 @@ fn token_from(row: &AnyRow) -> Result<CrmToken, DomainError> {
     })
 }
 
-pub(super) async fn insert<D: Dialect>(tx: &mut SqlTx<D>, t: &CrmToken) -> Result<(), DomainError> {
-    sqlx::query(&format!(
+pub(super) async fn insert<D: Dialect>(tx: &mut SqlTx<'_, D>, t: &CrmToken) -> Result<(), DomainError> {
+    tx.query(&format!(
         "INSERT INTO crmcom_tokens ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
     ))
     .bind(t.id.0.to_string())
@@ -45,35 +44,33 @@ pub(super) async fn insert<D: Dialect>(tx: &mut SqlTx<D>, t: &CrmToken) -> Resul
     .bind(clock::to_storage(t.last_used_at))
     .bind(clock::to_storage(t.expires_at))
     .bind(t.released_at.map(clock::to_storage))
-    .execute(&mut *tx.tx)
-    .await
-    .map_err(db_error)?;
+    .execute()
+    .await?;
     Ok(())
 }
 
 pub(super) async fn by_hash<D: Dialect>(
-    tx: &mut SqlTx<D>,
+    tx: &mut SqlTx<'_, D>,
     hash: &str,
 ) -> Result<Option<CrmToken>, DomainError> {
-    sqlx::query(&format!(
+    tx.query(&format!(
         "SELECT {COLUMNS} FROM crmcom_tokens WHERE token_hash = $1"
     ))
     .bind(hash)
-    .fetch_optional(&mut *tx.tx)
-    .await
-    .map_err(db_error)?
+    .fetch_optional()
+    .await?
     .map(|row| token_from(&row))
     .transpose()
 }
 
 pub(super) async fn touch<D: Dialect>(
-    tx: &mut SqlTx<D>,
+    tx: &mut SqlTx<'_, D>,
     hash: &str,
     now: DateTime<Utc>,
     expires_at: DateTime<Utc>,
 ) -> Result<Option<CrmToken>, DomainError> {
     // Fixed-width UTC text compares as time (migrations/README.md).
-    sqlx::query(&format!(
+    tx.query(&format!(
         "UPDATE crmcom_tokens SET last_used_at = $2, expires_at = $3 \
          WHERE token_hash = $1 AND released_at IS NULL AND expires_at > $2 \
          RETURNING {COLUMNS}"
@@ -81,27 +78,25 @@ pub(super) async fn touch<D: Dialect>(
     .bind(hash)
     .bind(clock::to_storage(now))
     .bind(clock::to_storage(expires_at))
-    .fetch_optional(&mut *tx.tx)
-    .await
-    .map_err(db_error)?
+    .fetch_optional()
+    .await?
     .map(|row| token_from(&row))
     .transpose()
 }
 
 pub(super) async fn api_user<D: Dialect>(
-    tx: &mut SqlTx<D>,
+    tx: &mut SqlTx<'_, D>,
     id: ApiUserId,
 ) -> Result<Option<ApiUser>, DomainError> {
-    let row = sqlx::query(
+    let row = tx.query(
         "SELECT u.id, u.username, u.password_hash, u.apis, u.customer_id, \
          t.id AS tenant_id, t.code AS tenant_code, t.name AS tenant_name, \
          t.timezone AS tenant_timezone \
          FROM api_users u JOIN tenants t ON t.id = u.tenant_id WHERE u.id = $1",
     )
     .bind(id.to_string())
-    .fetch_optional(&mut *tx.tx)
-    .await
-    .map_err(db_error)?;
+    .fetch_optional()
+    .await?;
     let Some(row) = row else {
         return Ok(None);
     };
@@ -116,21 +111,20 @@ pub(super) async fn api_user<D: Dialect>(
 }
 
 pub(super) async fn release<D: Dialect>(
-    tx: &mut SqlTx<D>,
+    tx: &mut SqlTx<'_, D>,
     id: TokenId,
     now: DateTime<Utc>,
 ) -> Result<(), DomainError> {
-    sqlx::query("UPDATE crmcom_tokens SET released_at = $2 WHERE id = $1 AND released_at IS NULL")
+    tx.query("UPDATE crmcom_tokens SET released_at = $2 WHERE id = $1 AND released_at IS NULL")
         .bind(id.0.to_string())
         .bind(clock::to_storage(now))
-        .execute(&mut *tx.tx)
-        .await
-        .map_err(db_error)?;
+        .execute()
+        .await?;
     Ok(())
 }
 
 pub(super) async fn purge<D: Dialect>(
-    tx: &mut SqlTx<D>,
+    tx: &mut SqlTx<'_, D>,
     before: DateTime<Utc>,
     limit: i64,
 ) -> Result<u64, DomainError> {
@@ -146,7 +140,7 @@ pub(super) async fn purge<D: Dialect>(
 }
 
 pub(super) async fn release_beyond<D: Dialect>(
-    tx: &mut SqlTx<D>,
+    tx: &mut SqlTx<'_, D>,
     user: ApiUserId,
     keep: u32,
     now: DateTime<Utc>,
@@ -154,7 +148,7 @@ pub(super) async fn release_beyond<D: Dialect>(
     // Newest expiry first (a use slides it), skip the `keep` kept, release the rest: the
     // partial index ix_crmcom_tokens_user_live holds exactly the rows this reads. SQL
     // needs a LIMIT before OFFSET; i64::MAX means "all".
-    let done = sqlx::query(
+    let done = tx.query(
         "UPDATE crmcom_tokens SET released_at = $3 WHERE id IN (SELECT id FROM crmcom_tokens \
          WHERE api_user_id = $1 AND released_at IS NULL AND expires_at > $3 \
          ORDER BY expires_at DESC, id DESC LIMIT $4 OFFSET $2)",
@@ -163,8 +157,7 @@ pub(super) async fn release_beyond<D: Dialect>(
     .bind(i64::from(keep))
     .bind(clock::to_storage(now))
     .bind(i64::MAX)
-    .execute(&mut *tx.tx)
-    .await
-    .map_err(db_error)?;
-    Ok(done.rows_affected())
+    .execute()
+    .await?;
+    Ok(done)
 }

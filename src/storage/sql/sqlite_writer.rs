@@ -1,0 +1,250 @@
+//! SQLite's one writer (docs/architecture.md "The write path"). The write connection lives
+//! on one thread; a unit of work is sent there once and runs to its end there, its
+//! statements executed in place (`exec.rs`) rather than handed to a driver thread one by
+//! one. Every unit waiting when the thread is free goes into one transaction, each inside
+//! its own SAVEPOINT: a unit that fails (a rule, a constraint conflict, an error, a panic)
+//! is rolled back alone and gets its own answer. The transaction then commits once — one
+//! fsync for the batch under `synchronous = FULL` — and only then is every caller answered.
+//!
+//! rusqlite drives this one connection; sqlx keeps the readers and the migrations. sqlx's
+//! SQLite connections run each statement on a worker thread of their own (two thread
+//! wake-ups per statement, about six statements per request), which measured as the
+//! bulk of a write's cost (BENCHMARKS.md, issue 15).
+
+use std::panic::AssertUnwindSafe;
+use std::sync::mpsc;
+use std::time::Duration;
+
+use tokio::sync::oneshot;
+
+use crate::domain::store::{Committed, Unit};
+use crate::domain::DomainError;
+
+use super::errors::lite_error;
+use super::exec::Conn;
+use super::{Sqlite, SqlTx};
+
+/// Units in one transaction at most: bounds the latency a unit adds to the batch's others.
+const MAX_BATCH: usize = 256;
+
+/// SQLite's `synchronous` for the write connection (docs/operations.md "Durability").
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Synchronous {
+    /// An acknowledged write survives power loss: the WAL is synced at every commit.
+    #[default]
+    Full,
+    /// Survives a crash of the process, not of the machine: the last commits before a
+    /// power cut may be lost. Only by explicit setting.
+    Normal,
+}
+
+impl Synchronous {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Synchronous::Full => "full",
+            Synchronous::Normal => "normal",
+        }
+    }
+}
+
+type Answer = Result<Committed, DomainError>;
+
+struct Job {
+    unit: Unit,
+    /// Alone in its transaction (`Store::write_bulk`).
+    bulk: bool,
+    answer: oneshot::Sender<Answer>,
+}
+
+/// The handle the store keeps; the thread ends when it is dropped.
+pub(crate) struct Writer {
+    jobs: mpsc::Sender<Job>,
+}
+
+/// How many units each commit carried, for `/metrics` and the crash test (which asserts
+/// that batching happened).
+pub const BATCH_METRIC: &str = "billing_compat_sqlite_units_per_commit";
+
+impl Writer {
+    /// Opens the write connection at `path` and starts its thread.
+    pub(crate) fn start(url: &str, synchronous: Synchronous) -> Result<Self, DomainError> {
+        let conn = open(&file_of(url)?, synchronous)?;
+        let (jobs, queue) = mpsc::channel::<Job>();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(DomainError::internal)?;
+        std::thread::Builder::new()
+            .name("sqlite-writer".to_owned())
+            .spawn(move || serve(conn, queue, runtime))
+            .map_err(DomainError::internal)?;
+        Ok(Self { jobs })
+    }
+
+    pub(crate) async fn run(&self, unit: Unit, bulk: bool) -> Answer {
+        let (answer, answered) = oneshot::channel();
+        self.jobs
+            .send(Job { unit, bulk, answer })
+            .map_err(|_| DomainError::Unavailable("the SQLite writer has stopped".into()))?;
+        answered
+            .await
+            .map_err(|_| DomainError::Unavailable("the SQLite writer has stopped".into()))?
+    }
+}
+
+/// The file a `sqlite:` URL names. An in-memory database cannot be shared between the
+/// writer and the readers, so it is refused.
+fn file_of(url: &str) -> Result<String, DomainError> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .unwrap_or(url);
+    let path = rest.split('?').next().unwrap_or(rest);
+    if path.is_empty() || path.contains(":memory:") || url.contains("mode=memory") {
+        return Err(DomainError::invalid(
+            "database URL",
+            "SQLite needs a file (e.g. sqlite://billing-compat.db): an in-memory database cannot be shared by the writer and the readers",
+        ));
+    }
+    Ok(path.to_owned())
+}
+
+fn open(path: &str, synchronous: Synchronous) -> Result<rusqlite::Connection, DomainError> {
+    let conn = rusqlite::Connection::open(path).map_err(lite_error)?;
+    conn.busy_timeout(Duration::from_secs(5)).map_err(lite_error)?;
+    conn.set_prepared_statement_cache_capacity(256);
+    conn.execute_batch(&format!(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = {}; PRAGMA foreign_keys = ON;",
+        synchronous.as_str()
+    ))
+    .map_err(lite_error)?;
+    Ok(conn)
+}
+
+fn serve(mut conn: rusqlite::Connection, queue: mpsc::Receiver<Job>, runtime: tokio::runtime::Runtime) {
+    let mut held: Option<Job> = None;
+    loop {
+        let first = match held.take() {
+            Some(job) => job,
+            None => match queue.recv() {
+                Ok(job) => job,
+                Err(_) => return, // the store is gone
+            },
+        };
+        let mut batch = vec![first];
+        if !batch[0].bulk {
+            while batch.len() < MAX_BATCH {
+                match queue.try_recv() {
+                    Ok(job) if job.bulk => {
+                        held = Some(job);
+                        break;
+                    }
+                    Ok(job) => batch.push(job),
+                    Err(_) => break,
+                }
+            }
+        }
+        run_batch(&mut conn, &runtime, batch);
+    }
+}
+
+fn run_batch(conn: &mut rusqlite::Connection, runtime: &tokio::runtime::Runtime, batch: Vec<Job>) {
+    if let Err(error) = conn.execute_batch("BEGIN IMMEDIATE") {
+        let error = lite_error(error);
+        for job in batch {
+            let _ = job.answer.send(Err(copy_error(&error)));
+        }
+        return;
+    }
+    let units = batch.len();
+    let mut answers = Vec::with_capacity(units);
+    let mut broken: Option<DomainError> = None;
+    for job in batch {
+        if broken.is_some() {
+            answers.push((job.answer, None));
+            continue;
+        }
+        let outcome = run_unit(conn, runtime, job.unit, job.bulk);
+        // Some errors (a full disk, I/O) make SQLite roll the whole transaction back: the
+        // units before this one are gone too, so none of the batch may be acknowledged.
+        if conn.is_autocommit() {
+            broken = Some(DomainError::Unavailable(
+                "SQLite rolled the batch's transaction back".into(),
+            ));
+        }
+        answers.push((job.answer, Some(outcome)));
+    }
+    let committed = match broken {
+        Some(error) => Err(error),
+        None => conn.execute_batch("COMMIT").map_err(lite_error),
+    };
+    match committed {
+        Ok(()) => {
+            metrics::histogram!(BATCH_METRIC).record(units as f64);
+            for (answer, outcome) in answers {
+                let outcome = outcome.unwrap_or_else(|| {
+                    Err(DomainError::internal("a unit was skipped in a committed batch"))
+                });
+                let _ = answer.send(outcome);
+            }
+        }
+        Err(error) => {
+            if !conn.is_autocommit() {
+                let _ = conn.execute_batch("ROLLBACK");
+            }
+            for (answer, outcome) in answers {
+                // A unit's own failure stays its answer; the others learn the commit failed.
+                let own = match outcome {
+                    Some(Err(own)) if !matches!(own, DomainError::Internal(_)) => own,
+                    _ => copy_error(&error),
+                };
+                let _ = answer.send(Err(own));
+            }
+        }
+    }
+}
+
+/// One unit inside its savepoint: released when the unit keeps its effects, rolled back
+/// to (alone) when it fails or discards them.
+fn run_unit(
+    conn: &mut rusqlite::Connection,
+    runtime: &tokio::runtime::Runtime,
+    unit: Unit,
+    bulk: bool,
+) -> Answer {
+    if !bulk {
+        conn.execute_batch("SAVEPOINT unit").map_err(lite_error)?;
+    }
+    let (settled, enqueued) = {
+        let mut tx = SqlTx::<Sqlite>::on(Conn::Lite(conn));
+        let settled =
+            std::panic::catch_unwind(AssertUnwindSafe(|| runtime.block_on(unit(&mut tx))));
+        (settled, tx.enqueued)
+    };
+    let settled = match settled {
+        Ok(settled) => settled,
+        Err(_) => Err(DomainError::internal("a unit of work panicked")),
+    };
+    let keep = matches!(&settled, Ok(s) if s.keep);
+    if !conn.is_autocommit() {
+        let close = match (keep, bulk) {
+            (true, false) => "RELEASE unit",
+            (false, false) => "ROLLBACK TO unit; RELEASE unit",
+            // A bulk load is alone in its transaction: the batch's commit or rollback ends it.
+            (_, true) => "",
+        };
+        conn.execute_batch(close).map_err(lite_error)?;
+        if bulk && !keep {
+            conn.execute_batch("ROLLBACK").map_err(lite_error)?;
+            conn.execute_batch("BEGIN").map_err(lite_error)?;
+        }
+    }
+    settled.map(|settled| Committed {
+        value: settled.value,
+        enqueued_jobs: keep && enqueued,
+    })
+}
+
+fn copy_error(error: &DomainError) -> DomainError {
+    DomainError::Unavailable(error.to_string().into())
+}
