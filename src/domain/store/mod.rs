@@ -31,7 +31,7 @@ pub use flolive::FloliveRepo;
 pub use idempotency::{IdempotencyRecord, IdempotencyRepo, StoredReply};
 pub use queue::{FinishedStatus, Job, JobId, NewJob, QueueRepo};
 pub use tenants::{NewApiUser, TenantRepo};
-pub use unit::{erase, run, value_of, Committed, Kept, Settled, Unit, UnitFuture};
+pub use unit::{erase, run, value_of, Batching, Committed, Kept, Settled, Unit, UnitFuture};
 pub use verizon::VerizonRepo;
 
 use async_trait::async_trait;
@@ -69,6 +69,9 @@ pub trait Store: Send + Sync + 'static {
     /// SQLite's `synchronous` setting (`full` or `normal`), shown by `/readyz` and logged at
     /// start-up; `None` on PostgreSQL (docs/operations.md "Durability").
     fn synchronous(&self) -> Option<&'static str>;
+    /// How units were grouped into commits; `None` where the store does not batch
+    /// (PostgreSQL: one transaction per unit on a pooled connection).
+    fn batching(&self) -> Option<Batching>;
 }
 
 /// One transaction, as a unit of work sees it. The store commits or rolls back around the

@@ -34,6 +34,15 @@ pub struct Committed {
     pub enqueued_jobs: bool,
 }
 
+/// How SQLite's writer has grouped units into commits since the store opened (for tests,
+/// `/metrics` and operators: a largest batch of 1 under load means no group commit).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Batching {
+    pub commits: u64,
+    pub units: u64,
+    pub largest: u64,
+}
+
 /// A typed unit's outcome: the value, and whether its effects are kept.
 pub struct Kept<T> {
     pub value: T,

@@ -25,6 +25,7 @@ use std::marker::PhantomData;
 use std::time::Duration;
 
 use async_trait::async_trait;
+use futures_util::FutureExt;
 use sqlx::any::AnyPoolOptions;
 use sqlx::pool::PoolConnection;
 use sqlx::{Any, AnyPool, Connection, Executor};
@@ -37,7 +38,7 @@ use crate::domain::DomainError;
 pub use dialect::{Dialect, Postgres, Sqlite};
 use errors::db_error;
 use exec::{Conn, Query};
-pub use sqlite_writer::{Synchronous, BATCH_METRIC};
+pub use sqlite_writer::{Synchronous, COMMITS_METRIC, UNITS_METRIC};
 use sqlite_writer::Writer;
 
 /// Pool sizing and durability; the defaults suit one instance on a small machine.
@@ -224,7 +225,12 @@ async fn run_on<D: Dialect>(
             tx.query(statement).execute().await?;
         }
     }
-    let settled = unit(&mut tx).await?;
+    // A panicking use-case is answered as an internal error, as on the SQLite writer; the
+    // transaction is rolled back when `tx` drops.
+    let settled = std::panic::AssertUnwindSafe(unit(&mut tx))
+        .catch_unwind()
+        .await
+        .map_err(|_| DomainError::internal("a unit of work panicked"))??;
     let enqueued = tx.enqueued;
     let Conn::Any(tx) = tx.conn else {
         return Err(DomainError::internal("a pooled unit on the SQLite writer"));
@@ -288,6 +294,13 @@ impl<D: Dialect> Store for SqlStore<D> {
 
     fn backend(&self) -> &'static str {
         D::NAME
+    }
+
+    fn batching(&self) -> Option<crate::domain::store::Batching> {
+        match &self.writes {
+            Writes::Thread { writer, .. } => Some(writer.batching()),
+            Writes::Pool => None,
+        }
     }
 
     fn synchronous(&self) -> Option<&'static str> {

@@ -12,12 +12,13 @@
 //! bulk of a write's cost (BENCHMARKS.md, issue 15).
 
 use std::panic::AssertUnwindSafe;
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{mpsc, Arc};
 use std::time::Duration;
 
 use tokio::sync::oneshot;
 
-use crate::domain::store::{Committed, Unit};
+use crate::domain::store::{Batching, Committed, Unit};
 use crate::domain::DomainError;
 
 use super::errors::lite_error;
@@ -59,26 +60,47 @@ struct Job {
 /// The handle the store keeps; the thread ends when it is dropped.
 pub(crate) struct Writer {
     jobs: mpsc::Sender<Job>,
+    stats: Arc<Stats>,
 }
 
-/// How many units each commit carried, for `/metrics` and the crash test (which asserts
-/// that batching happened).
-pub const BATCH_METRIC: &str = "billing_compat_sqlite_units_per_commit";
+/// Counted by the writer thread, read by `Store::batching`.
+#[derive(Default)]
+struct Stats {
+    commits: AtomicU64,
+    units: AtomicU64,
+    largest: AtomicU64,
+}
+
+/// Commits of the writer and the units they carried (kept or rolled back to their
+/// savepoint), for `/metrics`: their ratio is the mean batch size, and the crash test reads
+/// them to know that batching happened under its load.
+pub const COMMITS_METRIC: &str = "billing_compat_sqlite_commits_total";
+pub const UNITS_METRIC: &str = "billing_compat_sqlite_batched_units_total";
 
 impl Writer {
     /// Opens the write connection at `path` and starts its thread.
     pub(crate) fn start(url: &str, synchronous: Synchronous) -> Result<Self, DomainError> {
         let conn = open(&file_of(url)?, synchronous)?;
         let (jobs, queue) = mpsc::channel::<Job>();
+        let stats = Arc::new(Stats::default());
+        let counted = stats.clone();
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .map_err(DomainError::internal)?;
         std::thread::Builder::new()
             .name("sqlite-writer".to_owned())
-            .spawn(move || serve(conn, queue, runtime))
+            .spawn(move || serve(conn, queue, runtime, &counted))
             .map_err(DomainError::internal)?;
-        Ok(Self { jobs })
+        Ok(Self { jobs, stats })
+    }
+
+    pub(crate) fn batching(&self) -> Batching {
+        Batching {
+            commits: self.stats.commits.load(Ordering::Relaxed),
+            units: self.stats.units.load(Ordering::Relaxed),
+            largest: self.stats.largest.load(Ordering::Relaxed),
+        }
     }
 
     pub(crate) async fn run(&self, unit: Unit, bulk: bool) -> Answer {
@@ -121,7 +143,12 @@ fn open(path: &str, synchronous: Synchronous) -> Result<rusqlite::Connection, Do
     Ok(conn)
 }
 
-fn serve(mut conn: rusqlite::Connection, queue: mpsc::Receiver<Job>, runtime: tokio::runtime::Runtime) {
+fn serve(
+    mut conn: rusqlite::Connection,
+    queue: mpsc::Receiver<Job>,
+    runtime: tokio::runtime::Runtime,
+    stats: &Stats,
+) {
     let mut held: Option<Job> = None;
     loop {
         let first = match held.take() {
@@ -144,17 +171,29 @@ fn serve(mut conn: rusqlite::Connection, queue: mpsc::Receiver<Job>, runtime: to
                 }
             }
         }
-        run_batch(&mut conn, &runtime, batch);
+        let units = batch.len() as u64;
+        if run_batch(&mut conn, &runtime, batch) {
+            stats.commits.fetch_add(1, Ordering::Relaxed);
+            stats.units.fetch_add(units, Ordering::Relaxed);
+            stats.largest.fetch_max(units, Ordering::Relaxed);
+            metrics::counter!(COMMITS_METRIC).increment(1);
+            metrics::counter!(UNITS_METRIC).increment(units);
+        }
     }
 }
 
-fn run_batch(conn: &mut rusqlite::Connection, runtime: &tokio::runtime::Runtime, batch: Vec<Job>) {
+/// Runs `batch` in one transaction; true when it committed.
+fn run_batch(
+    conn: &mut rusqlite::Connection,
+    runtime: &tokio::runtime::Runtime,
+    batch: Vec<Job>,
+) -> bool {
     if let Err(error) = conn.execute_batch("BEGIN IMMEDIATE") {
         let error = lite_error(error);
         for job in batch {
             let _ = job.answer.send(Err(copy_error(&error)));
         }
-        return;
+        return false;
     }
     let units = batch.len();
     let mut answers = Vec::with_capacity(units);
@@ -164,15 +203,23 @@ fn run_batch(conn: &mut rusqlite::Connection, runtime: &tokio::runtime::Runtime,
             answers.push((job.answer, None));
             continue;
         }
-        let outcome = run_unit(conn, runtime, job.unit, job.bulk);
-        // Some errors (a full disk, I/O) make SQLite roll the whole transaction back: the
-        // units before this one are gone too, so none of the batch may be acknowledged.
-        if conn.is_autocommit() {
-            broken = Some(DomainError::Unavailable(
-                "SQLite rolled the batch's transaction back".into(),
-            ));
+        match run_unit(conn, runtime, job.unit, job.bulk) {
+            // Some errors (a full disk, I/O) make SQLite roll the whole transaction back: the
+            // units before this one are gone too, so none of the batch may be acknowledged.
+            Ok(_) if conn.is_autocommit() => {
+                broken = Some(DomainError::Unavailable(
+                    "SQLite rolled the batch's transaction back".into(),
+                ));
+                answers.push((job.answer, None));
+            }
+            Ok(outcome) => answers.push((job.answer, Some(outcome))),
+            // The unit's savepoint could not be closed: its effects may still be in the
+            // transaction, so nothing of this batch may commit.
+            Err(error) => {
+                broken = Some(error);
+                answers.push((job.answer, None));
+            }
         }
-        answers.push((job.answer, Some(outcome)));
     }
     let committed = match broken {
         Some(error) => Err(error),
@@ -180,13 +227,13 @@ fn run_batch(conn: &mut rusqlite::Connection, runtime: &tokio::runtime::Runtime,
     };
     match committed {
         Ok(()) => {
-            metrics::histogram!(BATCH_METRIC).record(units as f64);
             for (answer, outcome) in answers {
                 let outcome = outcome.unwrap_or_else(|| {
                     Err(DomainError::internal("a unit was skipped in a committed batch"))
                 });
                 let _ = answer.send(outcome);
             }
+            true
         }
         Err(error) => {
             if !conn.is_autocommit() {
@@ -200,18 +247,20 @@ fn run_batch(conn: &mut rusqlite::Connection, runtime: &tokio::runtime::Runtime,
                 };
                 let _ = answer.send(Err(own));
             }
+            false
         }
     }
 }
 
 /// One unit inside its savepoint: released when the unit keeps its effects, rolled back
-/// to (alone) when it fails or discards them.
+/// to (alone) when it fails or discards them. The outer `Err`: the savepoint could not be
+/// opened or closed, and the batch cannot commit.
 fn run_unit(
     conn: &mut rusqlite::Connection,
     runtime: &tokio::runtime::Runtime,
     unit: Unit,
     bulk: bool,
-) -> Answer {
+) -> Result<Answer, DomainError> {
     if !bulk {
         conn.execute_batch("SAVEPOINT unit").map_err(lite_error)?;
     }
@@ -227,22 +276,20 @@ fn run_unit(
     };
     let keep = matches!(&settled, Ok(s) if s.keep);
     if !conn.is_autocommit() {
-        let close = match (keep, bulk) {
-            (true, false) => "RELEASE unit",
-            (false, false) => "ROLLBACK TO unit; RELEASE unit",
-            // A bulk load is alone in its transaction: the batch's commit or rollback ends it.
-            (_, true) => "",
-        };
-        conn.execute_batch(close).map_err(lite_error)?;
-        if bulk && !keep {
-            conn.execute_batch("ROLLBACK").map_err(lite_error)?;
-            conn.execute_batch("BEGIN").map_err(lite_error)?;
+        match (keep, bulk) {
+            (true, false) => conn.execute_batch("RELEASE unit"),
+            (false, false) => conn.execute_batch("ROLLBACK TO unit; RELEASE unit"),
+            // A bulk load is alone in its transaction: the batch's commit ends it, or it is
+            // rolled back here and a fresh (empty) transaction stands in for the commit.
+            (true, true) => Ok(()),
+            (false, true) => conn.execute_batch("ROLLBACK; BEGIN IMMEDIATE"),
         }
+        .map_err(lite_error)?;
     }
-    settled.map(|settled| Committed {
+    Ok(settled.map(|settled| Committed {
         value: settled.value,
         enqueued_jobs: keep && enqueued,
-    })
+    }))
 }
 
 fn copy_error(error: &DomainError) -> DomainError {

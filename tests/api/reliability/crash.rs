@@ -171,6 +171,63 @@ async fn drive(
     }
 }
 
+/// Concurrent writers beside `drive` (issue 15): with many requests in flight the SQLite
+/// writer puts several units into one commit, so the kill also lands on batches.
+async fn load(server: &Server, crm_token: &str, acked: &tokio::sync::Mutex<Acked>) {
+    loop {
+        let crm = server
+            .post(
+                "/crmapi/rest/v2/conax_sms_sas/provisioning_requests/add_subscriptions",
+                None,
+                json!({"token": crm_token, "subscription_identifier": {"number": "SUB-0001"},
+                       "service_identifier": {"code": "TV-SPORTS"},
+                       "smartcard_identifier": {"serial_number": "SC-000111"}}),
+            )
+            .await;
+        let Some((_, crm)) = crm else { return };
+        let crm: Value = serde_json::from_str(&crm).unwrap_or_default();
+        if crm["status"]["code"] == "OK" {
+            let number = crm["data"]["number"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned();
+            acked.lock().await.crm_numbers.push(number);
+        }
+        let attach = server
+            .post(
+                "/api/v2/customer/c0000000-0000-4000-8000-000000000003/attach-product",
+                Some("Bearer acme-flolive-key"),
+                json!({"productId": "b0000000-0000-4000-8000-000000000001"}),
+            )
+            .await;
+        let Some((status, attach)) = attach else {
+            return;
+        };
+        if status == 200 {
+            let attach: Value = serde_json::from_str(&attach).unwrap_or_default();
+            if let Some(id) = attach["content"][0]["requestId"].as_str() {
+                acked.lock().await.flolive_requests.push(id.to_owned());
+            }
+        }
+    }
+}
+
+/// A counter's value in the server's `/metrics` (0 when absent).
+async fn metric(server: &Server, name: &str) -> f64 {
+    let text = server
+        .client
+        .get(server.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    text.lines()
+        .find_map(|line| line.strip_prefix(name)?.trim().parse::<f64>().ok())
+        .unwrap_or(0.0)
+}
+
 async fn scalar(db: &TestDb, query: &str) -> Option<String> {
     use sqlx::{Connection, Row};
     sqlx::any::install_default_drivers();
@@ -216,10 +273,21 @@ async fn a_server_killed_mid_writes_keeps_every_acknowledged_write_and_resumes_q
         .to_owned();
 
     let acked = tokio::sync::Mutex::new(Acked::default());
-    let driving = drive(&server, crm_token, bc_token, &acked);
-    let kill_after = tokio::time::sleep(Duration::from_millis(1500));
+    let loads = futures_util::future::join_all((0..12).map(|_| load(&server, &crm_token, &acked)));
+    let driving = drive(&server, crm_token.clone(), bc_token, &acked);
+    let kill_after = async {
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        // SQLite: batching happened under this load before the kill (issue 15).
+        if db.url().starts_with("sqlite") {
+            let commits = metric(&server, "billing_compat_sqlite_commits_total").await;
+            let units = metric(&server, "billing_compat_sqlite_batched_units_total").await;
+            eprintln!("crash: {units} units in {commits} commits before the kill");
+            assert!(units > commits, "no commit carried more than one unit");
+        }
+    };
     tokio::select! {
         _ = driving => panic!("the driver stopped before the kill"),
+        _ = loads => panic!("the load stopped before the kill"),
         _ = kill_after => {}
     }
     server.child.kill().unwrap();
