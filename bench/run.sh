@@ -20,6 +20,7 @@
 #        BENCH_SQLITE_SYNCHRONOUS (full|normal; unset: the server's default and no flag, so an
 #        older BENCH_BIN still starts): SQLite servers get `--sqlite-synchronous VALUE`. The
 #        report's header says the mode the SQLite server reports in /readyz.
+#        BENCH_DB_CONNECTIONS (the servers' --db-connections: PostgreSQL pool size / SQLite readers).
 # pgbench: PostgreSQL's own (/usr/lib/postgresql/*/bin, else PATH, else apt postgresql-contrib).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -94,7 +95,9 @@ start_server() { # URL -> sets PORT, SERVER_PID
   PORT=$(free_port)
   local sync= # --sqlite-synchronous only when asked for, and only for SQLite
   case $1 in sqlite://*) sync=$SQLITE_SYNC ;; esac
-  "$BIN" serve --database "$1" --bind "127.0.0.1:$PORT" ${sync:+--sqlite-synchronous "$sync"} >"$WORK/server.$PORT.log" 2>&1 &
+  local pool=${BENCH_DB_CONNECTIONS:-} # the pool size (PostgreSQL) / SQLite readers, when asked for
+  "$BIN" serve --database "$1" --bind "127.0.0.1:$PORT" ${sync:+--sqlite-synchronous "$sync"} \
+    ${pool:+--db-connections "$pool"} >"$WORK/server.$PORT.log" 2>&1 &
   SERVER_PID=$!
   PIDS+=("$SERVER_PID")
   wait_up "http://127.0.0.1:$PORT/healthz"

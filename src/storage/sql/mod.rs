@@ -17,6 +17,7 @@ mod flolive;
 mod idempotency;
 mod queue;
 mod row;
+mod sqlite_lookups;
 mod sqlite_writer;
 mod tenants;
 mod verizon;
@@ -76,6 +77,7 @@ enum Writes {
     Thread {
         writer: Writer,
         synchronous: Synchronous,
+        lookups: sqlite_lookups::Lookups,
     },
     Pool,
 }
@@ -154,6 +156,7 @@ impl<D: Dialect> SqlStore<D> {
             true => Writes::Thread {
                 writer: Writer::start(url, pools.synchronous)?,
                 synchronous: pools.synchronous,
+                lookups: sqlite_lookups::Lookups::new(sqlite_writer::file_of(url)?),
             },
             false => Writes::Pool,
         };
@@ -173,6 +176,26 @@ impl<D: Dialect> SqlStore<D> {
 
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+
+    /// One credential look-up: in place on SQLite (`sqlite_lookups.rs`), on the pool on
+    /// PostgreSQL.
+    async fn user_where(
+        &self,
+        sql: &'static str,
+        value: &str,
+    ) -> Result<Option<ApiUser>, DomainError> {
+        match &self.writes {
+            Writes::Thread { lookups, .. } => {
+                let mut conn = lookups.take()?;
+                let mut tx = SqlTx::<D>::on(Conn::Lite(&mut conn));
+                let found = tenants::user_in(&mut tx, sql, value).await;
+                drop(tx);
+                lookups.put(conn);
+                found
+            }
+            Writes::Pool => tenants::user_where(&self.pool, sql, value).await,
+        }
     }
 
     /// A unit on a pooled connection. Without a ping before use, a connection the server
@@ -279,11 +302,11 @@ impl<D: Dialect> Store for SqlStore<D> {
     }
 
     async fn user_by_username(&self, username: &str) -> Result<Option<ApiUser>, DomainError> {
-        tenants::user_where(&self.pool, tenants::USER_BY_USERNAME, username).await
+        self.user_where(tenants::USER_BY_USERNAME, username).await
     }
 
     async fn user_by_api_key_hash(&self, hash: &str) -> Result<Option<ApiUser>, DomainError> {
-        tenants::user_where(&self.pool, tenants::USER_BY_API_KEY_HASH, hash).await
+        self.user_where(tenants::USER_BY_API_KEY_HASH, hash).await
     }
 
     async fn ping(&self) -> Result<(), DomainError> {

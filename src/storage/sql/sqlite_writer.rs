@@ -116,7 +116,7 @@ impl Writer {
 
 /// The file a `sqlite:` URL names. An in-memory database cannot be shared between the
 /// writer and the readers, so it is refused.
-fn file_of(url: &str) -> Result<String, DomainError> {
+pub(crate) fn file_of(url: &str) -> Result<String, DomainError> {
     let rest = url
         .strip_prefix("sqlite://")
         .or_else(|| url.strip_prefix("sqlite:"))

@@ -29,7 +29,7 @@ macro_rules! user_by {
 pub(super) const USER_BY_USERNAME: &str = user_by!("username");
 pub(super) const USER_BY_API_KEY_HASH: &str = user_by!("api_key_hash");
 
-/// One of the `USER_BY_*` look-ups, in a transaction or straight on a pool.
+/// One of the `USER_BY_*` look-ups, straight on a pool.
 pub(super) async fn user_where<'c, E>(
     executor: E,
     sql: &'static str,
@@ -48,7 +48,7 @@ where
 }
 
 /// One of the `USER_BY_*` look-ups inside a transaction.
-async fn user_in<D: Dialect>(
+pub(super) async fn user_in<D: Dialect>(
     tx: &mut SqlTx<'_, D>,
     sql: &'static str,
     value: &str,
