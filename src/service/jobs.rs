@@ -270,8 +270,7 @@ impl Worker {
             }
             Err(error) => {
                 tracing::error!(?error, "job failed for good");
-                self.give_up(handler, job, &error.to_string())
-                    .await;
+                self.give_up(handler, job, &error.to_string()).await;
             }
         }
     }

@@ -11,11 +11,13 @@ pub mod idempotency;
 pub mod import;
 pub mod jobs;
 pub mod mint_rate;
+pub mod origin;
 pub mod retention;
 pub mod unit_of_work;
 pub mod verizon;
 
 pub use context::{ServiceSettings, Services};
+pub use origin::Origin;
 
 /// Every job handler of every API, for the worker.
 pub fn job_registry() -> jobs::Registry {

@@ -114,8 +114,9 @@ impl Services {
             .write(move |tx| {
                 Box::pin(async move {
                     if let Some(replay) = &unit_replay {
-                        if let Some(found) =
-                            tx.idempotency_record(tenant, user, &replay.key, now).await?
+                        if let Some(found) = tx
+                            .idempotency_record(tenant, user, &replay.key, now)
+                            .await?
                         {
                             return Ok(Kept::discard(Step::Found(found)));
                         }

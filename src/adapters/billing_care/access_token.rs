@@ -2,13 +2,13 @@
 //! "Authenticate" page) and the credential check every other Billing Care call makes.
 
 use actix_web::http::{header, StatusCode};
-use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::adapters::http::credentials::{attempt, credentials, Credentials};
 use crate::adapters::http::negotiation::{render, reply_format_of, to_response, Format};
-use crate::adapters::http::observability::RequestId;
+use crate::adapters::http::origin::origin_of;
 use crate::adapters::http::AppState;
 use crate::domain::user::{Api, Principal};
 use crate::domain::DomainError;
@@ -30,10 +30,6 @@ pub(super) struct AccessTokenReply {
     /// Seconds until the token expires.
     #[schema(example = 3600)]
     expires_in: u64,
-}
-
-pub(super) fn request_id(req: &HttpRequest) -> Option<String> {
-    req.extensions().get::<RequestId>().map(|r| r.0.clone())
 }
 
 /// Basic client_id:client_secret → a bearer token (the client secret is the API user's
@@ -85,8 +81,7 @@ async fn issue(
         &principal,
         state.settings.vendors.billing_care_token_ttl,
         state.settings.vendors.billing_care_tokens_per_user,
-        format.channel(),
-        request_id(req),
+        &origin_of(req, format.channel()),
     )
     .await?;
     let reply = AccessTokenReply {

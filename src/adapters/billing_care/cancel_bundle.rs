@@ -7,15 +7,16 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use utoipa::ToSchema;
 
 use crate::adapters::http::negotiation::{render, to_response, Format, WireError};
+use crate::adapters::http::origin::origin_of;
 use crate::adapters::http::AppState;
 use crate::domain::DomainError;
 use crate::service::billing_care::cancel_bundle::{
-    self, Call, CancelBundle, Description, Effective,
+    self, Caller, CancelBundle, Description, Effective,
 };
 use crate::service::billing_care::refs::RefKind;
 use crate::service::idempotency::{self, IdempotentRequest};
 
-use super::access_token::{caller, request_id};
+use super::access_token::caller;
 use super::body::WireBody;
 use super::error::{ApiError, OracleError};
 use super::wire::Wire;
@@ -293,8 +294,8 @@ async fn handle(
         )?),
     };
     let services = &state.services;
-    let (now, channel, request_id) = (services.clock.now(), body.request.channel(), request_id(req));
-    let caller = principal.clone();
+    let (now, origin) = (services.clock.now(), origin_of(req, body.request.channel()));
+    let who = principal.clone();
     let reply_format = body.reply;
     let reply = idempotency::execute(
         services,
@@ -302,11 +303,10 @@ async fn handle(
         idempotency.as_ref(),
         move |tx| {
             Box::pin(async move {
-                let call = Call {
-                    principal: &caller,
+                let call = Caller {
+                    principal: &who,
                     now,
-                    channel,
-                    request_id,
+                    origin: &origin,
                 };
                 cancel_bundle::run(tx, &call, &command).await
             })

@@ -13,7 +13,7 @@ use super::dto::{
     EmptyData, ErrorReply, LoginBody, Object, ReleaseBody, ReleaseReply, TokenData, TokenReply,
 };
 use super::envelope::{domain_error, ok_reply};
-use super::{accept_body, call_context, idempotency_key};
+use super::{accept_body, call_origin, idempotency_key};
 
 const LOGIN: &str = "authentication/token";
 const RELEASE: &str = "authentication/token/release";
@@ -52,7 +52,7 @@ pub async fn token(
         Ok(body) => body,
         Err(reply) => return *reply,
     };
-    let ctx = call_context(&req, body.request);
+    let origin = call_origin(&req, body.request);
     let format = body.reply;
     let sent = body.body.0;
     let login = Login {
@@ -65,7 +65,7 @@ pub async fn token(
         idle: state.settings.vendors.crmcom_token_idle,
         per_user: state.settings.vendors.crmcom_tokens_per_user,
     };
-    match crmcom::login(&state.services, login, policy, &ctx).await {
+    match crmcom::login(&state.services, login, policy, &origin).await {
         Ok(token) => {
             record_outcome("crmcom", LOGIN, "OK");
             to_response(ok_reply(format, TokenData { token }))
@@ -107,14 +107,14 @@ pub async fn release(
         Ok(body) => body,
         Err(reply) => return *reply,
     };
-    let ctx = call_context(&req, body.request);
+    let origin = call_origin(&req, body.request);
     let format = body.reply;
     let result = async {
         let idempotency = idempotency_key(&req, &body.raw)?;
         crmcom::release(
             &state.services,
             body.body.0.token.as_deref(),
-            &ctx,
+            &origin,
             idempotency.as_ref(),
             move |_| ok_reply(format, EmptyData {}),
         )

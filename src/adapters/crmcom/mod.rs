@@ -10,17 +10,16 @@ mod provisioning_requests;
 mod query;
 mod xml_shape;
 
-use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::adapters::http::client_addr::client_of;
 use crate::adapters::http::miss::Miss;
 use crate::adapters::http::negotiation::{error_format, Format, Negotiated, WireError};
-use crate::adapters::http::observability::RequestId;
+use crate::adapters::http::origin::origin_of;
 use crate::domain::DomainError;
-use crate::service::crmcom::CallContext;
 use crate::service::idempotency::IdempotentRequest;
+use crate::service::Origin;
 
 /// The base path of every CRM.COM Web API method.
 pub const BASE: &str = "/crmapi/rest/v2";
@@ -80,13 +79,9 @@ fn accept_body<T>(
     Ok(body)
 }
 
-/// Audit context of a call: its channel (request format) and `X-Request-Id`.
-fn call_context(req: &HttpRequest, request_format: Format) -> CallContext {
-    CallContext {
-        channel: request_format.channel(),
-        request_id: req.extensions().get::<RequestId>().map(|id| id.0.clone()),
-        client: client_of(req),
-    }
+/// How the call arrived: its channel (request format), `X-Request-Id` and client.
+fn call_origin(req: &HttpRequest, request_format: Format) -> Origin {
+    origin_of(req, request_format.channel())
 }
 
 /// The `Idempotency-Key` header (docs/design.md §7), fingerprinted with the method, path and body.

@@ -15,7 +15,7 @@ use super::dto::{
 };
 use super::envelope::{domain_error, invalid_request, ok_reply, wire_error};
 use super::query::Params;
-use super::{accept_body, call_context, idempotency_key};
+use super::{accept_body, call_origin, idempotency_key};
 
 const CANCEL: &str = "conax_sms_sas/provisioning_requests/cancel_subscriptions";
 const ADD: &str = "conax_sms_sas/provisioning_requests/add_subscriptions";
@@ -104,7 +104,7 @@ async fn provision(
         Ok(body) => body,
         Err(reply) => return *reply,
     };
-    let ctx = call_context(&req, body.request);
+    let origin = call_origin(&req, body.request);
     let format = body.reply;
     let services = &state.services;
     let idle = state.settings.vendors.crmcom_token_idle;
@@ -118,7 +118,7 @@ async fn provision(
             services,
             &session,
             command,
-            &ctx,
+            &origin,
             idempotency.as_ref(),
             move |r| ok_reply(format, ProvisioningRequestDto::from_domain(r, zone)),
         )

@@ -4,15 +4,14 @@
 //! the JSON form also says it in the HTTP status (docs/debitsuccess.md, "JSON form"), as a REST client expects.
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Serialize;
 
-use crate::adapters::http::client_addr::client_of;
 use crate::adapters::http::negotiation::{negotiated_body, Format, WireError};
-use crate::adapters::http::observability::{record_outcome, RequestId};
+use crate::adapters::http::observability::record_outcome;
+use crate::adapters::http::origin::origin_of;
 use crate::adapters::http::xml_gate::XmlLimits;
 use crate::adapters::http::AppState;
-use crate::service::debitsuccess::command::Arrival;
 use crate::service::debitsuccess::{adjust_termination_date, customer_account};
 
 use super::error::UNKNOWN_EXCEPTION;
@@ -125,15 +124,11 @@ async fn handle(
         Ok(fields) => fields,
         Err(error) => return protocol(operation, reply, &error),
     };
-    let arrival = Arrival {
-        channel: request.channel(),
-        request_id: req.extensions().get::<RequestId>().map(|id| id.0.clone()),
-        client: client_of(&req),
-    };
+    let origin = origin_of(&req, request.channel());
     let services = &state.services;
     match Message::from_fields(operation, fields) {
         Message::Adjust(m) => {
-            let result = adjust_termination_date(services, &m, &arrival, adjust_result).await;
+            let result = adjust_termination_date(services, &m, &origin, adjust_result).await;
             respond(
                 operation,
                 reply,
@@ -141,7 +136,7 @@ async fn handle(
             )
         }
         Message::GetAccount(m) => {
-            let result = customer_account(services, &m, &arrival, account_result).await;
+            let result = customer_account(services, &m, &origin, account_result).await;
             respond(
                 operation,
                 reply,

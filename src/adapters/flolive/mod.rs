@@ -13,17 +13,18 @@ mod request_status;
 pub use attach::fuzz_decode;
 
 use actix_web::http::header::HeaderName;
-use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 
 use crate::adapters::http::credentials::{attempt, credentials, Credentials};
 use crate::adapters::http::miss::Miss;
 use crate::adapters::http::negotiation::{error_format, Format};
-use crate::adapters::http::observability::RequestId;
+use crate::adapters::http::origin::origin_of;
 use crate::adapters::http::AppState;
 use crate::domain::user::{Api, Principal};
 use crate::domain::DomainError;
-use crate::service::flolive::{requestor, Origin};
+use crate::service::flolive::requestor;
 use crate::service::idempotency::IdempotentRequest;
+use crate::service::Origin;
 
 pub use openapi::openapi;
 
@@ -89,8 +90,5 @@ fn idempotency(req: &HttpRequest, body: &[u8]) -> Result<Option<IdempotentReques
 
 /// Where the call came from, for its audit row.
 fn origin(req: &HttpRequest, format: Format) -> Origin {
-    Origin {
-        channel: format.channel(),
-        request_id: req.extensions().get::<RequestId>().map(|id| id.0.clone()),
-    }
+    origin_of(req, format.channel())
 }

@@ -10,6 +10,7 @@ pub mod miss;
 pub mod negotiation;
 pub mod observability;
 pub mod openapi;
+pub mod origin;
 pub mod problem;
 pub mod public_url;
 pub mod xml_gate;

@@ -8,16 +8,16 @@
 //! (400 invalidBody), the charge items (404) and the answers (409).
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 
 use crate::adapters::http::credentials::{attempt, credentials, Credentials};
 use crate::adapters::http::negotiation::{to_response, Negotiated, WireError};
-use crate::adapters::http::observability::RequestId;
+use crate::adapters::http::origin::origin_of;
 use crate::adapters::http::AppState;
 use crate::domain::store::StoredReply;
 use crate::domain::user::{Api, Principal};
 use crate::service::idempotency::IdempotentRequest;
-use crate::service::verizon::{confirm_disconnect, CallMeta};
+use crate::service::verizon::confirm_disconnect;
 use crate::service::Services;
 
 use super::error::{ErrorBody, VerizonError};
@@ -104,14 +104,18 @@ async fn handle(
     let body = body.map_err(|error| VerizonError::wire(&error))?;
     let query = wire::query_external_id(req.query_string())?;
     let command = wire::confirmation(query, body.body, body.request)?;
-    let call = CallMeta {
-        channel: body.request.channel(),
-        request_id: req.extensions().get::<RequestId>().map(|id| id.0.clone()),
-        idempotency: idempotency_key(req, &body.raw)?,
-    };
-    confirm_disconnect(services, &principal, &command, &call, |_| no_content())
-        .await
-        .map_err(|error| VerizonError::from_domain(error, Some(command.external_id)))
+    let origin = origin_of(req, body.request.channel());
+    let idempotency = idempotency_key(req, &body.raw)?;
+    confirm_disconnect(
+        services,
+        &principal,
+        &command,
+        &origin,
+        idempotency.as_ref(),
+        |_| no_content(),
+    )
+    .await
+    .map_err(|error| VerizonError::from_domain(error, Some(command.external_id)))
 }
 
 /// HTTP Basic (an API user with the Verizon API) or `Bearer <API key>`.

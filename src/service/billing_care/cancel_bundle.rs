@@ -10,13 +10,14 @@
 use chrono::{DateTime, SubsecRound, TimeZone as _, Utc};
 use serde_json::{json, Value};
 
-use crate::domain::audit::{AuditEvent, Channel};
+use crate::domain::audit::AuditEvent;
 use crate::domain::catalog::{Bundle, BundleCancellation, ProductInstance};
 use crate::domain::ids::ProductInstanceId;
 use crate::domain::poid::Poid;
 use crate::domain::store::Tx;
 use crate::domain::user::Principal;
 use crate::domain::{clock, DomainError};
+use crate::service::Origin;
 
 use super::rules;
 pub use super::values::{Description, Effective, DESCRIPTION_MAX_CHARS};
@@ -37,12 +38,11 @@ pub struct CancelBundle {
     pub extension: Option<String>,
 }
 
-/// Who is calling and how, for the audit row.
-pub struct Call<'a> {
+/// Who is calling, when and how: what the use-case and its audit row need.
+pub struct Caller<'a> {
     pub principal: &'a Principal,
     pub now: DateTime<Utc>,
-    pub channel: Channel,
-    pub request_id: Option<String>,
+    pub origin: &'a Origin,
 }
 
 /// What the cancel did.
@@ -66,7 +66,7 @@ fn latest_storable() -> DateTime<Utc> {
 #[tracing::instrument(skip_all, fields(account = %cmd.account, service = %cmd.service, deal = %cmd.deal))]
 pub async fn run(
     tx: &mut dyn Tx,
-    call: &Call<'_>,
+    call: &Caller<'_>,
     cmd: &CancelBundle,
 ) -> Result<Cancelled, DomainError> {
     let tenant = &call.principal.tenant;
@@ -123,13 +123,13 @@ pub async fn run(
         tenant: tenant.id,
         user: Some(call.principal.user_id),
         initiator: None,
-        channel: call.channel,
+        channel: call.origin.channel,
         operation: "billing_care.cancelBundle".into(),
         entity_type: "bundle".into(),
         entity_id: bundle.poid.to_string(),
         before: Some(state(&bundle, cmd, &instances, call.now)),
         after: Some(after_state),
-        request_id: call.request_id.clone(),
+        request_id: call.origin.request_id.clone(),
     })
     .await?;
     Ok(Cancelled {
@@ -144,7 +144,7 @@ pub async fn run(
 /// too, and `packageId` when given. Other tenants' rows are never read (docs/design.md §3).
 async fn find_bundle(
     tx: &mut dyn Tx,
-    call: &Call<'_>,
+    call: &Caller<'_>,
     cmd: &CancelBundle,
 ) -> Result<Bundle, DomainError> {
     let tenant = call.principal.tenant.id;

@@ -15,12 +15,12 @@ use rand::RngCore;
 use serde_json::json;
 
 use crate::domain::access_token::NewAccessToken;
-use crate::domain::audit::{AuditEvent, Channel};
-use crate::domain::user::{Api, Principal};
+use crate::domain::audit::AuditEvent;
 use crate::domain::store::Kept;
+use crate::domain::user::{Api, Principal};
 use crate::domain::DomainError;
 use crate::service::auth::hash_api_key;
-use crate::service::Services;
+use crate::service::{Origin, Services};
 
 /// A freshly issued token. `Debug` hides the secret.
 pub struct IssuedToken {
@@ -46,8 +46,7 @@ pub async fn issue(
     principal: &Principal,
     ttl: Duration,
     per_user: u32,
-    channel: Channel,
-    request_id: Option<String>,
+    origin: &Origin,
 ) -> Result<IssuedToken, DomainError> {
     let now = services.clock.now();
     let lifetime = chrono::Duration::from_std(ttl).map_err(DomainError::internal)?;
@@ -55,6 +54,7 @@ pub async fn issue(
     let token = random_token();
     let (tenant, user) = (principal.tenant.id, principal.user_id);
     let hash = hash_api_key(&token);
+    let (channel, request_id) = (origin.channel, origin.request_id.clone());
     services
         .write(move |tx| {
             Box::pin(async move {

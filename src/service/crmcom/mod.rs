@@ -13,8 +13,6 @@ mod tokens;
 
 use std::sync::Arc;
 
-use crate::domain::audit::Channel;
-
 use super::jobs::JobHandler;
 
 pub use identifiers::{
@@ -46,16 +44,6 @@ pub mod rules {
     pub const SERVICE_NOT_ON_SUBSCRIPTION: &str = "crmcom.service_not_on_subscription";
     pub const NOT_A_SMARTCARD: &str = "crmcom.not_a_smartcard";
     pub const SMARTCARD_NOT_ON_SUBSCRIPTION: &str = "crmcom.smartcard_not_on_subscription";
-}
-
-/// How the call arrived, for audit rows.
-#[derive(Clone, Debug)]
-pub struct CallContext {
-    pub channel: Channel,
-    /// The `X-Request-Id`; also the `process_id` of the requests the call creates.
-    pub request_id: Option<String>,
-    /// The client's address, for the sign-in throttle.
-    pub client: std::net::IpAddr,
 }
 
 /// Client-supplied text echoed in messages is cut to this many characters.

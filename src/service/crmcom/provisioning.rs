@@ -15,13 +15,13 @@ use crate::domain::provisioning::{
 use crate::domain::store::{StoredReply, Tx};
 use crate::domain::DomainError;
 use crate::service::idempotency::{self, IdempotentRequest};
-use crate::service::Services;
+use crate::service::{Origin, Services};
 
 use super::conax::ConaxCall;
 use super::identifiers::{
     FieldValues, InstalledItemIdentifier, ProductIdentifier, SubscriptionIdentifier,
 };
-use super::{echo, rules, CallContext, Session};
+use super::{echo, rules, Session};
 
 /// Per-tenant counters (atomic upsert-increments, docs/design.md §4).
 const NUMBER_COUNTER: &str = "crmcom.provisioning_request.number";
@@ -93,16 +93,18 @@ pub async fn create(
     services: &Arc<Services>,
     session: &Session,
     cmd: ProvisioningCommand,
-    ctx: &CallContext,
+    origin: &Origin,
     idempotency: Option<&IdempotentRequest>,
     render: impl FnOnce(&ProvisioningRequest) -> StoredReply + Send + 'static,
 ) -> Result<StoredReply, DomainError> {
-    let (services_in, session_in, ctx_in) = (services.clone(), session.clone(), ctx.clone());
+    let (services_in, session_in, origin_in) = (services.clone(), session.clone(), origin.clone());
     idempotency::execute(
         services,
         &session.principal,
         idempotency,
-        move |tx| Box::pin(async move { apply(&services_in, &session_in, &cmd, &ctx_in, tx).await }),
+        move |tx| {
+            Box::pin(async move { apply(&services_in, &session_in, &cmd, &origin_in, tx).await })
+        },
         render,
     )
     .await
@@ -112,7 +114,7 @@ async fn apply(
     services: &Services,
     session: &Session,
     cmd: &ProvisioningCommand,
-    ctx: &CallContext,
+    origin: &Origin,
     tx: &mut dyn Tx,
 ) -> Result<ProvisioningRequest, DomainError> {
     let principal = &session.principal;
@@ -209,7 +211,7 @@ async fn apply(
         error_code: None,
         error_description: None,
         process_name: ProcessName::Manual,
-        process_id: ctx.request_id.clone(),
+        process_id: origin.request_id.clone(),
         parameters: call.parameters(),
         subscription: SubscriptionRef {
             id: subscription.id,
@@ -241,7 +243,7 @@ async fn apply(
         tenant,
         user: Some(principal.user_id),
         initiator: Some(session.unit.as_str().to_owned()),
-        channel: ctx.channel,
+        channel: origin.channel,
         operation: format!("crmcom.{}", cmd.kind.as_str().to_ascii_lowercase()),
         entity_type: "provisioning_request".to_owned(),
         entity_id: request.id.to_string(),
@@ -256,7 +258,7 @@ async fn apply(
             "service": request.service.code,
             "smartcard": request.smartcard.serial_number,
         })),
-        request_id: ctx.request_id.clone(),
+        request_id: origin.request_id.clone(),
     })
     .await?;
     Ok(request)

@@ -20,9 +20,9 @@ use crate::domain::user::{Api, Principal};
 use crate::domain::DomainError;
 use crate::service::auth::{hash_api_key, Attempt};
 use crate::service::idempotency::{self, IdempotentRequest};
-use crate::service::Services;
+use crate::service::{Origin, Services};
 
-use super::{echo, rules, CallContext};
+use super::{echo, rules};
 
 /// The longest idle expiry honoured, whatever the setting says (keeps timestamps sane).
 const MAX_IDLE: chrono::Duration = chrono::Duration::days(3650);
@@ -85,7 +85,7 @@ pub async fn login(
     services: &Services,
     cmd: Login,
     policy: TokenPolicy,
-    ctx: &CallContext,
+    origin: &Origin,
 ) -> Result<String, DomainError> {
     let idle = policy.idle;
     let username = required("username", cmd.username)?;
@@ -112,7 +112,7 @@ pub async fn login(
             Attempt {
                 username: &username,
                 password: &password,
-                source: ctx.client,
+                source: origin.client,
             },
             Api::Crmcom,
         )
@@ -138,7 +138,7 @@ pub async fn login(
     };
     let mut event = audit(
         &principal,
-        ctx,
+        origin,
         now,
         "crmcom.authentication.token",
         record.id,
@@ -197,7 +197,7 @@ pub async fn authenticate(
 pub async fn release(
     services: &Services,
     token: Option<&str>,
-    ctx: &CallContext,
+    origin: &Origin,
     idempotency: Option<&IdempotentRequest>,
     render: impl FnOnce(&()) -> StoredReply + Send + 'static,
 ) -> Result<StoredReply, DomainError> {
@@ -216,7 +216,7 @@ pub async fn release(
     let now = services.clock.now();
     let event = audit(
         &principal,
-        ctx,
+        origin,
         now,
         "crmcom.authentication.token.release",
         record.id,
@@ -287,7 +287,7 @@ fn new_token_text() -> String {
 
 fn audit(
     principal: &Principal,
-    ctx: &CallContext,
+    origin: &Origin,
     at: DateTime<Utc>,
     operation: &str,
     token: TokenId,
@@ -298,13 +298,13 @@ fn audit(
         tenant: principal.tenant.id,
         user: Some(principal.user_id),
         initiator: None,
-        channel: ctx.channel,
+        channel: origin.channel,
         operation: operation.to_owned(),
         entity_type: "crmcom_token".to_owned(),
         entity_id: token.0.to_string(),
         before: None,
         after: unit.map(|u| serde_json::json!({ "unit": u })),
-        request_id: ctx.request_id.clone(),
+        request_id: origin.request_id.clone(),
     }
 }
 

@@ -12,11 +12,11 @@ use crate::domain::catalog::{Bundle, InstanceStatus};
 use crate::domain::ids::{BundleId, ProductId};
 use crate::domain::store::Tx;
 use crate::domain::DomainError;
-use crate::service::Services;
+use crate::service::{Origin, Services};
 
-use super::command::{Arrival, GetCustomerAccount};
+use super::command::GetCustomerAccount;
 use super::rules;
-use super::run::{operation, run, Answer, Call};
+use super::run::{operation, run, Answer, Context};
 
 pub const OPERATION: &str = "GetCustomerAccountByAccountId";
 
@@ -40,7 +40,7 @@ pub struct AccountView {
 pub async fn customer_account<D>(
     services: &Services,
     message: &GetCustomerAccount,
-    arrival: &Arrival,
+    origin: &Origin,
     render: impl Fn(&Answer<AccountView>) -> D + Clone + Send + 'static,
 ) -> Result<D, DomainError>
 where
@@ -48,18 +48,18 @@ where
 {
     let base = message.base.clone();
     let message = message.clone();
-    let work = operation(move |tx: &mut dyn Tx, call: &mut Call| {
+    let work = operation(move |tx: &mut dyn Tx, call: &mut Context| {
         Box::pin(async move {
-        rules::check_base_shape(&message.base)?;
-        rules::initiator(&message.base)?;
-        let lookup = rules::lookup(&message.references)?;
-        let tenant = call.principal.tenant.id;
-        let account = rules::the_account(tx, tenant, &lookup).await?;
-        let products = products(tx, &account, call.now).await?;
-        Ok(AccountView { account, products })
+            rules::check_base_shape(&message.base)?;
+            rules::initiator(&message.base)?;
+            let lookup = rules::lookup(&message.references)?;
+            let tenant = call.principal.tenant.id;
+            let account = rules::the_account(tx, tenant, &lookup).await?;
+            let products = products(tx, &account, call.now).await?;
+            Ok(AccountView { account, products })
         })
     });
-    run(services, &base, arrival, None, work, render).await
+    run(services, &base, origin, None, work, render).await
 }
 
 async fn products(

@@ -5,8 +5,6 @@
 
 use std::fmt;
 
-use crate::domain::audit::Channel;
-
 /// `User{Id?, Username, Password}` (the Debitsuccess *AdjustAccountTerminationDate* page: "Provided by Debitsuccess").
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct UserCredentials {
@@ -58,16 +56,6 @@ pub struct AdjustTerminationDate {
 pub struct GetCustomerAccount {
     pub base: RequestBase,
     pub references: References,
-}
-
-/// How the message arrived, for the audit trail.
-#[derive(Clone, Debug)]
-pub struct Arrival {
-    pub channel: Channel,
-    /// The HTTP request's `X-Request-Id`.
-    pub request_id: Option<String>,
-    /// The client's address, for the sign-in throttle.
-    pub client: std::net::IpAddr,
 }
 
 impl AdjustTerminationDate {

@@ -16,9 +16,9 @@ use crate::domain::user::{Api, Principal};
 use crate::domain::DomainError;
 use crate::service::auth::Attempt;
 use crate::service::unit_of_work::{unit, ReplayKey, Reply, Settle, Written};
-use crate::service::Services;
+use crate::service::{Origin, Services};
 
-use super::command::{Arrival, RequestBase};
+use super::command::RequestBase;
 use super::rules::{self, Warning};
 
 /// What an operation came to, for the adapter to render.
@@ -60,7 +60,7 @@ impl Replay {
 }
 
 /// The context the operation's work is given.
-pub struct Call {
+pub struct Context {
     pub principal: Principal,
     pub now: DateTime<Utc>,
     pub warnings: Vec<Warning>,
@@ -70,7 +70,7 @@ pub struct Call {
 /// lifetimes are inferred.
 pub fn operation<T, W>(work: W) -> W
 where
-    W: for<'t> FnOnce(&'t mut dyn Tx, &'t mut Call) -> UnitFuture<'t, T> + Send + 'static,
+    W: for<'t> FnOnce(&'t mut dyn Tx, &'t mut Context) -> UnitFuture<'t, T> + Send + 'static,
 {
     work
 }
@@ -101,7 +101,7 @@ impl<D: Serialize + DeserializeOwned + Send + 'static> Reply for Doc<D> {
 pub async fn run<T, D, W, R>(
     services: &Services,
     base: &RequestBase,
-    arrival: &Arrival,
+    origin: &Origin,
     replay: Option<Replay>,
     work: W,
     render: R,
@@ -109,7 +109,7 @@ pub async fn run<T, D, W, R>(
 where
     T: Send + 'static,
     D: Serialize + DeserializeOwned + Send + 'static,
-    W: for<'t> FnOnce(&'t mut dyn Tx, &'t mut Call) -> UnitFuture<'t, T> + Send + 'static,
+    W: for<'t> FnOnce(&'t mut dyn Tx, &'t mut Context) -> UnitFuture<'t, T> + Send + 'static,
     R: Fn(&Answer<T>) -> D + Clone + Send + 'static,
 {
     let now = services.clock.now();
@@ -119,12 +119,12 @@ where
         warnings,
         result,
     };
-    let principal = match authenticate(services, base, arrival).await {
+    let principal = match authenticate(services, base, origin).await {
         Ok(principal) => principal,
         Err(error) => return unstored(&render, answer(TimeZone::default(), vec![], Err(error))),
     };
     let zone = principal.tenant.time_zone;
-    let mut call = Call {
+    let mut call = Context {
         principal: principal.clone(),
         now,
         warnings: Vec::new(),
@@ -182,13 +182,13 @@ where
 async fn authenticate(
     services: &Services,
     base: &RequestBase,
-    arrival: &Arrival,
+    origin: &Origin,
 ) -> Result<Principal, DomainError> {
     let user = base.user.as_ref();
     let attempt = Attempt {
         username: user.and_then(|u| u.username.as_deref()).unwrap_or(""),
         password: user.and_then(|u| u.password.as_deref()).unwrap_or(""),
-        source: arrival.client,
+        source: origin.client,
     };
     services
         .auth

@@ -11,11 +11,11 @@ use crate::domain::store::StoredReply;
 use crate::domain::user::Principal;
 use crate::domain::DomainError;
 use crate::service::idempotency::{execute, IdempotentRequest};
-use crate::service::Services;
+use crate::service::{Origin, Services};
 
 use super::{
     audit_accepted, enqueue_completion, requestor, require_account_product, rules, sub_customer,
-    Accepted, Origin, ATTACH_JOB,
+    Accepted, ATTACH_JOB,
 };
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -36,7 +36,8 @@ pub async fn attach(
     render: impl FnOnce(&Accepted) -> StoredReply + Send + 'static,
 ) -> Result<StoredReply, DomainError> {
     let requestor = requestor(principal)?;
-    let (services_in, principal_in, origin_in) = (services.clone(), principal.clone(), origin.clone());
+    let (services_in, principal_in, origin_in) =
+        (services.clone(), principal.clone(), origin.clone());
     execute(
         services,
         principal,

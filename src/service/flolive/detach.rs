@@ -12,11 +12,11 @@ use crate::domain::store::{StoredReply, Tx};
 use crate::domain::user::Principal;
 use crate::domain::DomainError;
 use crate::service::idempotency::{execute, IdempotentRequest};
-use crate::service::Services;
+use crate::service::{Origin, Services};
 
 use super::{
     audit_accepted, enqueue_completion, requestor, require_account_product, rules, sub_customer,
-    Accepted, Origin, DETACH_JOB,
+    Accepted, DETACH_JOB,
 };
 
 /// "detach (deallocate) a single product instance from a single sub-customer".
@@ -37,7 +37,8 @@ pub async fn detach(
     render: impl FnOnce(&Accepted) -> StoredReply + Send + 'static,
 ) -> Result<StoredReply, DomainError> {
     let requestor = requestor(principal)?;
-    let (services_in, principal_in, origin_in) = (services.clone(), principal.clone(), origin.clone());
+    let (services_in, principal_in, origin_in) =
+        (services.clone(), principal.clone(), origin.clone());
     execute(
         services,
         principal,

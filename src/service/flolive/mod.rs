@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use serde_json::json;
 
-use crate::domain::audit::{AuditEvent, Channel};
+use crate::domain::audit::AuditEvent;
 use crate::domain::catalog::Product;
 use crate::domain::customer::Customer;
 use crate::domain::ids::{CustomerId, ProductInstanceId, RequestId, TenantId};
@@ -22,6 +22,7 @@ use crate::domain::operation::OperationRequest;
 use crate::domain::store::{NewJob, Tx};
 use crate::domain::user::Principal;
 use crate::domain::DomainError;
+use crate::service::Origin;
 
 use super::jobs::{self, JobHandler};
 use super::Services;
@@ -55,14 +56,6 @@ pub mod rules {
     /// Stored on a FAILED operation whose completion job gave up (its retries spent while
     /// the store was unavailable, or a permanent error).
     pub const NOT_COMPLETED: &str = "flolive.not_completed";
-}
-
-/// Where a call came from, for its audit row.
-#[derive(Clone, Debug)]
-pub struct Origin {
-    pub channel: Channel,
-    /// The HTTP request's `X-Request-Id`.
-    pub request_id: Option<String>,
 }
 
 /// An accepted detach or attach: what the ACK carries.

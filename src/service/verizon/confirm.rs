@@ -17,7 +17,7 @@ use serde_json::json;
 
 use std::sync::Arc;
 
-use crate::domain::audit::{AuditEvent, Channel};
+use crate::domain::audit::AuditEvent;
 use crate::domain::disconnect::{DisconnectOrder, OrderState};
 use crate::domain::disconnect_answers::{decide, Confirmation, Decision};
 use crate::domain::store::{NewJob, StoredReply, Tx};
@@ -25,17 +25,9 @@ use crate::domain::user::Principal;
 use crate::domain::DomainError;
 use crate::service::idempotency::{self, IdempotentRequest};
 use crate::service::jobs;
-use crate::service::Services;
+use crate::service::{Origin, Services};
 
 use super::disconnect_job::{DisconnectPayload, DISCONNECT_JOB};
-
-/// How the call arrived, for the audit row and `Idempotency-Key` (docs/design.md §7).
-#[derive(Clone, Debug)]
-pub struct CallMeta {
-    pub channel: Channel,
-    pub request_id: Option<String>,
-    pub idempotency: Option<IdempotentRequest>,
-}
 
 /// What the answers did; either way the caller gets 204 (the Verizon *disconnectCustomerConfirmation* page).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -53,18 +45,23 @@ pub async fn confirm_disconnect(
     services: &Arc<Services>,
     principal: &Principal,
     command: &Confirmation,
-    call: &CallMeta,
+    origin: &Origin,
+    idempotency: Option<&IdempotentRequest>,
     render: impl FnOnce(&Outcome) -> StoredReply + Send + 'static,
 ) -> Result<StoredReply, DomainError> {
-    let (services_in, principal_in, command_in, call_in) =
-        (services.clone(), principal.clone(), command.clone(), call.clone());
+    let (services_in, principal_in, command_in, origin_in) = (
+        services.clone(),
+        principal.clone(),
+        command.clone(),
+        origin.clone(),
+    );
     idempotency::execute(
         services,
         principal,
-        call.idempotency.as_ref(),
+        idempotency,
         move |tx| {
             Box::pin(async move {
-                apply(tx, &services_in, &principal_in, &command_in, &call_in).await
+                apply(tx, &services_in, &principal_in, &command_in, &origin_in).await
             })
         },
         render,
@@ -77,7 +74,7 @@ async fn apply(
     services: &Services,
     principal: &Principal,
     command: &Confirmation,
-    call: &CallMeta,
+    origin: &Origin,
 ) -> Result<Outcome, DomainError> {
     let now = services.clock.now();
     let Some(locked) = tx
@@ -128,13 +125,13 @@ async fn apply(
         tenant: principal.tenant.id,
         user: Some(principal.user_id),
         initiator: None,
-        channel: call.channel,
+        channel: origin.channel,
         operation: "verizon.disconnectCustomerConfirmation".into(),
         entity_type: "disconnect_order".into(),
         entity_id: order.external_id.value().to_string(),
         before: Some(snapshot(order)),
         after: Some(snapshot(&after)),
-        request_id: call.request_id.clone(),
+        request_id: origin.request_id.clone(),
     })
     .await?;
     tracing::info!(

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use super::jobs::JobHandler;
 
-pub use confirm::{confirm_disconnect, CallMeta, Outcome};
+pub use confirm::{confirm_disconnect, Outcome};
 pub use disconnect_job::{DisconnectJob, DISCONNECT_JOB};
 
 /// Background work this API hands to the durable queue.

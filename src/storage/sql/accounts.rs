@@ -1,6 +1,6 @@
+use crate::storage::sql::exec::Row;
 use async_trait::async_trait;
 use chrono::NaiveDate;
-use crate::storage::sql::exec::Row;
 
 use crate::domain::account::{Account, AccountReferenceNo, AccountStatus, ExternalReferenceNo};
 use crate::domain::ids::{AccountId, CustomerId, TenantId};
@@ -129,10 +129,7 @@ impl<D: Dialect> AccountRepo for SqlTx<'_, D> {
         for value in values {
             query = query.bind(value);
         }
-        let rows = query
-            .bind(limit)
-            .fetch_all()
-            .await?;
+        let rows = query.bind(limit).fetch_all().await?;
         rows.iter().map(account_from).collect()
     }
 

@@ -43,15 +43,16 @@ impl<D: Dialect> BillingCareRepo for SqlTx<'_, D> {
 
     async fn access_token(&mut self, hash: &str) -> Result<Option<AccessTokenGrant>, DomainError> {
         // The user must still belong to the token's tenant (a token never moves tenants).
-        let row = self.query(
-            "SELECT t.tenant_id, t.api_user_id, u.username, t.expires_at \
+        let row = self
+            .query(
+                "SELECT t.tenant_id, t.api_user_id, u.username, t.expires_at \
              FROM billing_care_tokens t JOIN api_users u \
                ON u.id = t.api_user_id AND u.tenant_id = t.tenant_id \
              WHERE t.token_hash = $1",
-        )
-        .bind(hash)
-        .fetch_optional()
-        .await?;
+            )
+            .bind(hash)
+            .fetch_optional()
+            .await?;
         row.map(|row| {
             Ok(AccessTokenGrant {
                 tenant: TenantId::from_uuid(uuid(&row, "tenant_id")?),
@@ -68,13 +69,12 @@ impl<D: Dialect> BillingCareRepo for SqlTx<'_, D> {
         user: ApiUserId,
         now: DateTime<Utc>,
     ) -> Result<u64, DomainError> {
-        let done = self.query(
-            "DELETE FROM billing_care_tokens WHERE api_user_id = $1 AND expires_at <= $2",
-        )
-        .bind(user.to_string())
-        .bind(clock::to_storage(now))
-        .execute()
-        .await?;
+        let done = self
+            .query("DELETE FROM billing_care_tokens WHERE api_user_id = $1 AND expires_at <= $2")
+            .bind(user.to_string())
+            .bind(clock::to_storage(now))
+            .execute()
+            .await?;
         Ok(done)
     }
 
@@ -103,17 +103,18 @@ impl<D: Dialect> BillingCareRepo for SqlTx<'_, D> {
         // Newest first by ix_billing_care_tokens_user_expiry (tokens do not slide, so the
         // latest expiry is the latest issued); skip the `keep` kept, delete the rest.
         // SQL needs a LIMIT before OFFSET; i64::MAX means "all".
-        let done = self.query(
-            "DELETE FROM billing_care_tokens WHERE token_hash IN (SELECT token_hash \
+        let done = self
+            .query(
+                "DELETE FROM billing_care_tokens WHERE token_hash IN (SELECT token_hash \
              FROM billing_care_tokens WHERE api_user_id = $1 AND expires_at > $3 \
              ORDER BY expires_at DESC, token_hash DESC LIMIT $4 OFFSET $2)",
-        )
-        .bind(user.to_string())
-        .bind(i64::from(keep))
-        .bind(clock::to_storage(now))
-        .bind(i64::MAX)
-        .execute()
-        .await?;
+            )
+            .bind(user.to_string())
+            .bind(i64::from(keep))
+            .bind(clock::to_storage(now))
+            .bind(i64::MAX)
+            .execute()
+            .await?;
         Ok(done)
     }
 
@@ -122,7 +123,8 @@ impl<D: Dialect> BillingCareRepo for SqlTx<'_, D> {
         tenant: TenantId,
         poid: &Poid,
     ) -> Result<Option<AccountId>, DomainError> {
-        let row = self.query("SELECT id FROM accounts WHERE tenant_id = $1 AND poid = $2")
+        let row = self
+            .query("SELECT id FROM accounts WHERE tenant_id = $1 AND poid = $2")
             .bind(tenant.to_string())
             .bind(poid.to_string())
             .fetch_optional()
@@ -137,16 +139,17 @@ impl<D: Dialect> BillingCareRepo for SqlTx<'_, D> {
         account: AccountId,
         service: &Poid,
     ) -> Result<Vec<Bundle>, DomainError> {
-        let rows = self.query(&format!(
-            "SELECT {BUNDLE_COLUMNS} FROM bundles b \
+        let rows = self
+            .query(&format!(
+                "SELECT {BUNDLE_COLUMNS} FROM bundles b \
              WHERE b.tenant_id = $1 AND b.account_id = $2 AND b.service_poid = $3 \
              ORDER BY b.purchased_at, b.poid"
-        ))
-        .bind(tenant.to_string())
-        .bind(account.to_string())
-        .bind(service.to_string())
-        .fetch_all()
-        .await?;
+            ))
+            .bind(tenant.to_string())
+            .bind(account.to_string())
+            .bind(service.to_string())
+            .fetch_all()
+            .await?;
         rows.iter().map(bundle_from).collect()
     }
 
@@ -156,19 +159,20 @@ impl<D: Dialect> BillingCareRepo for SqlTx<'_, D> {
         bundle: BundleId,
         c: &BundleCancellation,
     ) -> Result<bool, DomainError> {
-        let done = self.query(
-            "UPDATE bundles SET cancel_effective_at = $1, cancel_description = $2, \
+        let done = self
+            .query(
+                "UPDATE bundles SET cancel_effective_at = $1, cancel_description = $2, \
              cancel_flag = $3, cancel_extension = $4 \
              WHERE tenant_id = $5 AND id = $6 AND cancel_effective_at IS NULL",
-        )
-        .bind(clock::to_storage(c.effective_at))
-        .bind(c.description.as_deref())
-        .bind(c.flag.map(i64::from))
-        .bind(c.extension.as_deref())
-        .bind(tenant.to_string())
-        .bind(bundle.to_string())
-        .execute()
-        .await?;
+            )
+            .bind(clock::to_storage(c.effective_at))
+            .bind(c.description.as_deref())
+            .bind(c.flag.map(i64::from))
+            .bind(c.extension.as_deref())
+            .bind(tenant.to_string())
+            .bind(bundle.to_string())
+            .execute()
+            .await?;
         Ok(done == 1)
     }
 }

@@ -45,14 +45,15 @@ impl<D: Dialect> DisconnectRepo for SqlTx<'_, D> {
         tenant: TenantId,
         external_id: ExternalId,
     ) -> Result<Option<DisconnectOrder>, DomainError> {
-        let Some(row) = self.query(
-            "SELECT id, tenant_id, external_id, account_id, state FROM disconnect_orders \
+        let Some(row) = self
+            .query(
+                "SELECT id, tenant_id, external_id, account_id, state FROM disconnect_orders \
              WHERE tenant_id = $1 AND external_id = $2",
-        )
-        .bind(tenant.to_string())
-        .bind(external_id.value())
-        .fetch_optional()
-        .await?
+            )
+            .bind(tenant.to_string())
+            .bind(external_id.value())
+            .fetch_optional()
+            .await?
         else {
             return Ok(None);
         };

@@ -121,16 +121,15 @@ impl<'q, 'c> Query<'q, 'c> {
                 .await
                 .map_err(db_error)?
                 .map(Row::Any)),
-            Conn::Lite(conn) => {
-                lite_run(conn, self.sql, &self.args, Some(1)).map(|(_, rows)| rows.into_iter().next())
-            }
+            Conn::Lite(conn) => lite_run(conn, self.sql, &self.args, Some(1))
+                .map(|(_, rows)| rows.into_iter().next()),
         }
     }
 
     pub(crate) async fn fetch_one(self) -> Result<Row, DomainError> {
-        self.fetch_optional()
-            .await?
-            .ok_or_else(|| DomainError::internal("a statement expected to return a row returned none"))
+        self.fetch_optional().await?.ok_or_else(|| {
+            DomainError::internal("a statement expected to return a row returned none")
+        })
     }
 }
 

@@ -1,8 +1,8 @@
 //! SQL for the floLIVE API's own storage needs (migrations 0003_flolive.sql).
 
+use crate::storage::sql::exec::Row;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use crate::storage::sql::exec::Row;
 
 use crate::domain::clock;
 use crate::domain::ids::{
@@ -128,20 +128,20 @@ impl<D: Dialect> FloliveRepo for SqlTx<'_, D> {
         error: Option<(&str, &str)>,
         at: DateTime<Utc>,
     ) -> Result<bool, DomainError> {
-        let done = self.query(
-            "UPDATE operation_requests \
+        let done = self
+            .query(
+                "UPDATE operation_requests \
              SET status = $1, error_code = $2, error_message = $3, updated_at = $4 \
              WHERE tenant_id = $5 AND id = $6 AND status = 'IN_PROGRESS'",
-        )
-        .bind(status.as_str())
-        .bind(error.map(|(code, _)| code.to_owned()))
-        .bind(error.map(|(_, message)| message.to_owned()))
-        .bind(clock::to_storage(at))
-        .bind(tenant.to_string())
-        .bind(id.to_string())
-        .execute()
-        .await?
-        ;
+            )
+            .bind(status.as_str())
+            .bind(error.map(|(code, _)| code.to_owned()))
+            .bind(error.map(|(_, message)| message.to_owned()))
+            .bind(clock::to_storage(at))
+            .bind(tenant.to_string())
+            .bind(id.to_string())
+            .execute()
+            .await?;
         Ok(done == 1)
     }
 
@@ -151,16 +151,16 @@ impl<D: Dialect> FloliveRepo for SqlTx<'_, D> {
         id: ProductInstanceId,
         at: DateTime<Utc>,
     ) -> Result<bool, DomainError> {
-        let done = self.query(
-            "UPDATE product_instances SET status = 'DETACHED', effective_to = $1 \
+        let done = self
+            .query(
+                "UPDATE product_instances SET status = 'DETACHED', effective_to = $1 \
              WHERE tenant_id = $2 AND id = $3 AND status = 'ACTIVE'",
-        )
-        .bind(clock::to_storage(at))
-        .bind(tenant.to_string())
-        .bind(id.to_string())
-        .execute()
-        .await?
-        ;
+            )
+            .bind(clock::to_storage(at))
+            .bind(tenant.to_string())
+            .bind(id.to_string())
+            .execute()
+            .await?;
         Ok(done == 1)
     }
 }

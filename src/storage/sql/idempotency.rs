@@ -1,6 +1,6 @@
+use crate::storage::sql::exec::Row;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use crate::storage::sql::exec::Row;
 
 use crate::domain::clock;
 use crate::domain::ids::{ApiUserId, TenantId};

@@ -39,8 +39,8 @@ use crate::domain::DomainError;
 pub use dialect::{Dialect, Postgres, Sqlite};
 use errors::db_error;
 use exec::{Conn, Query};
-pub use sqlite_writer::{Synchronous, COMMITS_METRIC, UNITS_METRIC};
 use sqlite_writer::Writer;
+pub use sqlite_writer::{Synchronous, COMMITS_METRIC, UNITS_METRIC};
 
 /// Pool sizing and durability; the defaults suit one instance on a small machine.
 #[derive(Clone, Copy, Debug)]
@@ -223,7 +223,10 @@ impl<D: Dialect> SqlStore<D> {
 
     /// `conn`, or the first idle connection after it that answers a ping: after a server
     /// restart every idle connection is dead.
-    async fn live(&self, mut conn: PoolConnection<Any>) -> Result<PoolConnection<Any>, DomainError> {
+    async fn live(
+        &self,
+        mut conn: PoolConnection<Any>,
+    ) -> Result<PoolConnection<Any>, DomainError> {
         for _ in 0..=self.pool.size() {
             if conn.ping().await.is_ok() {
                 return Ok(conn);
@@ -231,7 +234,9 @@ impl<D: Dialect> SqlStore<D> {
             let _ = conn.close().await;
             conn = self.pool.acquire().await.map_err(db_error)?;
         }
-        Err(DomainError::Unavailable("no live database connection".into()))
+        Err(DomainError::Unavailable(
+            "no live database connection".into(),
+        ))
     }
 }
 
@@ -340,14 +345,14 @@ impl<D: Dialect> Tx for SqlTx<'_, D> {
         // Upsert-and-increment in one statement: concurrent callers serialise on the row.
         let row = self
             .query(
-            "INSERT INTO counters (tenant_id, name, value) VALUES ($1, $2, 1) \
+                "INSERT INTO counters (tenant_id, name, value) VALUES ($1, $2, 1) \
              ON CONFLICT (tenant_id, name) DO UPDATE SET value = counters.value + 1 \
              RETURNING value",
-        )
-        .bind(tenant.to_string())
-        .bind(name)
-        .fetch_one()
-        .await?;
+            )
+            .bind(tenant.to_string())
+            .bind(name)
+            .fetch_one()
+            .await?;
         row::int(&row, "value")
     }
 }

@@ -38,7 +38,8 @@ impl<D: Dialect> QueueRepo for SqlTx<'_, D> {
         lease_until: DateTime<Utc>,
         limit: i64,
     ) -> Result<Vec<Job>, DomainError> {
-        let rows = self.query(D::CLAIM_JOBS)
+        let rows = self
+            .query(D::CLAIM_JOBS)
             .bind(worker)
             .bind(clock::to_storage(now))
             .bind(clock::to_storage(lease_until))
@@ -102,10 +103,10 @@ impl<D: Dialect> QueueRepo for SqlTx<'_, D> {
     }
 
     async fn pending_jobs(&mut self) -> Result<i64, DomainError> {
-        let row =
-            self.query("SELECT COUNT(*) AS n FROM jobs WHERE status IN ('queued', 'running')")
-                .fetch_one()
-                .await?;
+        let row = self
+            .query("SELECT COUNT(*) AS n FROM jobs WHERE status IN ('queued', 'running')")
+            .fetch_one()
+            .await?;
         int(&row, "n")
     }
 
@@ -115,14 +116,15 @@ impl<D: Dialect> QueueRepo for SqlTx<'_, D> {
         up_to: i64,
     ) -> Result<i64, DomainError> {
         // Two range scans of ix_jobs_tenant_due, stopped after `up_to` rows.
-        let row = self.query(
-            "SELECT COUNT(*) AS n FROM (SELECT 1 FROM jobs \
+        let row = self
+            .query(
+                "SELECT COUNT(*) AS n FROM (SELECT 1 FROM jobs \
              WHERE status IN ('queued', 'running') AND tenant_id = $1 LIMIT $2) unfinished",
-        )
-        .bind(tenant.to_string())
-        .bind(up_to)
-        .fetch_one()
-        .await?;
+            )
+            .bind(tenant.to_string())
+            .bind(up_to)
+            .fetch_one()
+            .await?;
         int(&row, "n")
     }
 
@@ -151,17 +153,17 @@ impl<D: Dialect> QueueRepo for SqlTx<'_, D> {
     ) -> Result<bool, DomainError> {
         // Insert the first turn, or take a due one; a turn not yet due writes nothing. On
         // PostgreSQL a concurrent claimant waits on the row and then finds it not due.
-        let taken = self.query(
-            "INSERT INTO periodic_tasks (name, next_run_at) VALUES ($1, $3) \
+        let taken = self
+            .query(
+                "INSERT INTO periodic_tasks (name, next_run_at) VALUES ($1, $3) \
              ON CONFLICT (name) DO UPDATE SET next_run_at = excluded.next_run_at \
              WHERE periodic_tasks.next_run_at <= $2",
-        )
-        .bind(task)
-        .bind(clock::to_storage(now))
-        .bind(clock::to_storage(next_at))
-        .execute()
-        .await?
-        ;
+            )
+            .bind(task)
+            .bind(clock::to_storage(now))
+            .bind(clock::to_storage(next_at))
+            .execute()
+            .await?;
         Ok(taken == 1)
     }
 }

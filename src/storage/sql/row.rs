@@ -62,10 +62,7 @@ pub(crate) fn timestamp(row: &Row, column: &str) -> Result<DateTime<Utc>, Domain
     clock::from_storage(&value).ok_or_else(|| corrupt(column, &value))
 }
 
-pub(crate) fn opt_timestamp(
-    row: &Row,
-    column: &str,
-) -> Result<Option<DateTime<Utc>>, DomainError> {
+pub(crate) fn opt_timestamp(row: &Row, column: &str) -> Result<Option<DateTime<Utc>>, DomainError> {
     opt_text(row, column)?
         .map(|value| clock::from_storage(&value).ok_or_else(|| corrupt(column, &value)))
         .transpose()

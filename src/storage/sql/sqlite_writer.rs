@@ -23,7 +23,7 @@ use crate::domain::DomainError;
 
 use super::errors::lite_error;
 use super::exec::Conn;
-use super::{Sqlite, SqlTx};
+use super::{SqlTx, Sqlite};
 
 /// Units in one transaction at most: bounds the latency a unit adds to the batch's others.
 const MAX_BATCH: usize = 256;
@@ -133,7 +133,8 @@ pub(crate) fn file_of(url: &str) -> Result<String, DomainError> {
 
 fn open(path: &str, synchronous: Synchronous) -> Result<rusqlite::Connection, DomainError> {
     let conn = rusqlite::Connection::open(path).map_err(lite_error)?;
-    conn.busy_timeout(Duration::from_secs(5)).map_err(lite_error)?;
+    conn.busy_timeout(Duration::from_secs(5))
+        .map_err(lite_error)?;
     conn.set_prepared_statement_cache_capacity(256);
     conn.execute_batch(&format!(
         "PRAGMA journal_mode = WAL; PRAGMA synchronous = {}; PRAGMA foreign_keys = ON;",
@@ -229,7 +230,9 @@ fn run_batch(
         Ok(()) => {
             for (answer, outcome) in answers {
                 let outcome = outcome.unwrap_or_else(|| {
-                    Err(DomainError::internal("a unit was skipped in a committed batch"))
+                    Err(DomainError::internal(
+                        "a unit was skipped in a committed batch",
+                    ))
                 });
                 let _ = answer.send(outcome);
             }

@@ -1,5 +1,5 @@
-use async_trait::async_trait;
 use crate::storage::sql::exec::Row;
+use async_trait::async_trait;
 
 use crate::domain::clock;
 use crate::domain::ids::{ApiUserId, CustomerId, TenantId};

@@ -38,18 +38,20 @@ impl<D: Dialect> SqlTx<'_, D> {
         key: OrderKey,
     ) -> Result<Option<LockedOrder>, DomainError> {
         let lock = match key {
-            OrderKey::External(external_id) => self.query(
-                "UPDATE disconnect_orders SET version = version \
+            OrderKey::External(external_id) => self
+                .query(
+                    "UPDATE disconnect_orders SET version = version \
                  WHERE tenant_id = $1 AND external_id = $2 RETURNING external_id, version",
-            )
-            .bind(tenant.to_string())
-            .bind(external_id.value()),
-            OrderKey::Id(id) => self.query(
-                "UPDATE disconnect_orders SET version = version \
+                )
+                .bind(tenant.to_string())
+                .bind(external_id.value()),
+            OrderKey::Id(id) => self
+                .query(
+                    "UPDATE disconnect_orders SET version = version \
                  WHERE tenant_id = $1 AND id = $2 RETURNING external_id, version",
-            )
-            .bind(tenant.to_string())
-            .bind(id.to_string()),
+                )
+                .bind(tenant.to_string())
+                .bind(id.to_string()),
         };
         let Some(row) = lock.fetch_optional().await? else {
             return Ok(None);
@@ -113,16 +115,17 @@ impl<D: Dialect> VerizonRepo for SqlTx<'_, D> {
         state: OrderState,
         at: DateTime<Utc>,
     ) -> Result<(), DomainError> {
-        let done = self.query(
-            "UPDATE disconnect_orders SET state = $1, version = version + 1, updated_at = $2 \
+        let done = self
+            .query(
+                "UPDATE disconnect_orders SET state = $1, version = version + 1, updated_at = $2 \
              WHERE id = $3 AND version = $4",
-        )
-        .bind(state.as_str())
-        .bind(clock::to_storage(at))
-        .bind(order.to_string())
-        .bind(expected)
-        .execute()
-        .await?;
+            )
+            .bind(state.as_str())
+            .bind(clock::to_storage(at))
+            .bind(order.to_string())
+            .bind(expected)
+            .execute()
+            .await?;
         if done == 1 {
             Ok(())
         } else {

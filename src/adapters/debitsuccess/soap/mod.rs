@@ -6,13 +6,12 @@ pub mod decode;
 pub mod envelope;
 
 use actix_web::http::{header, StatusCode};
-use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 
-use crate::adapters::http::client_addr::client_of;
 use crate::adapters::http::negotiation::{read_body, Format, WireError};
-use crate::adapters::http::observability::{record_outcome, RequestId};
+use crate::adapters::http::observability::record_outcome;
+use crate::adapters::http::origin::origin_of;
 use crate::adapters::http::AppState;
-use crate::service::debitsuccess::command::Arrival;
 use crate::service::debitsuccess::{adjust_termination_date, customer_account};
 
 use super::reply::{account_result, adjust_result};
@@ -68,18 +67,14 @@ pub async fn post(
         Ok(message) => message,
         Err(fault) => return fault.response(version),
     };
-    let arrival = Arrival {
-        channel: version.channel(),
-        request_id: req.extensions().get::<RequestId>().map(|id| id.0.clone()),
-        client: client_of(&req),
-    };
+    let origin = origin_of(&req, version.channel());
     let services = &state.services;
     let operation = message.operation();
     let reply = match message {
-        Message::Adjust(m) => adjust_termination_date(services, &m, &arrival, adjust_result)
+        Message::Adjust(m) => adjust_termination_date(services, &m, &origin, adjust_result)
             .await
             .map(|result| soap_reply(version, operation, &result)),
-        Message::GetAccount(m) => customer_account(services, &m, &arrival, account_result)
+        Message::GetAccount(m) => customer_account(services, &m, &origin, account_result)
             .await
             .map(|result| soap_reply(version, operation, &result)),
     };

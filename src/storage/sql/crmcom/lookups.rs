@@ -30,14 +30,15 @@ pub(super) async fn products_by_alternative_code<D: Dialect>(
     tenant: TenantId,
     code: &str,
 ) -> Result<Vec<Product>, DomainError> {
-    let rows = tx.query(
-        "SELECT id, tenant_id, code, alternative_code, name, classification, plan_type \
+    let rows = tx
+        .query(
+            "SELECT id, tenant_id, code, alternative_code, name, classification, plan_type \
          FROM products WHERE tenant_id = $1 AND alternative_code = $2 ORDER BY code",
-    )
-    .bind(tenant.to_string())
-    .bind(code)
-    .fetch_all()
-    .await?;
+        )
+        .bind(tenant.to_string())
+        .bind(code)
+        .fetch_all()
+        .await?;
     rows.iter().map(product_from).collect()
 }
 
@@ -64,14 +65,15 @@ pub(super) async fn installed_items_by_alternative_code<D: Dialect>(
     tenant: TenantId,
     code: &str,
 ) -> Result<Vec<InstalledItem>, DomainError> {
-    let rows = tx.query(&format!(
+    let rows = tx
+        .query(&format!(
         "SELECT {ITEM_COLUMNS} FROM installed_items WHERE tenant_id = $1 AND alternative_code = $2 \
          ORDER BY serial_number"
     ))
-    .bind(tenant.to_string())
-    .bind(code)
-    .fetch_all()
-    .await?;
+        .bind(tenant.to_string())
+        .bind(code)
+        .fetch_all()
+        .await?;
     rows.iter().map(item_from).collect()
 }
 
@@ -81,14 +83,15 @@ pub(super) async fn product_on_subscription<D: Dialect>(
     product: ProductId,
     subscription: SubscriptionId,
 ) -> Result<bool, DomainError> {
-    let row = tx.query(
-        "SELECT id FROM product_instances \
+    let row = tx
+        .query(
+            "SELECT id FROM product_instances \
          WHERE tenant_id = $1 AND product_id = $2 AND subscription_id = $3 LIMIT 1",
-    )
-    .bind(tenant.to_string())
-    .bind(product.to_string())
-    .bind(subscription.to_string())
-    .fetch_optional()
-    .await?;
+        )
+        .bind(tenant.to_string())
+        .bind(product.to_string())
+        .bind(subscription.to_string())
+        .fetch_optional()
+        .await?;
     Ok(row.is_some())
 }

@@ -1,7 +1,7 @@
 //! `crmcom_tokens`: Web API tokens, stored as SHA-256 only.
 
-use chrono::{DateTime, Utc};
 use crate::storage::sql::exec::Row;
+use chrono::{DateTime, Utc};
 
 use crate::domain::clock;
 use crate::domain::crmcom_token::{CrmToken, TokenId};
@@ -31,7 +31,10 @@ fn token_from(row: &Row) -> Result<CrmToken, DomainError> {
     })
 }
 
-pub(super) async fn insert<D: Dialect>(tx: &mut SqlTx<'_, D>, t: &CrmToken) -> Result<(), DomainError> {
+pub(super) async fn insert<D: Dialect>(
+    tx: &mut SqlTx<'_, D>,
+    t: &CrmToken,
+) -> Result<(), DomainError> {
     tx.query(&format!(
         "INSERT INTO crmcom_tokens ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
     ))
@@ -88,15 +91,16 @@ pub(super) async fn api_user<D: Dialect>(
     tx: &mut SqlTx<'_, D>,
     id: ApiUserId,
 ) -> Result<Option<ApiUser>, DomainError> {
-    let row = tx.query(
-        "SELECT u.id, u.username, u.password_hash, u.apis, u.customer_id, \
+    let row = tx
+        .query(
+            "SELECT u.id, u.username, u.password_hash, u.apis, u.customer_id, \
          t.id AS tenant_id, t.code AS tenant_code, t.name AS tenant_name, \
          t.timezone AS tenant_timezone \
          FROM api_users u JOIN tenants t ON t.id = u.tenant_id WHERE u.id = $1",
-    )
-    .bind(id.to_string())
-    .fetch_optional()
-    .await?;
+        )
+        .bind(id.to_string())
+        .fetch_optional()
+        .await?;
     let Some(row) = row else {
         return Ok(None);
     };
@@ -148,16 +152,17 @@ pub(super) async fn release_beyond<D: Dialect>(
     // Newest expiry first (a use slides it), skip the `keep` kept, release the rest: the
     // partial index ix_crmcom_tokens_user_live holds exactly the rows this reads. SQL
     // needs a LIMIT before OFFSET; i64::MAX means "all".
-    let done = tx.query(
-        "UPDATE crmcom_tokens SET released_at = $3 WHERE id IN (SELECT id FROM crmcom_tokens \
+    let done = tx
+        .query(
+            "UPDATE crmcom_tokens SET released_at = $3 WHERE id IN (SELECT id FROM crmcom_tokens \
          WHERE api_user_id = $1 AND released_at IS NULL AND expires_at > $3 \
          ORDER BY expires_at DESC, id DESC LIMIT $4 OFFSET $2)",
-    )
-    .bind(user.to_string())
-    .bind(i64::from(keep))
-    .bind(clock::to_storage(now))
-    .bind(i64::MAX)
-    .execute()
-    .await?;
+        )
+        .bind(user.to_string())
+        .bind(i64::from(keep))
+        .bind(clock::to_storage(now))
+        .bind(i64::MAX)
+        .execute()
+        .await?;
     Ok(done)
 }
