@@ -39,7 +39,8 @@ impl Lookups {
             rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(lite_error)?;
-        conn.busy_timeout(Duration::from_secs(5)).map_err(lite_error)?;
+        conn.busy_timeout(Duration::from_secs(5))
+            .map_err(lite_error)?;
         Ok(conn)
     }
 
