@@ -221,6 +221,20 @@ pub async fn instance_status(app: &TestApp, id: &str) -> InstanceStatus {
         .status
 }
 
+/// Sets acme's instance `id` to `status` through the store, in a unit of work of its own
+/// (as another API would).
+pub async fn set_instance_status(app: &TestApp, id: &str, status: InstanceStatus) {
+    let id = ProductInstanceId::parse(id).unwrap();
+    let acme = TenantCode::parse("acme").unwrap();
+    crate::helpers::write(app.store().as_ref(), move |tx| {
+        Box::pin(async move {
+            let acme = tx.tenant_by_code(&acme).await?.expect("acme exists");
+            tx.set_instance_status(acme.id, id, status).await
+        })
+    })
+    .await;
+}
+
 /// Runs one SQL statement on the test database (to change state between accept and
 /// completion, as another system would).
 pub async fn sql(app: &TestApp, statement: &str) -> u64 {

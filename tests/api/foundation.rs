@@ -10,3 +10,4 @@ mod queue_fairness;
 mod retention;
 mod storage;
 mod unrouted;
+mod write_path;

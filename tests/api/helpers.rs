@@ -10,7 +10,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use billing_compat::config::Settings;
-use billing_compat::domain::store::Store;
+use billing_compat::domain::store::{self, Kept, Store, Tx, UnitFuture};
+use billing_compat::domain::DomainError;
 use billing_compat::service::{import, Services};
 use billing_compat::startup::{Application, DEMO_FIXTURE};
 use billing_compat::storage::{self, PoolSettings};
@@ -364,6 +365,112 @@ pub async fn demo_store() -> (TestDb, Arc<dyn Store>) {
         .await
         .expect("connect");
     (db, store)
+}
+
+/// Runs `work` as one unit of work on `store` (docs/architecture.md "The write path") and
+/// commits its effects when it returns `Ok`; an `Err` rolls them back and comes out.
+pub async fn try_write<T, F>(store: &dyn Store, work: F) -> Result<T, DomainError>
+where
+    T: Send + 'static,
+    F: for<'t> FnOnce(&'t mut dyn Tx) -> UnitFuture<'t, T> + Send + 'static,
+{
+    store::run(store, move |tx| {
+        let done = work(tx);
+        Box::pin(async move { done.await.map(Kept::commit) })
+    })
+    .await
+    .map(|(value, _enqueued)| value)
+}
+
+/// [`try_write`] that must succeed: the committed unit's value.
+pub async fn write<T, F>(store: &dyn Store, work: F) -> T
+where
+    T: Send + 'static,
+    F: for<'t> FnOnce(&'t mut dyn Tx) -> UnitFuture<'t, T> + Send + 'static,
+{
+    try_write(store, work)
+        .await
+        .expect("the unit of work commits")
+}
+
+/// Runs `work` as one unit of work and rolls its effects back (what dropping an uncommitted
+/// transaction did before units of work): its value, from inside the transaction.
+pub async fn discard<T, F>(store: &dyn Store, work: F) -> T
+where
+    T: Send + 'static,
+    F: for<'t> FnOnce(&'t mut dyn Tx) -> UnitFuture<'t, T> + Send + 'static,
+{
+    let (value, enqueued) = store::run(store, move |tx| {
+        let done = work(tx);
+        Box::pin(async move { done.await.map(Kept::discard) })
+    })
+    .await
+    .expect("the unit of work runs");
+    assert!(!enqueued, "a discarded unit reports no enqueued work");
+    value
+}
+
+/// The store kept from writing (the "store unavailable" tests) until [`WritesHeld::release`].
+pub enum WritesHeld {
+    /// PostgreSQL: every pooled connection, each held by a read snapshot.
+    Pool(Vec<Box<dyn Tx>>),
+    /// SQLite: the database's write lock, taken by a connection of the test's own, so the
+    /// store's writer cannot begin a transaction (it gets SQLITE_BUSY after its busy timeout).
+    Lock(sqlx::AnyConnection),
+}
+
+/// Keeps `app`'s store from writing. PostgreSQL's writes need a pooled connection: all of
+/// them are taken. SQLite's single writer keeps its own connection: the write lock on the
+/// file is taken from outside, as another process would.
+pub async fn hold_writes(app: &TestApp) -> WritesHeld {
+    match &app.db {
+        TestDb::Postgres { .. } => {
+            let store = app.store();
+            let mut held = Vec::new();
+            while held.len() < 64 {
+                match store.read().await {
+                    Ok(tx) => held.push(tx),
+                    Err(DomainError::Unavailable(_)) => break,
+                    Err(other) => panic!("holding the pool: {other:?}"),
+                }
+            }
+            assert!(
+                !held.is_empty() && held.len() < 64,
+                "held {} connections: the pool was not exhausted",
+                held.len()
+            );
+            WritesHeld::Pool(held)
+        }
+        TestDb::Sqlite { url, .. } => {
+            use sqlx::Executor;
+            sqlx::any::install_default_drivers();
+            let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(url)
+                .await
+                .expect("connect to the SQLite file");
+            conn.execute("BEGIN IMMEDIATE")
+                .await
+                .expect("take the SQLite write lock");
+            WritesHeld::Lock(conn)
+        }
+    }
+}
+
+impl WritesHeld {
+    /// Lets the store write again.
+    pub async fn release(self) {
+        match self {
+            WritesHeld::Pool(held) => drop(held),
+            WritesHeld::Lock(mut conn) => {
+                use sqlx::Executor;
+                conn.execute("ROLLBACK")
+                    .await
+                    .expect("release the SQLite write lock");
+                sqlx::Connection::close(conn)
+                    .await
+                    .expect("close the lock's connection");
+            }
+        }
+    }
 }
 
 /// Polls `check` until it returns true or `secs` pass.

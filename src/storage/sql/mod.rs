@@ -154,7 +154,7 @@ impl<D: Dialect> SqlStore<D> {
             .map_err(db_error)?;
         let writes = match D::SINGLE_WRITER {
             true => Writes::Thread {
-                writer: Writer::start(url, pools.synchronous)?,
+                writer: Writer::start(url, pools.synchronous, pools.acquire_timeout)?,
                 synchronous: pools.synchronous,
                 lookups: sqlite_lookups::Lookups::new(sqlite_writer::file_of(url)?),
             },

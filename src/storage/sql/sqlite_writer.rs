@@ -12,7 +12,7 @@
 //! bulk of a write's cost (BENCHMARKS.md, issue 15).
 
 use std::panic::AssertUnwindSafe;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicU8, Ordering};
 use std::sync::{mpsc, Arc};
 use std::time::Duration;
 
@@ -55,12 +55,22 @@ struct Job {
     /// Alone in its transaction (`Store::write_bulk`).
     bulk: bool,
     answer: oneshot::Sender<Answer>,
+    /// `QUEUED`, then `STARTED` by the writer or `ABANDONED` by a caller that stopped
+    /// waiting — whichever comes first: a unit either runs and is answered, or never runs.
+    state: Arc<AtomicU8>,
 }
+
+const QUEUED: u8 = 0;
+const STARTED: u8 = 1;
+const ABANDONED: u8 = 2;
 
 /// The handle the store keeps; the thread ends when it is dropped.
 pub(crate) struct Writer {
     jobs: mpsc::Sender<Job>,
     stats: Arc<Stats>,
+    /// How long a unit may wait for the thread before its caller is told "busy, retry"
+    /// (the pool's acquire time-out, as for a connection on PostgreSQL).
+    wait: Duration,
 }
 
 /// Counted by the writer thread, read by `Store::batching`.
@@ -79,8 +89,12 @@ pub const UNITS_METRIC: &str = "billing_compat_sqlite_batched_units_total";
 
 impl Writer {
     /// Opens the write connection at `path` and starts its thread.
-    pub(crate) fn start(url: &str, synchronous: Synchronous) -> Result<Self, DomainError> {
-        let conn = open(&file_of(url)?, synchronous)?;
+    pub(crate) fn start(
+        url: &str,
+        synchronous: Synchronous,
+        wait: Duration,
+    ) -> Result<Self, DomainError> {
+        let conn = open(&file_of(url)?, synchronous, wait)?;
         let (jobs, queue) = mpsc::channel::<Job>();
         let stats = Arc::new(Stats::default());
         let counted = stats.clone();
@@ -92,7 +106,7 @@ impl Writer {
             .name("sqlite-writer".to_owned())
             .spawn(move || serve(conn, queue, runtime, &counted))
             .map_err(DomainError::internal)?;
-        Ok(Self { jobs, stats })
+        Ok(Self { jobs, stats, wait })
     }
 
     pub(crate) fn batching(&self) -> Batching {
@@ -104,13 +118,36 @@ impl Writer {
     }
 
     pub(crate) async fn run(&self, unit: Unit, bulk: bool) -> Answer {
-        let (answer, answered) = oneshot::channel();
+        let stopped = || DomainError::Unavailable("the SQLite writer has stopped".into());
+        let (answer, mut answered) = oneshot::channel();
+        let state = Arc::new(AtomicU8::new(QUEUED));
         self.jobs
-            .send(Job { unit, bulk, answer })
-            .map_err(|_| DomainError::Unavailable("the SQLite writer has stopped".into()))?;
-        answered
-            .await
-            .map_err(|_| DomainError::Unavailable("the SQLite writer has stopped".into()))?
+            .send(Job {
+                unit,
+                bulk,
+                answer,
+                state: state.clone(),
+            })
+            .map_err(|_| stopped())?;
+        tokio::select! {
+            answer = &mut answered => return answer.map_err(|_| stopped())?,
+            _ = tokio::time::sleep(self.wait) => {}
+        }
+        if state
+            .compare_exchange(QUEUED, ABANDONED, Ordering::AcqRel, Ordering::Acquire)
+            .is_ok()
+        {
+            // Never started, and now never will: nothing of it can be committed.
+            return Err(DomainError::Unavailable(
+                format!(
+                    "timed out after {} ms waiting for the SQLite writer (busy)",
+                    self.wait.as_millis()
+                )
+                .into(),
+            ));
+        }
+        // Started: its commit (or rollback) is on the way.
+        answered.await.map_err(|_| stopped())?
     }
 }
 
@@ -131,10 +168,15 @@ pub(crate) fn file_of(url: &str) -> Result<String, DomainError> {
     Ok(path.to_owned())
 }
 
-fn open(path: &str, synchronous: Synchronous) -> Result<rusqlite::Connection, DomainError> {
+fn open(
+    path: &str,
+    synchronous: Synchronous,
+    busy: Duration,
+) -> Result<rusqlite::Connection, DomainError> {
     let conn = rusqlite::Connection::open(path).map_err(lite_error)?;
-    conn.busy_timeout(Duration::from_secs(5))
-        .map_err(lite_error)?;
+    // Another process holding the file's write lock (an `import`) is waited for as long as a
+    // caller waits for the thread, no longer.
+    conn.busy_timeout(busy).map_err(lite_error)?;
     conn.set_prepared_statement_cache_capacity(256);
     conn.execute_batch(&format!(
         "PRAGMA journal_mode = WAL; PRAGMA synchronous = {}; PRAGMA foreign_keys = ON;",
@@ -159,6 +201,9 @@ fn serve(
                 Err(_) => return, // the store is gone
             },
         };
+        if !start(&first) {
+            continue;
+        }
         let mut batch = vec![first];
         if !batch[0].bulk {
             while batch.len() < MAX_BATCH {
@@ -167,7 +212,8 @@ fn serve(
                         held = Some(job);
                         break;
                     }
-                    Ok(job) => batch.push(job),
+                    Ok(job) if start(&job) => batch.push(job),
+                    Ok(_) => {} // its caller stopped waiting
                     Err(_) => break,
                 }
             }
@@ -181,6 +227,13 @@ fn serve(
             metrics::counter!(UNITS_METRIC).increment(units);
         }
     }
+}
+
+/// Claims `job` for this thread; false when its caller gave up waiting first.
+fn start(job: &Job) -> bool {
+    job.state
+        .compare_exchange(QUEUED, STARTED, Ordering::AcqRel, Ordering::Acquire)
+        .is_ok()
 }
 
 /// Runs `batch` in one transaction; true when it committed.
@@ -295,6 +348,15 @@ fn run_unit(
     }))
 }
 
+/// The batch's failure, for each of its units: "unavailable", with the cause's text kept
+/// (adapters read it: Debitsuccess answers a locked database 11, not 01).
 fn copy_error(error: &DomainError) -> DomainError {
-    DomainError::Unavailable(error.to_string().into())
+    let mut text = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    DomainError::Unavailable(text.into())
 }

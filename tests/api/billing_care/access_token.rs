@@ -5,7 +5,7 @@ use std::time::Duration;
 use billing_compat::service::auth::hash_api_key;
 
 use super::support::*;
-use crate::helpers::{spawn_app, spawn_app_with};
+use crate::helpers::{hold_writes, spawn_app, spawn_app_with};
 
 #[tokio::test]
 async fn basic_client_credentials_get_a_bearer_token_for_an_hour() {
@@ -196,8 +196,8 @@ async fn the_token_endpoint_answers_503_when_the_store_is_unavailable() {
     })
     .await;
     let store = app.store();
-    let _writer = store.begin().await.unwrap();
-    let _reader = match app.db.is_postgres() {
+    let writes = hold_writes(&app).await;
+    let reader = match app.db.is_postgres() {
         true => None,
         false => Some(store.read().await.unwrap()),
     };
@@ -215,6 +215,8 @@ async fn the_token_endpoint_answers_503_when_the_store_is_unavailable() {
         "the service is temporarily unavailable; try again later",
     )
     .await;
+    drop(reader);
+    writes.release().await;
 }
 
 #[tokio::test]

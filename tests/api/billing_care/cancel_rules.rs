@@ -214,17 +214,17 @@ async fn a_tenant_never_reaches_another_tenants_bundles() {
 /// A second purchase of deal 41057 on the same account and service, package 3.
 async fn second_purchase(app: &crate::helpers::TestApp) {
     let first = bundle(app, "acme", BUNDLE_5002).await;
-    let mut tx = app.store().begin().await.unwrap();
-    tx.insert_bundle(&Bundle {
+    let second = Bundle {
         id: BundleId::new(),
         poid: Poid::parse("0.0.0.1+-purchased_bundle+5003").unwrap(),
         package_id: 3,
         purchased_at: first.purchased_at + Duration::days(1),
         ..first
+    };
+    crate::helpers::write(app.store().as_ref(), move |tx| {
+        Box::pin(async move { tx.insert_bundle(&second).await })
     })
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
+    .await;
 }
 
 #[tokio::test]

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use super::support::*;
-use crate::helpers::{spawn_app, spawn_app_with};
+use crate::helpers::{hold_writes, spawn_app, spawn_app_with};
 
 const HINT: &str = "get a token from GET /bcws/webresources/v1.0/authentication/queryAccessToken";
 
@@ -138,8 +138,7 @@ async fn the_cancel_answers_503_when_the_store_is_unavailable() {
     })
     .await;
     let token = acme_token(&app).await;
-    let store = app.store();
-    let writer = store.begin().await.unwrap();
+    let writes = hold_writes(&app).await;
     let response = cancel_xml(&app, &token, SEED_XML).await;
     expect_xml_problem(
         response,
@@ -148,7 +147,7 @@ async fn the_cancel_answers_503_when_the_store_is_unavailable() {
         "the service is temporarily unavailable; try again later",
     )
     .await;
-    drop(writer);
+    writes.release().await;
     // Once the store answers again, the same call goes through.
     assert_eq!(cancel_xml(&app, &token, SEED_XML).await.status(), 200);
 }

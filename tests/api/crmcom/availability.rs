@@ -6,7 +6,7 @@ use std::time::Duration;
 use serde_json::json;
 
 use super::{assert_error, post, BASE};
-use crate::helpers::spawn_app_with;
+use crate::helpers::{hold_writes, spawn_app_with};
 
 #[tokio::test]
 async fn a_store_that_times_out_answers_service_unavailable() {
@@ -16,8 +16,9 @@ async fn a_store_that_times_out_answers_service_unavailable() {
         s.run_worker = false;
     })
     .await;
-    // Hold the only write connection (SQLite: the single writer; PostgreSQL: the pool).
-    let held = app.store().begin().await.unwrap();
+    // Keep the store from writing (SQLite: its file's write lock, taken from outside, so the
+    // single writer cannot begin; PostgreSQL: every pooled connection).
+    let held = hold_writes(&app).await;
     let reply = post(
         &app,
         &format!("{BASE}/authentication/token"),
@@ -29,5 +30,5 @@ async fn a_store_that_times_out_answers_service_unavailable() {
         "ServiceUnavailableException",
         "The service is temporarily unavailable; try again later",
     );
-    drop(held);
+    held.release().await;
 }

@@ -250,24 +250,25 @@ async fn a_start_date_in_the_past_or_in_another_form_is_refused() {
 async fn an_alternative_code_shared_by_two_products_is_ambiguous() {
     let app = spawn_app().await;
     let token = login(&app).await;
-    let mut tx = app.store().begin().await.unwrap();
-    let acme = tx
-        .tenant_by_code(&TenantCode::parse("acme").unwrap())
-        .await
-        .unwrap()
-        .unwrap();
-    tx.insert_product(&Product {
-        id: ProductId::new(),
-        tenant: acme.id,
-        code: "TV-SPORTS-HD".into(),
-        alternative_code: Some("SPORTS".into()),
-        name: "Sports channels HD".into(),
-        classification: Classification::Service,
-        plan_type: None,
+    crate::helpers::write(app.store().as_ref(), |tx| {
+        Box::pin(async move {
+            let acme = tx
+                .tenant_by_code(&TenantCode::parse("acme").unwrap())
+                .await?
+                .expect("acme exists");
+            tx.insert_product(&Product {
+                id: ProductId::new(),
+                tenant: acme.id,
+                code: "TV-SPORTS-HD".into(),
+                alternative_code: Some("SPORTS".into()),
+                name: "Sports channels HD".into(),
+                classification: Classification::Service,
+                plan_type: None,
+            })
+            .await
+        })
     })
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
+    .await;
     assert_error(
         &post(
             &app,

@@ -126,49 +126,50 @@ async fn it_follows_the_credential_and_reference_rules_with_a_nil_account() {
 
 async fn cancelled_bundle_instance(app: &TestApp, effective: chrono::DateTime<Utc>) {
     let ds = account(app, "acme", "DS1000008").await;
-    let mut tx = app.store().begin().await.unwrap();
-    let product = tx
-        .product_by_code(ds.tenant, "IP-STATIC")
-        .await
-        .unwrap()
-        .unwrap();
-    let bundle = Bundle {
-        id: BundleId::new(),
-        tenant: ds.tenant,
-        poid: Poid::parse(&format!(
-            "0.0.0.1+-purchased_bundle+{}",
-            effective.timestamp()
-        ))
-        .unwrap(),
-        account: ds.id,
-        service: Poid::parse("0.0.0.1+-service-ip+9").unwrap(),
-        deal: Poid::parse("0.0.0.1+-deal+9").unwrap(),
-        package_id: 9,
-        purchased_at: Utc::now() - Duration::days(30),
-        cancellation: Some(BundleCancellation {
-            effective_at: effective,
-            description: None,
-            flag: None,
-            extension: None,
-        }),
-    };
-    tx.insert_bundle(&bundle).await.unwrap();
-    tx.insert_product_instance(&ProductInstance {
-        id: ProductInstanceId::new(),
-        tenant: ds.tenant,
-        product: product.id,
-        customer: ds.customer,
-        account: Some(ds.id),
-        subscription: None,
-        installed_item: None,
-        bundle: Some(bundle.id),
-        status: InstanceStatus::Active,
-        effective_from: None,
-        effective_to: None,
+    crate::helpers::write(app.store().as_ref(), move |tx| {
+        Box::pin(async move {
+            let product = tx
+                .product_by_code(ds.tenant, "IP-STATIC")
+                .await?
+                .expect("IP-STATIC exists");
+            let bundle = Bundle {
+                id: BundleId::new(),
+                tenant: ds.tenant,
+                poid: Poid::parse(&format!(
+                    "0.0.0.1+-purchased_bundle+{}",
+                    effective.timestamp()
+                ))
+                .unwrap(),
+                account: ds.id,
+                service: Poid::parse("0.0.0.1+-service-ip+9").unwrap(),
+                deal: Poid::parse("0.0.0.1+-deal+9").unwrap(),
+                package_id: 9,
+                purchased_at: Utc::now() - Duration::days(30),
+                cancellation: Some(BundleCancellation {
+                    effective_at: effective,
+                    description: None,
+                    flag: None,
+                    extension: None,
+                }),
+            };
+            tx.insert_bundle(&bundle).await?;
+            tx.insert_product_instance(&ProductInstance {
+                id: ProductInstanceId::new(),
+                tenant: ds.tenant,
+                product: product.id,
+                customer: ds.customer,
+                account: Some(ds.id),
+                subscription: None,
+                installed_item: None,
+                bundle: Some(bundle.id),
+                status: InstanceStatus::Active,
+                effective_from: None,
+                effective_to: None,
+            })
+            .await
+        })
     })
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
+    .await;
 }
 
 #[tokio::test]
@@ -185,21 +186,19 @@ async fn what_other_apis_changed_shows_here() {
     cancelled_bundle_instance(&app, Utc::now() + Duration::days(1)).await;
     // A floLIVE detach.
     let tv = account(&app, "acme", "DS1000008").await;
-    {
-        let mut tx = app.store().begin().await.unwrap();
-        let instances = tx
-            .product_instances_of_account(tv.tenant, tv.id)
-            .await
-            .unwrap();
-        let sports = instances
-            .iter()
-            .find(|i| i.installed_item.is_some())
-            .unwrap();
-        tx.set_instance_status(tv.tenant, sports.id, InstanceStatus::Detached)
-            .await
-            .unwrap();
-        tx.commit().await.unwrap();
-    }
+    let detached = crate::helpers::write(app.store().as_ref(), move |tx| {
+        Box::pin(async move {
+            let instances = tx.product_instances_of_account(tv.tenant, tv.id).await?;
+            let Some(sports) = instances.iter().find(|i| i.installed_item.is_some()) else {
+                return Ok(false);
+            };
+            tx.set_instance_status(tv.tenant, sports.id, InstanceStatus::Detached)
+                .await?;
+            Ok(true)
+        })
+    })
+    .await;
+    assert!(detached, "DS1000008 has an instance on an installed item");
     let after = products(&call(&app, Channel::Soap12, &read).await);
     assert_eq!(
         after,

@@ -36,12 +36,11 @@ async fn send(
 
 /// Each fixture resets DS1000001's date to 2031-12-31; start elsewhere so the change shows.
 async fn reset(app: &TestApp) {
-    let mut tx = app.store().begin().await.unwrap();
     let acme = super::support::client::account(app, "acme", "DS1000001").await;
-    tx.set_termination_date(acme.tenant, acme.id, None)
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
+    crate::helpers::write(app.store().as_ref(), move |tx| {
+        Box::pin(async move { tx.set_termination_date(acme.tenant, acme.id, None).await })
+    })
+    .await;
 }
 
 async fn expect_adjusted(app: &TestApp, outcome: &Outcome) {

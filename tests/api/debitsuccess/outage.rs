@@ -4,22 +4,14 @@
 use std::time::Duration;
 
 use super::support::client::{account, call, Channel, Request};
-use crate::helpers::spawn_app_with;
+use crate::helpers::{hold_writes, spawn_app_with};
 
 #[tokio::test]
 async fn a_store_that_does_not_answer_in_time_is_code_11_and_changes_nothing() {
     let app = spawn_app_with(|s| s.pool.acquire_timeout = Duration::from_millis(300)).await;
-    // Warm the credential cache, then hold every write connection.
+    // Warm the credential cache, then keep the store from writing (`hold_writes`).
     call(&app, Channel::Soap11, &Request::get_account("DS1000001")).await;
-    let store = app.store();
-    let mut held = vec![];
-    while held.len() < 16 {
-        match store.begin().await {
-            Ok(tx) => held.push(tx),
-            Err(_) => break,
-        }
-    }
-    assert!(!held.is_empty() && held.len() < 16);
+    let held = hold_writes(&app).await;
     for channel in Channel::ALL {
         let outcome = call(&app, channel, &Request::adjust("DS1000001", "2031-12-31")).await;
         assert_eq!(
@@ -32,7 +24,7 @@ async fn a_store_that_does_not_answer_in_time_is_code_11_and_changes_nothing() {
             if channel == Channel::Json { 503 } else { 200 }
         );
     }
-    drop(held);
+    held.release().await;
     assert_eq!(
         account(&app, "acme", "DS1000001").await.termination_date,
         None

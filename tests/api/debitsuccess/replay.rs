@@ -29,11 +29,13 @@ async fn a_repeated_id_with_the_same_body_replays_the_first_reply_on_any_channel
     // Someone else moves the date; a replay must not move it back.
     {
         let stored = account(&app, "acme", "DS1000001").await;
-        let mut tx = app.store().begin().await.unwrap();
-        tx.set_termination_date(stored.tenant, stored.id, None)
-            .await
-            .unwrap();
-        tx.commit().await.unwrap();
+        crate::helpers::write(app.store().as_ref(), move |tx| {
+            Box::pin(async move {
+                tx.set_termination_date(stored.tenant, stored.id, None)
+                    .await
+            })
+        })
+        .await;
     }
     // DateCreated and the envelope's spelling are not part of "the body".
     let again = request.clone().field("DateCreated", "2026-01-01T09:00:00");

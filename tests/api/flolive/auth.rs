@@ -52,25 +52,25 @@ async fn every_credential_failure_gets_one_undifferentiated_401() {
 #[tokio::test]
 async fn a_user_acting_for_no_customer_is_forbidden() {
     let app = spawn_app().await;
-    let store = app.store();
-    let mut tx = store.begin().await.unwrap();
-    let acme = tx
-        .tenant_by_code(&TenantCode::parse("acme").unwrap())
-        .await
-        .unwrap()
-        .unwrap();
-    tx.insert_user(&NewApiUser {
-        id: ApiUserId::new(),
-        tenant: acme.id,
-        username: Username::parse("flo-nobody").unwrap(),
-        password_hash: hash_password("Flo-Nobody-2024").unwrap(),
-        api_key_hash: Some(hash_api_key("flo-nobody-key")),
-        apis: ApiSet::new([Api::Flolive]),
-        customer: None,
+    crate::helpers::write(app.store().as_ref(), |tx| {
+        Box::pin(async move {
+            let acme = tx
+                .tenant_by_code(&TenantCode::parse("acme").unwrap())
+                .await?
+                .expect("acme exists");
+            tx.insert_user(&NewApiUser {
+                id: ApiUserId::new(),
+                tenant: acme.id,
+                username: Username::parse("flo-nobody").unwrap(),
+                password_hash: hash_password("Flo-Nobody-2024").unwrap(),
+                api_key_hash: Some(hash_api_key("flo-nobody-key")),
+                apis: ApiSet::new([Api::Flolive]),
+                customer: None,
+            })
+            .await
+        })
     })
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
+    .await;
     for auth in [
         Auth::Bearer("flo-nobody-key"),
         Auth::Basic("flo-nobody", "Flo-Nobody-2024"),

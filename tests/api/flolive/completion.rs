@@ -3,7 +3,6 @@
 //! with its reason instead of applying it.
 
 use billing_compat::domain::catalog::InstanceStatus;
-use billing_compat::domain::ids::ProductInstanceId;
 use billing_compat::domain::store::{Job, Tx};
 use billing_compat::service::jobs::{JobError, JobHandler, Registry, Worker, WorkerSettings};
 use billing_compat::service::Services;
@@ -86,20 +85,7 @@ async fn a_detach_fails_with_its_reason_when_the_instance_changed_meanwhile() {
     let app = accepting_only().await;
     let request_id = detach(&app, PARENT_KEY, NORTH, ON_NORTH).await.request_id();
     // Another API cancels the instance before the queue gets to it.
-    let mut tx = app.store().begin().await.unwrap();
-    let acme = tx
-        .tenant_by_code(&TenantCode::parse("acme").unwrap())
-        .await
-        .unwrap()
-        .unwrap();
-    tx.set_instance_status(
-        acme.id,
-        ProductInstanceId::parse(ON_NORTH).unwrap(),
-        InstanceStatus::Cancelled,
-    )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
+    set_instance_status(&app, ON_NORTH, InstanceStatus::Cancelled).await;
 
     let app = restart(app).await;
     let done = completed(&app, PARENT_KEY, &request_id).await;

@@ -10,7 +10,7 @@ use billing_compat::domain::store::Store;
 use billing_compat::domain::DomainError;
 
 use super::*;
-use crate::helpers::{demo_store, spawn_app, spawn_app_with};
+use crate::helpers::{demo_store, spawn_app, spawn_app_with, try_write, write};
 
 async fn concurrent_detaches(app: &TestApp, n: usize) -> Vec<Reply> {
     let calls = (0..n).map(|_| detach(app, PARENT_KEY, NORTH, ON_NORTH));
@@ -99,9 +99,11 @@ fn live_detach(
 }
 
 async fn insert(store: &dyn Store, op: &OperationRequest) -> Result<(), DomainError> {
-    let mut tx = store.begin().await?;
-    tx.insert_operation(op).await?;
-    tx.commit().await
+    let op = op.clone();
+    try_write(store, move |tx| {
+        Box::pin(async move { tx.insert_operation(&op).await })
+    })
+    .await
 }
 
 #[tokio::test]
@@ -131,18 +133,22 @@ async fn the_index_allows_one_live_detach_per_instance_and_ignores_failed_ones()
         assert!(err.is_conflict_on(LIVE_DETACH_CONSTRAINT), "{err:?}");
     }
     // Done counts as live too: a SUCCESS detach still blocks a second one.
-    let mut tx = store.begin().await.unwrap();
-    assert!(tx
-        .finish_operation(
-            acme,
-            first.id,
-            OperationStatus::Success,
-            None,
-            chrono::Utc::now()
-        )
+    let first_id = first.id;
+    assert!(
+        write(store.as_ref(), move |tx| {
+            Box::pin(async move {
+                tx.finish_operation(
+                    acme,
+                    first_id,
+                    OperationStatus::Success,
+                    None,
+                    chrono::Utc::now(),
+                )
+                .await
+            })
+        })
         .await
-        .unwrap());
-    tx.commit().await.unwrap();
+    );
     let err = insert(
         store.as_ref(),
         &live_detach(acme, OperationStatus::InProgress),

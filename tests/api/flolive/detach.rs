@@ -3,7 +3,7 @@
 use billing_compat::domain::catalog::InstanceStatus;
 
 use super::*;
-use crate::helpers::spawn_app;
+use crate::helpers::{hold_writes, spawn_app};
 
 #[tokio::test]
 async fn a_parent_detaches_an_instance_of_its_sub_customer_and_the_queue_completes_it() {
@@ -270,8 +270,8 @@ async fn an_unavailable_store_answers_global_1001_with_503() {
         404
     );
     let store = app.store();
-    let _writer = store.begin().await.unwrap();
-    let _reader = if app.db.is_postgres() {
+    let writes = hold_writes(&app).await;
+    let reader = if app.db.is_postgres() {
         None
     } else {
         Some(store.read().await.unwrap())
@@ -295,4 +295,6 @@ async fn an_unavailable_store_answers_global_1001_with_503() {
             "unavailable",
         );
     }
+    drop(reader);
+    writes.release().await;
 }

@@ -1,7 +1,6 @@
 //! `fixtures/flolive/` holds real samples: the service must send exactly those (ids aside).
 
 use billing_compat::domain::catalog::InstanceStatus;
-use billing_compat::domain::ids::ProductInstanceId;
 
 use super::*;
 use crate::helpers::{spawn_app, spawn_app_with, spawn_on};
@@ -66,20 +65,7 @@ async fn the_attach_request_samples_get_the_reply_samples() {
 async fn a_failed_request_reads_as_the_sample() {
     let app = spawn_app_with(|s| s.run_worker = false).await;
     let request_id = detach(&app, PARENT_KEY, NORTH, ON_NORTH).await.request_id();
-    let mut tx = app.store().begin().await.unwrap();
-    let acme = tx
-        .tenant_by_code(&TenantCode::parse("acme").unwrap())
-        .await
-        .unwrap()
-        .unwrap();
-    tx.set_instance_status(
-        acme.id,
-        ProductInstanceId::parse(ON_NORTH).unwrap(),
-        InstanceStatus::Cancelled,
-    )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
+    set_instance_status(&app, ON_NORTH, InstanceStatus::Cancelled).await;
     let app = spawn_on(app.stop().await, |_| {}).await;
     completed(&app, PARENT_KEY, &request_id).await;
     let reply = request_status(&app, PARENT_KEY, &request_id).await.json();

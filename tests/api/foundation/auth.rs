@@ -58,11 +58,11 @@ async fn a_password_change_takes_effect_at_once_despite_the_cache() {
         )
         .await
         .unwrap();
-    let mut tx = store.begin().await.unwrap();
-    tx.set_password_hash(user.user_id, &hash_password("New-Pass-2025").unwrap())
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
+    let (id, hash) = (user.user_id, hash_password("New-Pass-2025").unwrap());
+    crate::helpers::write(store.as_ref(), move |tx| {
+        Box::pin(async move { tx.set_password_hash(id, &hash).await })
+    })
+    .await;
     assert!(auth
         .password(
             store.as_ref(),

@@ -7,7 +7,7 @@ use billing_compat::domain::DomainError;
 use billing_compat::service::auth::Attempt;
 use billing_compat::service::idempotency::{execute, IdempotentRequest, KEY_REUSED};
 
-use crate::helpers::spawn_app;
+use crate::helpers::{discard, spawn_app};
 
 async fn principal(app: &crate::helpers::TestApp) -> Principal {
     let services = &app.services;
@@ -40,13 +40,14 @@ async fn a_key_replays_the_first_reply_and_runs_the_work_once() {
     let who = principal(&app).await;
     let acme = TenantCode::parse("acme").unwrap();
     let key = IdempotentRequest::new("key-1", "POST", "/x", b"{}").unwrap();
+    let tenant = who.tenant.id;
     let mut replies = Vec::new();
     for _ in 0..3 {
         let r = execute(
             &app.services,
             &who,
             Some(&key),
-            async |tx| tx.next_counter(who.tenant.id, "idem-test").await,
+            move |tx| Box::pin(async move { tx.next_counter(tenant, "idem-test").await }),
             |n| reply(*n),
         )
         .await
@@ -54,13 +55,16 @@ async fn a_key_replays_the_first_reply_and_runs_the_work_once() {
         replies.push(r);
     }
     assert!(replies.iter().all(|r| r == &reply(1)), "{replies:?}");
-    // The work ran once: the counter moved once.
-    let mut tx = app.store().begin().await.unwrap();
-    assert_eq!(
-        tx.next_counter(who.tenant.id, "idem-test").await.unwrap(),
-        2
-    );
-    assert!(tx.tenant_by_code(&acme).await.unwrap().is_some());
+    // The work ran once: the counter moved once (looked at in a unit that is rolled back).
+    let (next, found) = discard(app.store().as_ref(), move |tx| {
+        Box::pin(async move {
+            let next = tx.next_counter(tenant, "idem-test").await?;
+            Ok((next, tx.tenant_by_code(&acme).await?))
+        })
+    })
+    .await;
+    assert_eq!(next, 2);
+    assert!(found.is_some());
 }
 
 #[tokio::test]
@@ -73,7 +77,7 @@ async fn reusing_a_key_with_another_request_is_refused() {
         &app.services,
         &who,
         Some(&first),
-        async |_tx| Ok(1),
+        |_tx| Box::pin(async { Ok(1) }),
         |n| reply(*n),
     )
     .await
@@ -82,7 +86,7 @@ async fn reusing_a_key_with_another_request_is_refused() {
         &app.services,
         &who,
         Some(&other),
-        async |_tx| Ok(2),
+        |_tx| Box::pin(async { Ok(2) }),
         |n| reply(*n),
     )
     .await
@@ -102,7 +106,7 @@ async fn a_refused_request_is_not_stored() {
         &app.services,
         &who,
         Some(&key),
-        async |_tx| Err::<i64, _>(DomainError::rule("nope", "no")),
+        |_tx| Box::pin(async { Err::<i64, _>(DomainError::rule("nope", "no")) }),
         |n| reply(*n),
     )
     .await
@@ -112,7 +116,7 @@ async fn a_refused_request_is_not_stored() {
         &app.services,
         &who,
         Some(&key),
-        async |_tx| Ok(7),
+        |_tx| Box::pin(async { Ok(7) }),
         |n| reply(*n),
     )
     .await
@@ -125,12 +129,13 @@ async fn concurrent_duplicates_apply_once() {
     let app = spawn_app().await;
     let who = principal(&app).await;
     let key = IdempotentRequest::new("key-4", "POST", "/x", b"{}").unwrap();
+    let tenant = who.tenant.id;
     let runs = (0..8).map(|_| {
         execute(
             &app.services,
             &who,
             Some(&key),
-            async |tx| tx.next_counter(who.tenant.id, "idem-race").await,
+            move |tx| Box::pin(async move { tx.next_counter(tenant, "idem-race").await }),
             |n| reply(*n),
         )
     });
@@ -138,9 +143,9 @@ async fn concurrent_duplicates_apply_once() {
     let replies: Vec<_> = results.into_iter().filter_map(Result::ok).collect();
     assert!(!replies.is_empty());
     assert!(replies.iter().all(|r| r == &reply(1)), "{replies:?}");
-    let mut tx = app.store().begin().await.unwrap();
-    assert_eq!(
-        tx.next_counter(who.tenant.id, "idem-race").await.unwrap(),
-        2
-    );
+    let next = discard(app.store().as_ref(), move |tx| {
+        Box::pin(async move { tx.next_counter(tenant, "idem-race").await })
+    })
+    .await;
+    assert_eq!(next, 2);
 }

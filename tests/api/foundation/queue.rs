@@ -11,7 +11,7 @@ use billing_compat::service::jobs::{JobError, JobHandler, Registry, Worker, Work
 use billing_compat::service::{ServiceSettings, Services};
 use chrono::{Duration, Utc};
 
-use crate::helpers::demo_store;
+use crate::helpers::{demo_store, write};
 
 async fn acme(store: &dyn Store) -> TenantId {
     store
@@ -26,18 +26,23 @@ async fn acme(store: &dyn Store) -> TenantId {
 }
 
 async fn enqueue(store: &dyn Store, tenant: TenantId, kind: &str, n: usize) {
-    let mut tx = store.begin().await.unwrap();
-    for i in 0..n {
-        let job = NewJob {
-            tenant,
-            kind: kind.into(),
-            payload: serde_json::json!({ "n": i }),
-            run_at: Utc::now(),
-            max_attempts: 3,
-        };
-        tx.enqueue(&job).await.unwrap();
-    }
-    tx.commit().await.unwrap();
+    let kind = kind.to_owned();
+    write(store, move |tx| {
+        Box::pin(async move {
+            for i in 0..n {
+                let job = NewJob {
+                    tenant,
+                    kind: kind.clone(),
+                    payload: serde_json::json!({ "n": i }),
+                    run_at: Utc::now(),
+                    max_attempts: 3,
+                };
+                tx.enqueue(&job).await?;
+            }
+            Ok(())
+        })
+    })
+    .await;
 }
 
 #[tokio::test]
@@ -46,30 +51,40 @@ async fn a_leased_job_is_not_claimed_twice_until_its_lease_runs_out() {
     let tenant = acme(store.as_ref()).await;
     enqueue(store.as_ref(), tenant, "test.kind", 3).await;
     let now = Utc::now();
-    let mut tx = store.begin().await.unwrap();
-    let first = tx
-        .claim_jobs("w1", now, now + Duration::seconds(30), 10)
-        .await
-        .unwrap();
-    let second = tx
-        .claim_jobs("w2", now, now + Duration::seconds(30), 10)
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
+    let (first, second) = write(store.as_ref(), move |tx| {
+        Box::pin(async move {
+            let first = tx
+                .claim_jobs("w1", now, now + Duration::seconds(30), 10)
+                .await?;
+            let second = tx
+                .claim_jobs("w2", now, now + Duration::seconds(30), 10)
+                .await?;
+            Ok((first, second))
+        })
+    })
+    .await;
     assert_eq!(first.len(), 3);
     assert!(second.is_empty());
     // After the lease ends (w1 died), w2 takes them over; w1 can no longer complete them.
     let later = now + Duration::seconds(31);
-    let mut tx = store.begin().await.unwrap();
-    let taken = tx
-        .claim_jobs("w2", later, later + Duration::seconds(30), 10)
-        .await
-        .unwrap();
+    let (taken, by_w1, by_w2) = write(store.as_ref(), move |tx| {
+        Box::pin(async move {
+            let taken = tx
+                .claim_jobs("w2", later, later + Duration::seconds(30), 10)
+                .await?;
+            let Some(job) = taken.first().map(|j| j.id) else {
+                return Ok((taken, None, None));
+            };
+            let by_w1 = tx.complete_job(job, "w1").await?;
+            let by_w2 = tx.complete_job(job, "w2").await?;
+            Ok((taken, Some(by_w1), Some(by_w2)))
+        })
+    })
+    .await;
     assert_eq!(taken.len(), 3);
     assert!(taken.iter().all(|j| j.attempts == 2));
-    assert!(!tx.complete_job(taken[0].id, "w1").await.unwrap());
-    assert!(tx.complete_job(taken[0].id, "w2").await.unwrap());
-    tx.commit().await.unwrap();
+    assert_eq!(by_w1, Some(false));
+    assert_eq!(by_w2, Some(true));
     assert_eq!(store.read().await.unwrap().pending_jobs().await.unwrap(), 2);
 }
 
@@ -85,12 +100,13 @@ async fn concurrent_claimers_split_the_work_without_overlap() {
             let mut ids = Vec::new();
             loop {
                 let now = Utc::now();
-                let mut tx = store.begin().await.unwrap();
-                let jobs = tx
-                    .claim_jobs(&format!("w{w}"), now, now + Duration::seconds(30), 3)
-                    .await
-                    .unwrap();
-                tx.commit().await.unwrap();
+                let jobs = write(store.as_ref(), move |tx| {
+                    Box::pin(async move {
+                        tx.claim_jobs(&format!("w{w}"), now, now + Duration::seconds(30), 3)
+                            .await
+                    })
+                })
+                .await;
                 if jobs.is_empty() {
                     return ids;
                 }

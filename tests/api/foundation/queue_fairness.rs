@@ -9,7 +9,7 @@ use billing_compat::service::jobs::{self, QUEUE_FULL_RETRY_AFTER};
 use billing_compat::service::ServiceSettings;
 use chrono::{DateTime, Duration, Utc};
 
-use crate::helpers::demo_store;
+use crate::helpers::{demo_store, discard, write};
 
 fn job(tenant: TenantId, n: usize, run_at: DateTime<Utc>) -> NewJob {
     NewJob {
@@ -23,23 +23,27 @@ fn job(tenant: TenantId, n: usize, run_at: DateTime<Utc>) -> NewJob {
 
 /// `n` jobs of `tenant`, due one microsecond apart from `from`, numbered from 0.
 async fn flood(store: &dyn Store, tenant: TenantId, n: usize, from: DateTime<Utc>) {
-    let mut tx = store.begin().await.unwrap();
-    for i in 0..n {
-        let at = from + Duration::microseconds(i as i64);
-        tx.enqueue(&job(tenant, i, at)).await.unwrap();
-    }
-    tx.commit().await.unwrap();
+    write(store, move |tx| {
+        Box::pin(async move {
+            for i in 0..n {
+                let at = from + Duration::microseconds(i as i64);
+                tx.enqueue(&job(tenant, i, at)).await?;
+            }
+            Ok(())
+        })
+    })
+    .await;
 }
 
 async fn claim(store: &dyn Store, limit: i64) -> Vec<Job> {
     let now = Utc::now();
-    let mut tx = store.begin().await.unwrap();
-    let jobs = tx
-        .claim_jobs("w", now, now + Duration::seconds(30), limit)
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
-    jobs
+    write(store, move |tx| {
+        Box::pin(async move {
+            tx.claim_jobs("w", now, now + Duration::seconds(30), limit)
+                .await
+        })
+    })
+    .await
 }
 
 /// The payload numbers of `tenant`'s jobs among `jobs`, sorted.
@@ -85,11 +89,11 @@ async fn claims_go_round_the_tenants_with_due_work() {
     flood(store.as_ref(), b, 100, start + Duration::seconds(1)).await;
     flood(store.as_ref(), c, 2, start + Duration::seconds(2)).await;
     // Not yet due: never claimed, whatever its tenant's turn.
-    let mut tx = store.begin().await.unwrap();
-    tx.enqueue(&job(c, 99, Utc::now() + Duration::hours(1)))
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
+    let later = job(c, 99, Utc::now() + Duration::hours(1));
+    write(store.as_ref(), move |tx| {
+        Box::pin(async move { tx.enqueue(&later).await })
+    })
+    .await;
 
     let first = claim(store.as_ref(), 6).await;
     assert_eq!(numbers_of(&first, a), [0, 1]);
@@ -109,19 +113,40 @@ async fn a_tenants_unfinished_jobs_are_counted_up_to_the_bound_asked() {
     let start = Utc::now() - Duration::seconds(60);
     flood(store.as_ref(), a, 5, start).await;
     flood(store.as_ref(), b, 3, start).await;
-    let mut tx = store.begin().await.unwrap();
-    assert_eq!(tx.unfinished_jobs_of(a, 100).await.unwrap(), 5);
-    assert_eq!(tx.unfinished_jobs_of(a, 4).await.unwrap(), 4);
-    assert_eq!(tx.unfinished_jobs_of(b, 100).await.unwrap(), 3);
-    tx.commit().await.unwrap();
-    // Leased jobs still count; finished ones do not.
+    let counts = write(store.as_ref(), move |tx| {
+        Box::pin(async move {
+            Ok([
+                tx.unfinished_jobs_of(a, 100).await?,
+                tx.unfinished_jobs_of(a, 4).await?,
+                tx.unfinished_jobs_of(b, 100).await?,
+            ])
+        })
+    })
+    .await;
+    assert_eq!(counts, [5, 4, 3]);
+    // Leased jobs still count; finished ones do not (looked at in a unit rolled back).
     let claimed = claim(store.as_ref(), 8).await;
-    let mut tx = store.begin().await.unwrap();
-    assert_eq!(tx.unfinished_jobs_of(a, 100).await.unwrap(), 5);
-    for job in claimed.iter().filter(|j| j.tenant == a).take(2) {
-        assert!(tx.complete_job(job.id, "w").await.unwrap());
-    }
-    assert_eq!(tx.unfinished_jobs_of(a, 100).await.unwrap(), 3);
+    let to_complete: Vec<_> = claimed
+        .iter()
+        .filter(|j| j.tenant == a)
+        .take(2)
+        .map(|j| j.id)
+        .collect();
+    assert_eq!(to_complete.len(), 2);
+    let (leased, completed, after) = discard(store.as_ref(), move |tx| {
+        Box::pin(async move {
+            let leased = tx.unfinished_jobs_of(a, 100).await?;
+            let mut completed = Vec::new();
+            for id in to_complete {
+                completed.push(tx.complete_job(id, "w").await?);
+            }
+            Ok((leased, completed, tx.unfinished_jobs_of(a, 100).await?))
+        })
+    })
+    .await;
+    assert_eq!(leased, 5);
+    assert_eq!(completed, [true, true]);
+    assert_eq!(after, 3);
 }
 
 #[tokio::test]
@@ -133,30 +158,36 @@ async fn enqueueing_past_the_tenants_cap_is_refused_as_busy_and_adds_nothing() {
         ..ServiceSettings::default()
     };
     let now = Utc::now();
-    let mut tx = store.begin().await.unwrap();
-    for n in 0..3 {
-        jobs::enqueue(tx.as_mut(), &settings, &job(a, n, now))
-            .await
-            .unwrap();
-    }
-    match jobs::enqueue(tx.as_mut(), &settings, &job(a, 3, now)).await {
+    let uncapped = ServiceSettings {
+        max_queued_jobs_per_tenant: 0,
+        ..ServiceSettings::default()
+    };
+    // One unit, rolled back at the end (the transaction was never committed before).
+    let (over_cap, after_refusal, after_uncapped) = discard(store.as_ref(), move |tx| {
+        Box::pin(async move {
+            for n in 0..3 {
+                jobs::enqueue(&mut *tx, &settings, &job(a, n, now)).await?;
+            }
+            let over_cap = jobs::enqueue(&mut *tx, &settings, &job(a, 3, now)).await;
+            let after_refusal = tx.unfinished_jobs_of(a, 100).await?;
+            // Another tenant's cap is its own; a cap of 0 turns the check off.
+            jobs::enqueue(&mut *tx, &settings, &job(b, 0, now)).await?;
+            jobs::enqueue(&mut *tx, &uncapped, &job(a, 4, now)).await?;
+            Ok((
+                over_cap,
+                after_refusal,
+                tx.unfinished_jobs_of(a, 100).await?,
+            ))
+        })
+    })
+    .await;
+    match over_cap {
         Err(DomainError::Busy(busy)) => assert_eq!(
             busy,
             Busy::new(Limit::QueuedJobs { cap: 3 }, QUEUE_FULL_RETRY_AFTER)
         ),
         other => panic!("expected busy, got {other:?}"),
     }
-    assert_eq!(tx.unfinished_jobs_of(a, 100).await.unwrap(), 3);
-    // Another tenant's cap is its own; a cap of 0 turns the check off.
-    jobs::enqueue(tx.as_mut(), &settings, &job(b, 0, now))
-        .await
-        .unwrap();
-    let uncapped = ServiceSettings {
-        max_queued_jobs_per_tenant: 0,
-        ..ServiceSettings::default()
-    };
-    jobs::enqueue(tx.as_mut(), &uncapped, &job(a, 4, now))
-        .await
-        .unwrap();
-    assert_eq!(tx.unfinished_jobs_of(a, 100).await.unwrap(), 4);
+    assert_eq!(after_refusal, 3);
+    assert_eq!(after_uncapped, 4);
 }

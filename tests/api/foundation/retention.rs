@@ -16,7 +16,7 @@ use billing_compat::service::retention::{self, Purged};
 use billing_compat::service::{ServiceSettings, Services};
 use chrono::{DateTime, Duration, Utc};
 
-use crate::helpers::{demo_store, TestDb};
+use crate::helpers::{demo_store, write, TestDb};
 
 struct Manual(Mutex<DateTime<Utc>>);
 
@@ -82,29 +82,7 @@ async fn seed(store: &dyn Store, now: DateTime<Utc>) {
     let (tenant, someone) = (TenantId::new(), ApiUserId::new());
     let crm = user(store, "crm-agent").await;
     let bc = user(store, "bc-client").await;
-    let mut tx = store.begin().await.unwrap();
-    // Five expired stored replies (more than a purge batch of 2) and one live.
-    for k in 0..5 {
-        let record = reply_record(now - Duration::seconds(1));
-        let key = format!("old-{k}");
-        let won = tx
-            .claim_idempotency_key(tenant, someone, &key, &record, now - Duration::hours(25))
-            .await
-            .unwrap();
-        assert!(won.is_none());
-    }
-    tx.claim_idempotency_key(
-        tenant,
-        someone,
-        "live",
-        &reply_record(now + Duration::hours(1)),
-        now,
-    )
-    .await
-    .unwrap();
-    // CRM.COM: expired two days ago, released two days ago (go); expired an hour ago
-    // (within the 24 h retention), live (stay).
-    for token in [
+    let crm_tokens = [
         crm_token(&crm, now - Duration::days(2), None),
         crm_token(
             &crm,
@@ -113,49 +91,88 @@ async fn seed(store: &dyn Store, now: DateTime<Utc>) {
         ),
         crm_token(&crm, now - Duration::hours(1), None),
         crm_token(&crm, now + Duration::hours(1), None),
-    ] {
-        tx.insert_token(&token).await.unwrap();
-    }
-    // Billing Care: expired (goes), live (stays).
-    for (hash, expires_at) in [
-        ("bc-old", now - Duration::seconds(1)),
-        ("bc-live", now + Duration::hours(1)),
-    ] {
-        tx.insert_access_token(&NewAccessToken {
-            hash: hash.into(),
-            tenant: bc.tenant.id,
-            user: bc.id,
-            issued_at: expires_at - Duration::hours(1),
-            expires_at,
+    ];
+    let won = write(store, move |tx| {
+        Box::pin(async move {
+            // Five expired stored replies (more than a purge batch of 2) and one live.
+            let mut won = Vec::new();
+            for k in 0..5 {
+                let record = reply_record(now - Duration::seconds(1));
+                let key = format!("old-{k}");
+                won.push(
+                    tx.claim_idempotency_key(
+                        tenant,
+                        someone,
+                        &key,
+                        &record,
+                        now - Duration::hours(25),
+                    )
+                    .await?,
+                );
+            }
+            tx.claim_idempotency_key(
+                tenant,
+                someone,
+                "live",
+                &reply_record(now + Duration::hours(1)),
+                now,
+            )
+            .await?;
+            // CRM.COM: expired two days ago, released two days ago (go); expired an hour
+            // ago (within the 24 h retention), live (stay).
+            for token in crm_tokens {
+                tx.insert_token(&token).await?;
+            }
+            // Billing Care: expired (goes), live (stays).
+            for (hash, expires_at) in [
+                ("bc-old", now - Duration::seconds(1)),
+                ("bc-live", now + Duration::hours(1)),
+            ] {
+                tx.insert_access_token(&NewAccessToken {
+                    hash: hash.into(),
+                    tenant: bc.tenant.id,
+                    user: bc.id,
+                    issued_at: expires_at - Duration::hours(1),
+                    expires_at,
+                })
+                .await?;
+            }
+            // Jobs: one done, one failed, one still queued.
+            for n in 0..3 {
+                tx.enqueue(&NewJob {
+                    tenant,
+                    kind: "test.kind".into(),
+                    payload: serde_json::json!({ "n": n }),
+                    run_at: Utc::now(),
+                    max_attempts: 1,
+                })
+                .await?;
+            }
+            Ok(won)
         })
-        .await
-        .unwrap();
-    }
-    // Jobs: one done, one failed, one still queued.
-    for n in 0..3 {
-        tx.enqueue(&NewJob {
-            tenant,
-            kind: "test.kind".into(),
-            payload: serde_json::json!({ "n": n }),
-            run_at: Utc::now(),
-            max_attempts: 1,
-        })
-        .await
-        .unwrap();
-    }
-    tx.commit().await.unwrap();
+    })
+    .await;
+    assert!(won.iter().all(Option::is_none), "{won:?}");
     let at = Utc::now();
-    let mut tx = store.begin().await.unwrap();
-    let mut claimed = tx
-        .claim_jobs("w", at, at + Duration::seconds(30), 2)
-        .await
-        .unwrap();
-    claimed.sort_by_key(|j| j.payload["n"].as_u64());
-    assert!(tx.complete_job(claimed[0].id, "w").await.unwrap());
-    tx.release_job(claimed[1].id, "w", "broken", None)
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
+    let (claimed, completed) = write(store, move |tx| {
+        Box::pin(async move {
+            let mut claimed = tx
+                .claim_jobs("w", at, at + Duration::seconds(30), 2)
+                .await?;
+            claimed.sort_by_key(|j| j.payload["n"].as_u64());
+            let Some(first) = claimed.first().map(|j| j.id) else {
+                return Ok((claimed, false));
+            };
+            let completed = tx.complete_job(first, "w").await?;
+            if let Some(second) = claimed.get(1) {
+                tx.release_job(second.id, "w", "broken", None).await?;
+            }
+            Ok((claimed, completed))
+        })
+    })
+    .await;
+    assert_eq!(claimed.len(), 2);
+    assert!(completed);
 }
 
 fn settings() -> WorkerSettings {

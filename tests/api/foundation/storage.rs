@@ -12,7 +12,7 @@ use billing_compat::domain::tenant::{Tenant, TenantCode, TimeZone};
 use billing_compat::domain::DomainError;
 use chrono::{NaiveDate, Utc};
 
-use crate::helpers::{demo_store, empty_store};
+use crate::helpers::{demo_store, discard, empty_store, try_write, write};
 
 fn tenant(code: &str) -> Tenant {
     Tenant {
@@ -53,10 +53,14 @@ async fn seeded(store: &dyn billing_compat::domain::store::Store) -> (Tenant, Cu
         parent: None,
         name: "C".into(),
     };
-    let mut tx = store.begin().await.unwrap();
-    tx.insert_tenant(&t).await.unwrap();
-    tx.insert_customer(&c).await.unwrap();
-    tx.commit().await.unwrap();
+    let (tenant, customer) = (t.clone(), c.clone());
+    write(store, move |tx| {
+        Box::pin(async move {
+            tx.insert_tenant(&tenant).await?;
+            tx.insert_customer(&customer).await
+        })
+    })
+    .await;
     (t, c)
 }
 
@@ -65,9 +69,11 @@ async fn rows_round_trip_through_the_store() {
     let (_db, store) = empty_store().await;
     let (t, c) = seeded(store.as_ref()).await;
     let a = account(t.id, c.id, "R1", Some("EXT"));
-    let mut tx = store.begin().await.unwrap();
-    tx.insert_account(&a).await.unwrap();
-    tx.commit().await.unwrap();
+    let inserted = a.clone();
+    write(store.as_ref(), move |tx| {
+        Box::pin(async move { tx.insert_account(&inserted).await })
+    })
+    .await;
     let mut read = store.read().await.unwrap();
     assert_eq!(read.account(t.id, a.id).await.unwrap(), Some(a.clone()));
     assert_eq!(read.tenant_by_code(&t.code).await.unwrap(), Some(t));
@@ -78,19 +84,25 @@ async fn rows_round_trip_through_the_store() {
 async fn named_unique_constraints_become_conflicts() {
     let (_db, store) = empty_store().await;
     let (t, c) = seeded(store.as_ref()).await;
-    let mut tx = store.begin().await.unwrap();
-    tx.insert_account(&account(t.id, c.id, "R1", None))
-        .await
-        .unwrap();
-    let err = tx
-        .insert_account(&account(t.id, c.id, "R1", None))
-        .await
-        .unwrap_err();
+    // The second insert's own error, seen inside the unit (which then rolls back).
+    let (first, second) = discard(store.as_ref(), move |tx| {
+        Box::pin(async move {
+            let first = tx.insert_account(&account(t.id, c.id, "R1", None)).await;
+            let second = tx.insert_account(&account(t.id, c.id, "R1", None)).await;
+            Ok((first, second))
+        })
+    })
+    .await;
+    first.unwrap();
+    let err = second.unwrap_err();
     assert!(err.is_conflict_on("uq_accounts_reference_no"), "{err:?}");
-    // PostgreSQL aborts a transaction at its first error: each check gets its own.
-    drop(tx);
-    let mut tx = store.begin().await.unwrap();
-    let err = tx.insert_tenant(&tenant("t1")).await.unwrap_err();
+    // PostgreSQL aborts a transaction at its first error: each check gets its own unit.
+    // A unit that fails with the conflict answers with it.
+    let err = try_write(store.as_ref(), |tx| {
+        Box::pin(async move { tx.insert_tenant(&tenant("t1")).await })
+    })
+    .await
+    .unwrap_err();
     assert!(err.is_conflict_on("uq_tenants_code"), "{err:?}");
 }
 
@@ -99,11 +111,46 @@ async fn an_uncommitted_transaction_leaves_nothing() {
     let (_db, store) = empty_store().await;
     let (t, c) = seeded(store.as_ref()).await;
     let a = account(t.id, c.id, "R1", None);
-    {
-        let mut tx = store.begin().await.unwrap();
-        tx.insert_account(&a).await.unwrap();
-        // dropped: rolled back
-    }
+    // A unit that discards its effects: rolled back, though it succeeded.
+    let inserted = a.clone();
+    let seen_inside = discard(store.as_ref(), move |tx| {
+        Box::pin(async move {
+            tx.insert_account(&inserted).await?;
+            tx.account(inserted.tenant, inserted.id).await
+        })
+    })
+    .await;
+    assert_eq!(seen_inside, Some(a.clone()));
+    assert_eq!(
+        store
+            .read()
+            .await
+            .unwrap()
+            .account(t.id, a.id)
+            .await
+            .unwrap(),
+        None
+    );
+    // A unit that fails after writing: rolled back too, and its error comes out.
+    let inserted = a.clone();
+    let err = try_write(store.as_ref(), move |tx| {
+        Box::pin(async move {
+            tx.insert_account(&inserted).await?;
+            Err::<(), _>(DomainError::rule("test_refusal", "refused after the write"))
+        })
+    })
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            DomainError::Rule {
+                rule: "test_refusal",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
     assert_eq!(
         store
             .read()
@@ -197,12 +244,9 @@ async fn counters_increase_without_gaps_under_concurrency() {
         let store = store.clone();
         tasks.push(tokio::spawn(async move {
             loop {
-                let attempt = async {
-                    let mut tx = store.begin().await?;
-                    let n = tx.next_counter(t.id, "number").await?;
-                    tx.commit().await?;
-                    Ok::<_, DomainError>(n)
-                };
+                let attempt = try_write(store.as_ref(), move |tx| {
+                    Box::pin(async move { tx.next_counter(t.id, "number").await })
+                });
                 match attempt.await {
                     Ok(n) => return n,
                     Err(DomainError::Unavailable(_)) => continue,
@@ -236,10 +280,11 @@ async fn audit_events_are_written_in_the_use_case_transaction() {
         after: None,
         request_id: Some("r".into()),
     };
-    {
-        let mut tx = store.begin().await.unwrap();
-        tx.insert_audit(&event).await.unwrap();
-    }
+    let dropped = event.clone();
+    discard(store.as_ref(), move |tx| {
+        Box::pin(async move { tx.insert_audit(&dropped).await })
+    })
+    .await;
     assert!(store
         .read()
         .await
@@ -248,9 +293,10 @@ async fn audit_events_are_written_in_the_use_case_transaction() {
         .await
         .unwrap()
         .is_empty());
-    let mut tx = store.begin().await.unwrap();
-    tx.insert_audit(&event).await.unwrap();
-    tx.commit().await.unwrap();
+    write(store.as_ref(), move |tx| {
+        Box::pin(async move { tx.insert_audit(&event).await })
+    })
+    .await;
     let events = store
         .read()
         .await

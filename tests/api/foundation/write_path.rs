@@ -169,14 +169,21 @@ async fn a_panicking_unit_is_answered_and_the_writer_survives() {
                 time_zone: TimeZone::default(),
             })
             .await?;
-            if tx.tenant_by_code(&TenantCode::parse("gone").unwrap()).await?.is_some() {
+            if tx
+                .tenant_by_code(&TenantCode::parse("gone").unwrap())
+                .await?
+                .is_some()
+            {
                 panic!("a bug in a use-case");
             }
             Ok(Kept::commit(()))
         })
     })
     .await;
-    assert!(matches!(outcome, Err(DomainError::Internal(_))), "{outcome:?}");
+    assert!(
+        matches!(outcome, Err(DomainError::Internal(_))),
+        "{outcome:?}"
+    );
     let mut tx = store.read().await.unwrap();
     let code = TenantCode::parse("gone").unwrap();
     assert!(tx.tenant_by_code(&code).await.unwrap().is_none());

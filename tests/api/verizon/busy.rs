@@ -18,17 +18,19 @@ async fn answers_that_would_start_a_disconnect_on_a_full_queue_are_refused_and_c
     .await;
     // Something else of acme's is waiting on the queue.
     let acme = tenant(app.store().as_ref(), "acme").await;
-    let mut tx = app.store().begin().await.unwrap();
-    tx.enqueue(&NewJob {
-        tenant: acme,
-        kind: "test.filler".into(),
-        payload: serde_json::json!({}),
-        run_at: Utc::now(),
-        max_attempts: 1,
+    crate::helpers::write(app.store().as_ref(), move |tx| {
+        Box::pin(async move {
+            tx.enqueue(&NewJob {
+                tenant: acme,
+                kind: "test.filler".into(),
+                payload: serde_json::json!({}),
+                run_at: Utc::now(),
+                max_attempts: 1,
+            })
+            .await
+        })
     })
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
+    .await;
 
     // An answer that leaves an item open starts nothing: accepted as usual.
     assert_no_content(confirm(&app, 9001, &[("CI-1", "accepted")]).await).await;

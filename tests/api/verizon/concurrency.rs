@@ -18,27 +18,31 @@ const ORDERS: i64 = 12;
 async fn two_item_orders(app: &TestApp) -> Vec<i64> {
     let acme = tenant(app.store().as_ref(), "acme").await;
     let account = account(app, "acme", "DS1000008").await.id;
-    let mut tx = app.store().begin().await.unwrap();
     let ids: Vec<i64> = (7001..7001 + ORDERS).collect();
-    for &external_id in &ids {
-        let item = |id: &str| ChargeItem {
-            id: id.into(),
-            description: "fee".into(),
-            amount: Money::from_cents(1000),
-            acceptance: Acceptance::AwaitingResponse,
-        };
-        tx.insert_disconnect_order(&DisconnectOrder {
-            id: DisconnectOrderId::new(),
-            tenant: acme,
-            external_id: ExternalId::new(external_id).unwrap(),
-            account,
-            state: OrderState::Acknowledged,
-            charge_items: vec![item("CI-1"), item("CI-2")],
+    let orders = ids.clone();
+    crate::helpers::write(app.store().as_ref(), move |tx| {
+        Box::pin(async move {
+            for external_id in orders {
+                let item = |id: &str| ChargeItem {
+                    id: id.into(),
+                    description: "fee".into(),
+                    amount: Money::from_cents(1000),
+                    acceptance: Acceptance::AwaitingResponse,
+                };
+                tx.insert_disconnect_order(&DisconnectOrder {
+                    id: DisconnectOrderId::new(),
+                    tenant: acme,
+                    external_id: ExternalId::new(external_id).unwrap(),
+                    account,
+                    state: OrderState::Acknowledged,
+                    charge_items: vec![item("CI-1"), item("CI-2")],
+                })
+                .await?;
+            }
+            Ok(())
         })
-        .await
-        .unwrap();
-    }
-    tx.commit().await.unwrap();
+    })
+    .await;
     ids
 }
 

@@ -14,7 +14,7 @@ use billing_compat::service::{job_registry, ServiceSettings, Services};
 use chrono::{NaiveDate, TimeZone, Utc};
 
 use super::support::*;
-use crate::helpers::{spawn_app_with, TestApp};
+use crate::helpers::{discard, spawn_app_with, write, TestApp};
 
 /// Runs the queue once with the clock stopped at `at`.
 async fn run_worker_at(app: &TestApp, at: chrono::DateTime<Utc>) -> usize {
@@ -48,8 +48,8 @@ async fn nothing_is_disconnected_until_the_queue_runs_the_job() {
         account(&app, "acme", "DS1000008").await.status,
         AccountStatus::Active
     );
-    let mut tx = app.store().begin().await.unwrap();
-    assert_eq!(tx.pending_jobs().await.unwrap(), 1);
+    let mut read = app.store().read().await.unwrap();
+    assert_eq!(read.pending_jobs().await.unwrap(), 1);
 }
 
 #[tokio::test]
@@ -75,8 +75,8 @@ async fn the_job_terminates_the_account_today_in_the_tenants_zone() {
         );
     }
     assert_eq!(order_view(&app, "acme", 9001).await.0, "completed");
-    let mut tx = app.store().begin().await.unwrap();
-    assert_eq!(tx.pending_jobs().await.unwrap(), 0);
+    let mut read = app.store().read().await.unwrap();
+    assert_eq!(read.pending_jobs().await.unwrap(), 0);
 }
 
 #[tokio::test]
@@ -147,11 +147,10 @@ async fn an_earlier_termination_date_is_kept_by_the_disconnect() {
     let acme = tenant(app.store().as_ref(), "acme").await;
     let account_id = account(&app, "acme", "DS1000008").await.id;
     let earlier = NaiveDate::from_ymd_opt(2031, 1, 15);
-    let mut tx = app.store().begin().await.unwrap();
-    tx.set_termination_date(acme, account_id, earlier)
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
+    write(app.store().as_ref(), move |tx| {
+        Box::pin(async move { tx.set_termination_date(acme, account_id, earlier).await })
+    })
+    .await;
 
     accepted_9001(&app).await;
     run_worker_at(&app, Utc.with_ymd_and_hms(2031, 3, 1, 11, 30, 0).unwrap()).await;
@@ -185,12 +184,11 @@ async fn running_the_job_again_changes_nothing() {
         attempts: 2,
         max_attempts: 10,
     };
-    let mut tx = app.store().begin().await.unwrap();
-    DisconnectJob
-        .run(tx.as_mut(), &job, &services)
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
+    let ran = write(app.store().as_ref(), move |tx| {
+        Box::pin(async move { Ok(DisconnectJob.run(tx, &job, &services).await) })
+    })
+    .await;
+    ran.unwrap();
 
     assert_eq!(audit_count(&app, "acme").await, audit);
     assert_eq!(
@@ -213,11 +211,11 @@ async fn a_job_for_another_tenants_order_finds_nothing() {
         attempts: 1,
         max_attempts: 10,
     };
-    let mut tx = app.store().begin().await.unwrap();
-    assert!(DisconnectJob
-        .run(tx.as_mut(), &job, &services)
-        .await
-        .is_err());
-    drop(tx);
+    // Run in a unit that is then rolled back, as the transaction was dropped before.
+    let ran = discard(app.store().as_ref(), move |tx| {
+        Box::pin(async move { Ok(DisconnectJob.run(tx, &job, &services).await) })
+    })
+    .await;
+    assert!(ran.is_err());
     assert_eq!(order_view(&app, "acme", 9001).await.0, "acknowledged");
 }
