@@ -10,7 +10,7 @@ pub trait Dialect: Send + Sync + 'static {
     const SINGLE_WRITER: bool;
     /// Run on every new connection.
     const SESSION_SETUP: &'static [&'static str];
-    /// Run at the start of a bulk-load transaction (`Store::begin_bulk`).
+    /// Run at the start of a bulk-load transaction (`Store::write_bulk`).
     const BULK_SETUP: &'static [&'static str];
     /// Whether the pool pings a connection before handing it out. Each ping is one more
     /// round trip per transaction (issue 9).

@@ -52,8 +52,7 @@ impl<D: Dialect> IdempotencyRepo for SqlTx<'_, D> {
         .bind(clock::to_storage(record.expires_at))
         .bind(clock::to_storage(now))
         .execute()
-        .await?
-        ;
+        .await?;
         if inserted == 1 {
             return Ok(None);
         }

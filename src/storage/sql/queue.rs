@@ -71,8 +71,7 @@ impl<D: Dialect> QueueRepo for SqlTx<'_, D> {
         .bind(worker)
         .bind(clock::to_storage(Utc::now()))
         .execute()
-        .await?
-        ;
+        .await?;
         Ok(done == 1)
     }
 
