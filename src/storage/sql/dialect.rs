@@ -83,11 +83,11 @@ macro_rules! claim_jobs {
 impl Dialect for Sqlite {
     const NAME: &'static str = "sqlite";
     const SINGLE_WRITER: bool = true;
-    // WAL lets readers run beside the writer; NORMAL sync is durable against process
-    // crashes in WAL mode (only an OS crash can lose the last commits).
+    // sqlx's SQLite connections are the readers and the migrations; the writes' own
+    // connection (`sqlite_writer.rs`) sets its `synchronous`. WAL lets readers run beside
+    // the writer; the migrations keep SQLite's default `synchronous = FULL`.
     const SESSION_SETUP: &'static [&'static str] = &[
         "PRAGMA journal_mode = WAL",
-        "PRAGMA synchronous = NORMAL",
         "PRAGMA foreign_keys = ON",
         "PRAGMA busy_timeout = 5000",
     ];

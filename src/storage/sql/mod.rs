@@ -17,6 +17,7 @@ mod flolive;
 mod idempotency;
 mod queue;
 mod row;
+mod sqlite_checkpoint;
 mod sqlite_lookups;
 mod sqlite_writer;
 mod tenants;

@@ -23,6 +23,7 @@ use crate::domain::DomainError;
 
 use super::errors::lite_error;
 use super::exec::Conn;
+use super::sqlite_checkpoint;
 use super::{SqlTx, Sqlite};
 
 /// Units in one transaction at most: bounds the latency a unit adds to the batch's others.
@@ -94,7 +95,9 @@ impl Writer {
         synchronous: Synchronous,
         wait: Duration,
     ) -> Result<Self, DomainError> {
-        let conn = open(&file_of(url)?, synchronous, wait)?;
+        let path = file_of(url)?;
+        let conn = open(&path, synchronous, wait)?;
+        let checkpoints = sqlite_checkpoint::start(&path, wait)?;
         let (jobs, queue) = mpsc::channel::<Job>();
         let stats = Arc::new(Stats::default());
         let counted = stats.clone();
@@ -104,7 +107,7 @@ impl Writer {
             .map_err(DomainError::internal)?;
         std::thread::Builder::new()
             .name("sqlite-writer".to_owned())
-            .spawn(move || serve(conn, queue, runtime, &counted))
+            .spawn(move || serve(conn, queue, runtime, &counted, checkpoints))
             .map_err(DomainError::internal)?;
         Ok(Self { jobs, stats, wait })
     }
@@ -179,7 +182,9 @@ fn open(
     conn.busy_timeout(busy).map_err(lite_error)?;
     conn.set_prepared_statement_cache_capacity(256);
     conn.execute_batch(&format!(
-        "PRAGMA journal_mode = WAL; PRAGMA synchronous = {}; PRAGMA foreign_keys = ON;",
+        // No automatic checkpoint in the commit: `sqlite_checkpoint.rs` runs them beside.
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = {}; PRAGMA foreign_keys = ON; \
+         PRAGMA wal_autocheckpoint = 0;",
         synchronous.as_str()
     ))
     .map_err(lite_error)?;
@@ -191,6 +196,7 @@ fn serve(
     queue: mpsc::Receiver<Job>,
     runtime: tokio::runtime::Runtime,
     stats: &Stats,
+    checkpoints: sqlite_checkpoint::Checkpoints,
 ) {
     let mut held: Option<Job> = None;
     loop {
@@ -218,9 +224,11 @@ fn serve(
                 }
             }
         }
+        checkpoints.restart_if_asked(&conn);
         let units = batch.len() as u64;
         if run_batch(&mut conn, &runtime, batch) {
-            stats.commits.fetch_add(1, Ordering::Relaxed);
+            let commits = stats.commits.fetch_add(1, Ordering::Relaxed) + 1;
+            checkpoints.committed(commits);
             stats.units.fetch_add(units, Ordering::Relaxed);
             stats.largest.fetch_max(units, Ordering::Relaxed);
             metrics::counter!(COMMITS_METRIC).increment(1);

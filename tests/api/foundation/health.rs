@@ -1,4 +1,4 @@
-use crate::helpers::spawn_app;
+use crate::helpers::{spawn_app, spawn_app_with};
 
 #[tokio::test]
 async fn healthz_answers_and_echoes_a_given_request_id() {
@@ -50,6 +50,33 @@ async fn readyz_checks_the_database() {
             "sqlite"
         }
     );
+    // The durable choice is visible (issue 15): SQLite's synchronous mode, FULL by default;
+    // PostgreSQL has its own and says nothing here.
+    if app.db.is_postgres() {
+        assert!(body.get("synchronous").is_none(), "{body}");
+    } else {
+        assert_eq!(body["synchronous"], "full");
+    }
+}
+
+#[tokio::test]
+async fn readyz_states_an_explicitly_relaxed_sqlite_synchronous_mode() {
+    let app = spawn_app_with(|settings| {
+        settings.pool.synchronous = billing_compat::storage::Synchronous::Normal;
+    })
+    .await;
+    let body: serde_json::Value = app
+        .client
+        .get(app.url("/readyz"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    if !app.db.is_postgres() {
+        assert_eq!(body["synchronous"], "normal");
+    }
 }
 
 #[tokio::test]
