@@ -63,14 +63,12 @@ pub(crate) fn start(path: &str, busy: Duration) -> Result<Checkpoints, DomainErr
     std::thread::Builder::new()
         .name("sqlite-checkpoint".to_owned())
         .spawn(move || {
-            loop {
-                match nudged.recv_timeout(Duration::from_secs(1)) {
-                    Ok(()) | Err(mpsc::RecvTimeoutError::Timeout) => {
-                        if checkpoint(&conn) > RESTART_FRAMES {
-                            ask.store(true, Ordering::Release);
-                        }
-                    }
-                    Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            // A nudge, or a second without one; the writer gone ends it.
+            while let Ok(()) | Err(mpsc::RecvTimeoutError::Timeout) =
+                nudged.recv_timeout(Duration::from_secs(1))
+            {
+                if checkpoint(&conn) > RESTART_FRAMES {
+                    ask.store(true, Ordering::Release);
                 }
             }
             checkpoint(&conn);
