@@ -6,6 +6,7 @@ use crate::domain::money::Money;
 use crate::domain::store::DisconnectRepo;
 use crate::domain::DomainError;
 
+use super::exec::Row;
 use super::row::{int, parsed, text, uuid};
 use super::{Dialect, SqlTx};
 
@@ -46,10 +47,10 @@ impl<D: Dialect> DisconnectRepo for SqlTx<'_, D> {
         external_id: ExternalId,
     ) -> Result<Option<DisconnectOrder>, DomainError> {
         let Some(row) = self
-            .query(
-                "SELECT id, tenant_id, external_id, account_id, state FROM disconnect_orders \
-             WHERE tenant_id = $1 AND external_id = $2",
-            )
+            .query(&format!(
+                "SELECT {ORDER_COLUMNS} FROM disconnect_orders \
+                 WHERE tenant_id = $1 AND external_id = $2"
+            ))
             .bind(tenant.to_string())
             .bind(external_id.value())
             .fetch_optional()
@@ -57,7 +58,22 @@ impl<D: Dialect> DisconnectRepo for SqlTx<'_, D> {
         else {
             return Ok(None);
         };
-        let id = DisconnectOrderId::from_uuid(uuid(&row, "id")?);
+        self.order_with_items(&row).await.map(Some)
+    }
+}
+
+/// The order columns [`SqlTx::order_with_items`] reads.
+pub(super) const ORDER_COLUMNS: &str = "id, tenant_id, external_id, account_id, state";
+
+impl<D: Dialect> SqlTx<'_, D> {
+    /// The order in `row` (its [`ORDER_COLUMNS`]) with its charge items, read in position
+    /// order. Shared by the plain read and the Verizon lock, whose `UPDATE … RETURNING`
+    /// hands over the row it locked (one statement for the look-up and the lock).
+    pub(super) async fn order_with_items(
+        &mut self,
+        row: &Row,
+    ) -> Result<DisconnectOrder, DomainError> {
+        let id = DisconnectOrderId::from_uuid(uuid(row, "id")?);
         let items = self.query(
             "SELECT item_id, description, amount, acceptance FROM charge_items WHERE order_id = $1 ORDER BY position",
         )
@@ -79,13 +95,13 @@ impl<D: Dialect> DisconnectRepo for SqlTx<'_, D> {
                 })
             })
             .collect::<Result<_, DomainError>>()?;
-        Ok(Some(DisconnectOrder {
+        Ok(DisconnectOrder {
             id,
-            tenant: TenantId::from_uuid(uuid(&row, "tenant_id")?),
-            external_id: ExternalId::new(int(&row, "external_id")?)?,
-            account: AccountId::from_uuid(uuid(&row, "account_id")?),
-            state: parsed("state", &text(&row, "state")?, OrderState::parse)?,
+            tenant: TenantId::from_uuid(uuid(row, "tenant_id")?),
+            external_id: ExternalId::new(int(row, "external_id")?)?,
+            account: AccountId::from_uuid(uuid(row, "account_id")?),
+            state: parsed("state", &text(row, "state")?, OrderState::parse)?,
             charge_items,
-        }))
+        })
     }
 }

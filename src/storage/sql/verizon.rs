@@ -8,10 +8,12 @@ use crate::domain::clock;
 use crate::domain::disconnect::{Acceptance, ExternalId, OrderState};
 use crate::domain::disconnect_answers::LockedOrder;
 use crate::domain::ids::{ApiUserId, DisconnectOrderId, TenantId};
-use crate::domain::store::{DisconnectRepo, VerizonRepo};
+use crate::domain::store::VerizonRepo;
 use crate::domain::tenant::Tenant;
 use crate::domain::DomainError;
 
+use super::disconnect::ORDER_COLUMNS;
+use super::exec::Arg;
 use super::row::int;
 use super::tenants::tenant_from;
 use super::{Dialect, SqlTx};
@@ -29,40 +31,34 @@ enum OrderKey {
 }
 
 impl<D: Dialect> SqlTx<'_, D> {
-    /// Takes the order's row lock, then reads it with its items. `SET version = version`
-    /// changes nothing but is an `UPDATE`: on PostgreSQL it holds the row lock until the
-    /// transaction ends, so a second caller waits here and then sees the first's commit.
+    /// Takes the order's row lock and reads it in one statement, then its items.
+    /// `SET version = version` changes nothing but is an `UPDATE`: on PostgreSQL it holds the
+    /// row lock until the transaction ends, so a second caller waits here and then gets the
+    /// first's committed row (READ COMMITTED re-reads a row it waited for); its `RETURNING`
+    /// is the look-up (issue 15: one round trip fewer than a lock followed by a read).
     async fn locked(
         &mut self,
         tenant: TenantId,
         key: OrderKey,
     ) -> Result<Option<LockedOrder>, DomainError> {
-        let lock = match key {
-            OrderKey::External(external_id) => self
-                .query(
-                    "UPDATE disconnect_orders SET version = version \
-                 WHERE tenant_id = $1 AND external_id = $2 RETURNING external_id, version",
-                )
-                .bind(tenant.to_string())
-                .bind(external_id.value()),
-            OrderKey::Id(id) => self
-                .query(
-                    "UPDATE disconnect_orders SET version = version \
-                 WHERE tenant_id = $1 AND id = $2 RETURNING external_id, version",
-                )
-                .bind(tenant.to_string())
-                .bind(id.to_string()),
+        let (column, value) = match key {
+            OrderKey::External(external_id) => ("external_id", Arg::from(external_id.value())),
+            OrderKey::Id(id) => ("id", Arg::from(id.to_string())),
         };
-        let Some(row) = lock.fetch_optional().await? else {
+        let Some(row) = self
+            .query(&format!(
+                "UPDATE disconnect_orders SET version = version \
+                 WHERE tenant_id = $1 AND {column} = $2 RETURNING {ORDER_COLUMNS}, version"
+            ))
+            .bind(tenant.to_string())
+            .bind(value)
+            .fetch_optional()
+            .await?
+        else {
             return Ok(None);
         };
         let version = int(&row, "version")?;
-        let external_id = ExternalId::new(int(&row, "external_id")?)?;
-        // Read committed: this statement sees whatever the previous lock holder committed.
-        let order = self
-            .disconnect_order_by_external_id(tenant, external_id)
-            .await?
-            .ok_or_else(|| DomainError::internal("a locked disconnect order vanished"))?;
+        let order = self.order_with_items(&row).await?;
         Ok(Some(LockedOrder { order, version }))
     }
 }
