@@ -5,8 +5,8 @@ use sqlx::migrate::Migrator;
 
 pub trait Dialect: Send + Sync + 'static {
     const NAME: &'static str;
-    /// SQLite allows one writer at a time: give it a single writer connection so
-    /// transactions queue in the pool instead of failing with `SQLITE_BUSY`.
+    /// SQLite allows one writer at a time: its writes go to one writer thread
+    /// (`sqlite_writer.rs`), which batches them, instead of failing with `SQLITE_BUSY`.
     const SINGLE_WRITER: bool;
     /// Run on every new connection.
     const SESSION_SETUP: &'static [&'static str];
