@@ -72,6 +72,19 @@ async fn the_request_object_may_come_wrapped_and_fields_must_be_text() {
     );
 }
 
+/// A NUL in the username (schemathesis found it): PostgreSQL refuses the character as a
+/// query parameter, which was answered 06 with HTTP 500; no user has such a name, so it is
+/// wrong credentials, 02, on both backends.
+#[tokio::test]
+async fn a_username_with_a_nul_is_wrong_credentials_not_a_server_error() {
+    let app = spawn_app().await;
+    let mut body = Request::adjust("DS1000001", "2031-12-31").json();
+    body["User"]["Username"] = json!("ds-\u{0}gym");
+    let outcome = json_call(&app, ADJUST, &body.to_string(), "application/json", None).await;
+    assert_eq!(outcome.http, 401);
+    assert_eq!(outcome.codes(), ["02"]);
+}
+
 #[tokio::test]
 async fn protocol_problems_answer_in_the_result_shape_with_code_100() {
     let app = spawn_app().await;
