@@ -94,39 +94,8 @@ async fn drive(
 ) {
     let bc = format!("Bearer {bc_token}");
     for round in 0u32.. {
-        let crm = server
-            .post(
-                "/crmapi/rest/v2/conax_sms_sas/provisioning_requests/add_subscriptions",
-                None,
-                json!({"token": crm_token, "subscription_identifier": {"number": "SUB-0001"},
-                       "service_identifier": {"code": "TV-SPORTS"},
-                       "smartcard_identifier": {"serial_number": "SC-000111"}}),
-            )
-            .await;
-        let Some((_, crm)) = crm else { return };
-        let crm: Value = serde_json::from_str(&crm).unwrap_or_default();
-        if crm["status"]["code"] == "OK" {
-            let number = crm["data"]["number"]
-                .as_str()
-                .unwrap_or_default()
-                .to_owned();
-            acked.lock().await.crm_numbers.push(number);
-        }
-        let attach = server
-            .post(
-                "/api/v2/customer/c0000000-0000-4000-8000-000000000003/attach-product",
-                Some("Bearer acme-flolive-key"),
-                json!({"productId": "b0000000-0000-4000-8000-000000000001"}),
-            )
-            .await;
-        let Some((status, attach)) = attach else {
+        if add_and_attach(server, &crm_token, acked).await.is_none() {
             return;
-        };
-        if status == 200 {
-            let attach: Value = serde_json::from_str(&attach).unwrap_or_default();
-            if let Some(id) = attach["content"][0]["requestId"].as_str() {
-                acked.lock().await.flolive_requests.push(id.to_owned());
-            }
         }
         let date = format!("2031-01-{:02}", 1 + round % 28);
         acked.lock().await.ds_sent = Some(date.clone());
@@ -175,41 +144,54 @@ async fn drive(
 /// writer puts several units into one commit, so the kill also lands on batches.
 async fn load(server: &Server, crm_token: &str, acked: &tokio::sync::Mutex<Acked>) {
     loop {
-        let crm = server
-            .post(
-                "/crmapi/rest/v2/conax_sms_sas/provisioning_requests/add_subscriptions",
-                None,
-                json!({"token": crm_token, "subscription_identifier": {"number": "SUB-0001"},
-                       "service_identifier": {"code": "TV-SPORTS"},
-                       "smartcard_identifier": {"serial_number": "SC-000111"}}),
-            )
-            .await;
-        let Some((_, crm)) = crm else { return };
-        let crm: Value = serde_json::from_str(&crm).unwrap_or_default();
-        if crm["status"]["code"] == "OK" {
-            let number = crm["data"]["number"]
-                .as_str()
-                .unwrap_or_default()
-                .to_owned();
-            acked.lock().await.crm_numbers.push(number);
-        }
-        let attach = server
-            .post(
-                "/api/v2/customer/c0000000-0000-4000-8000-000000000003/attach-product",
-                Some("Bearer acme-flolive-key"),
-                json!({"productId": "b0000000-0000-4000-8000-000000000001"}),
-            )
-            .await;
-        let Some((status, attach)) = attach else {
+        if add_and_attach(server, crm_token, acked).await.is_none() {
             return;
-        };
-        if status == 200 {
-            let attach: Value = serde_json::from_str(&attach).unwrap_or_default();
-            if let Some(id) = attach["content"][0]["requestId"].as_str() {
-                acked.lock().await.flolive_requests.push(id.to_owned());
-            }
         }
     }
+}
+
+/// One CRM.COM add and one floLIVE attach, each recorded when acknowledged; `None` once the
+/// server stops answering.
+async fn add_and_attach(
+    server: &Server,
+    crm_token: &str,
+    acked: &tokio::sync::Mutex<Acked>,
+) -> Option<()> {
+    let crm = server
+        .post(
+            "/crmapi/rest/v2/conax_sms_sas/provisioning_requests/add_subscriptions",
+            None,
+            json!({"token": crm_token, "subscription_identifier": {"number": "SUB-0001"},
+                   "service_identifier": {"code": "TV-SPORTS"},
+                   "smartcard_identifier": {"serial_number": "SC-000111"}}),
+        )
+        .await;
+    let Some((_, crm)) = crm else { return None };
+    let crm: Value = serde_json::from_str(&crm).unwrap_or_default();
+    if crm["status"]["code"] == "OK" {
+        let number = crm["data"]["number"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        acked.lock().await.crm_numbers.push(number);
+    }
+    let attach = server
+        .post(
+            "/api/v2/customer/c0000000-0000-4000-8000-000000000003/attach-product",
+            Some("Bearer acme-flolive-key"),
+            json!({"productId": "b0000000-0000-4000-8000-000000000001"}),
+        )
+        .await;
+    let Some((status, attach)) = attach else {
+        return None;
+    };
+    if status == 200 {
+        let attach: Value = serde_json::from_str(&attach).unwrap_or_default();
+        if let Some(id) = attach["content"][0]["requestId"].as_str() {
+            acked.lock().await.flolive_requests.push(id.to_owned());
+        }
+    }
+    Some(())
 }
 
 /// A counter's value in the server's `/metrics` (0 when absent).
