@@ -166,7 +166,7 @@ async fn add_and_attach(
                    "smartcard_identifier": {"serial_number": "SC-000111"}}),
         )
         .await;
-    let Some((_, crm)) = crm else { return None };
+    let (_, crm) = crm?;
     let crm: Value = serde_json::from_str(&crm).unwrap_or_default();
     if crm["status"]["code"] == "OK" {
         let number = crm["data"]["number"]
@@ -182,9 +182,7 @@ async fn add_and_attach(
             json!({"productId": "b0000000-0000-4000-8000-000000000001"}),
         )
         .await;
-    let Some((status, attach)) = attach else {
-        return None;
-    };
+    let (status, attach) = attach?;
     if status == 200 {
         let attach: Value = serde_json::from_str(&attach).unwrap_or_default();
         if let Some(id) = attach["content"][0]["requestId"].as_str() {
