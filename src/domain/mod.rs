@@ -14,6 +14,7 @@ pub mod disconnect;
 pub mod disconnect_answers;
 pub mod error;
 pub mod ids;
+pub mod instance_lifecycle;
 pub mod limits;
 pub mod money;
 pub mod operation;

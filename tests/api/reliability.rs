@@ -6,6 +6,7 @@ mod attacks;
 mod connections;
 mod crash;
 mod hostile;
+mod instance_race;
 mod outage;
 mod targets;
 mod throttle;

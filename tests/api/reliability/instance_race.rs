@@ -1,0 +1,134 @@
+//! One product-instance lifecycle under concurrency (issue 16, docs/design.md §3 "Product
+//! instance lifecycle"): a Verizon disconnect reads an account's instances, a floLIVE detach
+//! of one of them commits, then the disconnect writes. The guarded transition
+//! (`end_instance`: `… WHERE status = 'ACTIVE'`) must see the detach and leave the instance
+//! DETACHED; an unconditional write would overwrite it with CANCELLED and audit a change
+//! that never happened ("before: ACTIVE").
+//!
+//! PostgreSQL only: SQLite has one writer, so the disconnect's read and write cannot be
+//! split by another commit there. The interleaving is forced, not hoped for: a separate
+//! connection holds the instance's row lock while the detach's completion and then the
+//! disconnect queue behind it (each run by its own worker), in that order; the lock is
+//! released and PostgreSQL grants the row to the detach first, then re-checks the
+//! disconnect's condition on the row the detach left.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use billing_compat::domain::catalog::InstanceStatus;
+use billing_compat::domain::ids::ProductInstanceId;
+use billing_compat::service::jobs::{Worker, WorkerSettings};
+use sqlx::{Connection, Executor, Row};
+
+use crate::flolive::{completed, detach, PARENT_KEY, SOUTH};
+use crate::helpers::{require_postgres, spawn_app_with, TestApp};
+use crate::verizon::support::{confirm, order, tenant};
+
+/// Acme South's FLO-DATA-1GB on account DS1000005, the account of disconnect order 9002.
+const ON_SOUTH: &str = "f0000000-0000-4000-8000-000000000002";
+
+/// One batch, one job: each worker runs exactly the job it claimed.
+fn single_job_worker(app: &TestApp) -> Worker {
+    let settings = WorkerSettings {
+        batch: 1,
+        ..WorkerSettings::default()
+    };
+    Worker::new(
+        app.services.clone(),
+        billing_compat::service::job_registry(),
+        settings,
+    )
+}
+
+/// How many of this database's sessions wait for a lock.
+async fn lock_waiters(app: &TestApp) -> i64 {
+    let mut conn = sqlx::AnyConnection::connect(app.db.url()).await.unwrap();
+    let row = conn
+        .fetch_one(
+            "SELECT count(*) AS n FROM pg_stat_activity \
+             WHERE datname = current_database() AND wait_event_type = 'Lock'",
+        )
+        .await
+        .unwrap();
+    let n: i64 = row.get("n");
+    conn.close().await.unwrap();
+    n
+}
+
+async fn until_lock_waiters(app: &TestApp, n: i64) {
+    for _ in 0..200 {
+        if lock_waiters(app).await >= n {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("{n} sessions never queued for the instance's row lock");
+}
+
+#[tokio::test]
+#[ignore = "PostgreSQL only: run with TEST_DATABASE_URL=postgres://… and --include-ignored"]
+async fn a_disconnect_never_overwrites_a_detach_committed_after_its_read() {
+    let app = spawn_app_with(|s| s.run_worker = false).await;
+    require_postgres(&app.db);
+    let acme = tenant(app.store().as_ref(), "acme").await;
+    let instance = ProductInstanceId::parse(ON_SOUTH).unwrap();
+
+    // The row lock the two completions will queue behind.
+    sqlx::any::install_default_drivers();
+    let mut holder = sqlx::AnyConnection::connect(app.db.url()).await.unwrap();
+    holder.execute("BEGIN").await.unwrap();
+    holder
+        .execute(
+            format!("SELECT id FROM product_instances WHERE id = '{ON_SOUTH}' FOR UPDATE").as_str(),
+        )
+        .await
+        .unwrap();
+
+    // 1. The detach is accepted, and its completion reads the instance (ACTIVE) and
+    //    queues for the row.
+    let request_id = detach(&app, PARENT_KEY, SOUTH, ON_SOUTH).await.request_id();
+    let detacher = Arc::new(single_job_worker(&app));
+    let detaching = tokio::spawn({
+        let w = detacher.clone();
+        async move { w.run_once().await }
+    });
+    until_lock_waiters(&app, 1).await;
+
+    // 2. The disconnect is confirmed; its job reads the account's instances (the detach
+    //    is not committed: ACTIVE) and queues for the row behind the detach.
+    let answered = confirm(&app, 9002, &[("CI-1", "accepted")]).await;
+    assert!(answered.status().is_success(), "{}", answered.status());
+    let disconnector = Arc::new(single_job_worker(&app));
+    let disconnecting = tokio::spawn({
+        let w = disconnector.clone();
+        async move { w.run_once().await }
+    });
+    until_lock_waiters(&app, 2).await;
+
+    // 3. The detach commits first; the disconnect's write comes after it.
+    holder.execute("ROLLBACK").await.unwrap();
+    assert_eq!(detaching.await.unwrap().unwrap(), 1);
+    assert_eq!(disconnecting.await.unwrap().unwrap(), 1);
+
+    let done = completed(&app, PARENT_KEY, &request_id).await;
+    assert_eq!(done["status"], "SUCCESS", "{done}");
+    assert_eq!(order(&app, "acme", 9002).await.state.as_str(), "completed");
+    let mut tx = app.store().read().await.unwrap();
+    let after = tx.product_instance(acme, instance).await.unwrap().unwrap();
+    assert_eq!(
+        after.status,
+        InstanceStatus::Detached,
+        "the disconnect overwrote the detach committed after its read"
+    );
+    // The audit holds the detach's completion and no cancel of this instance: the
+    // disconnect's guard saw DETACHED and changed nothing.
+    let cancels: Vec<_> = tx
+        .recent_audit(acme, 100)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.entity_type == "product_instance" && e.entity_id == ON_SOUTH)
+        .filter(|e| e.operation == "verizon.disconnect")
+        .collect();
+    assert!(cancels.is_empty(), "{cancels:?}");
+}
