@@ -56,17 +56,15 @@ impl Transition {
     }
 
     /// The audit row of an applied change: the state the guard saw and the state it left
-    /// (docs/design.md §4: each change with its audit row). `None` when nothing changed.
+    /// (docs/design.md §4: each change with its audit row; the instant is the row's own
+    /// time). `None` when nothing changed.
     pub fn audit_states(&self, end: InstanceEnd) -> Option<(serde_json::Value, serde_json::Value)> {
-        let Transition::Applied { at } = self else {
+        if !self.applied() {
             return None;
-        };
+        }
         Some((
             serde_json::json!({ "status": InstanceStatus::Active.as_str() }),
-            serde_json::json!({
-                "status": end.status().as_str(),
-                "effectiveTo": super::clock::to_storage(*at),
-            }),
+            serde_json::json!({ "status": end.status().as_str() }),
         ))
     }
 }
@@ -96,8 +94,7 @@ mod tests {
             .audit_states(InstanceEnd::Cancelled)
             .unwrap();
         assert_eq!(before["status"], "ACTIVE");
-        assert_eq!(after["status"], "CANCELLED");
-        assert_eq!(after["effectiveTo"], "2026-11-26T09:14:00.000000Z");
+        assert_eq!(after, serde_json::json!({ "status": "CANCELLED" }));
         let refused = Transition::Refused {
             seen: InstanceStatus::Detached,
         };

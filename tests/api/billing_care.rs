@@ -7,5 +7,5 @@ mod cancel_rules;
 mod cancel_xml;
 mod failures;
 mod fixtures;
-mod support;
+pub mod support;
 mod token_limits;

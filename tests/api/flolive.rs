@@ -14,7 +14,9 @@ mod wire;
 
 use billing_compat::domain::catalog::{InstanceStatus, ProductInstance};
 use billing_compat::domain::ids::ProductInstanceId;
+pub use billing_compat::domain::instance_lifecycle::InstanceEnd;
 use billing_compat::domain::tenant::TenantCode;
+use chrono::Utc;
 use serde_json::Value;
 
 use crate::helpers::TestApp;
@@ -221,15 +223,17 @@ pub async fn instance_status(app: &TestApp, id: &str) -> InstanceStatus {
         .status
 }
 
-/// Sets acme's instance `id` to `status` through the store, in a unit of work of its own
-/// (as another API would).
-pub async fn set_instance_status(app: &TestApp, id: &str, status: InstanceStatus) {
+/// Ends acme's instance `id` through the store's lifecycle transition, in a unit of work of
+/// its own (as another API would).
+pub async fn end_instance(app: &TestApp, id: &str, end: InstanceEnd) {
     let id = ProductInstanceId::parse(id).unwrap();
     let acme = TenantCode::parse("acme").unwrap();
     crate::helpers::write(app.store().as_ref(), move |tx| {
         Box::pin(async move {
             let acme = tx.tenant_by_code(&acme).await?.expect("acme exists");
-            tx.set_instance_status(acme.id, id, status).await
+            let transition = tx.end_instance(acme.id, id, end, Utc::now()).await?;
+            assert!(transition.applied(), "{transition:?}");
+            Ok(())
         })
     })
     .await;

@@ -6,7 +6,7 @@ mod attacks;
 mod connections;
 mod crash;
 mod hostile;
-mod instance_race;
+mod instance_lifecycle;
 mod outage;
 mod targets;
 mod throttle;

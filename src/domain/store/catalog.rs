@@ -1,11 +1,11 @@
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 
-use crate::domain::catalog::{
-    Bundle, InstalledItem, InstanceStatus, Product, ProductInstance, Subscription,
-};
+use crate::domain::catalog::{Bundle, InstalledItem, Product, ProductInstance, Subscription};
 use crate::domain::ids::{
     AccountId, BundleId, InstalledItemId, ProductId, ProductInstanceId, SubscriptionId, TenantId,
 };
+use crate::domain::instance_lifecycle::{InstanceEnd, Transition};
 use crate::domain::poid::Poid;
 use crate::domain::DomainError;
 
@@ -65,10 +65,15 @@ pub trait CatalogRepo: Send {
         tenant: TenantId,
         account: AccountId,
     ) -> Result<Vec<ProductInstance>, DomainError>;
-    async fn set_instance_status(
+
+    /// Ends an ACTIVE instance (DETACHED or CANCELLED, `effective_to = at`) in one
+    /// conditional `UPDATE`: the lifecycle's guard (docs/design.md §3 "Product instance
+    /// lifecycle"). Reports what the guard saw; a refused or missing instance is unchanged.
+    async fn end_instance(
         &mut self,
         tenant: TenantId,
         id: ProductInstanceId,
-        status: InstanceStatus,
-    ) -> Result<(), DomainError>;
+        end: InstanceEnd,
+        at: DateTime<Utc>,
+    ) -> Result<Transition, DomainError>;
 }

@@ -46,13 +46,4 @@ pub trait FloliveRepo: Send {
         error: Option<(&str, &str)>,
         at: DateTime<Utc>,
     ) -> Result<bool, DomainError>;
-
-    /// ACTIVE → DETACHED with `effective_to = at`, in one conditional update; false when
-    /// the instance was not ACTIVE any more.
-    async fn detach_instance(
-        &mut self,
-        tenant: TenantId,
-        id: ProductInstanceId,
-        at: DateTime<Utc>,
-    ) -> Result<bool, DomainError>;
 }

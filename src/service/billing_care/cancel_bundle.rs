@@ -3,8 +3,10 @@
 //!
 //! The bundle is found by account POID, service POID and deal POID (and `packageId` when
 //! given); the cancel is recorded on the bundle with its effective time, description, flag
-//! and extension. Nothing else is written: the bundle's product instances read as
-//! CANCELLED from that time on through every API (`ProductInstance::effective_status`,
+//! and extension. A cancel that takes effect at once also ends the bundle's ACTIVE product
+//! instances through the lifecycle's guarded transition (docs/design.md §3 "Product
+//! instance lifecycle"); a scheduled one writes nothing else: the instances read as
+//! CANCELLED from its time on through every API (`ProductInstance::effective_status`,
 //! docs/design.md §3 "state derived from dates, no timer needed").
 
 use chrono::{DateTime, SubsecRound, TimeZone as _, Utc};
@@ -13,6 +15,7 @@ use serde_json::{json, Value};
 use crate::domain::audit::AuditEvent;
 use crate::domain::catalog::{Bundle, BundleCancellation, ProductInstance};
 use crate::domain::ids::ProductInstanceId;
+use crate::domain::instance_lifecycle::{InstanceEnd, Transition};
 use crate::domain::poid::Poid;
 use crate::domain::store::Tx;
 use crate::domain::user::Principal;
@@ -87,7 +90,7 @@ pub async fn run(
     if let Some(existing) = &bundle.cancellation {
         return Err(already_cancelled(&bundle, existing.effective_at, call.now));
     }
-    let instances: Vec<ProductInstance> = tx
+    let mut instances: Vec<ProductInstance> = tx
         .product_instances_of_account(tenant.id, bundle.account)
         .await?
         .into_iter()
@@ -112,6 +115,10 @@ pub async fn run(
             ),
         ));
     }
+    let before_state = state(&bundle, cmd, &instances, call.now);
+    if effective_at <= call.now {
+        end_instances(tx, &mut instances, effective_at).await?;
+    }
     let after = Bundle {
         cancellation: Some(cancellation),
         ..bundle.clone()
@@ -127,7 +134,7 @@ pub async fn run(
         operation: "billing_care.cancelBundle".into(),
         entity_type: "bundle".into(),
         entity_id: bundle.poid.to_string(),
-        before: Some(state(&bundle, cmd, &instances, call.now)),
+        before: Some(before_state),
         after: Some(after_state),
         request_id: call.origin.request_id.clone(),
     })
@@ -253,6 +260,30 @@ fn already_cancelled(bundle: &Bundle, at: DateTime<Utc>, now: DateTime<Utc>) -> 
         )
     };
     DomainError::rule(rules::ALREADY_CANCELLED, message)
+}
+
+/// Ends the bundle's ACTIVE instances (an immediate cancel). Each instance keeps the status
+/// the guard saw, so the audit row's after-state is what the store holds: one detached by
+/// a concurrent floLIVE completion stays DETACHED.
+async fn end_instances(
+    tx: &mut dyn Tx,
+    instances: &mut [ProductInstance],
+    at: DateTime<Utc>,
+) -> Result<(), DomainError> {
+    for instance in instances.iter_mut().filter(|i| i.status.can_end()) {
+        match tx
+            .end_instance(instance.tenant, instance.id, InstanceEnd::Cancelled, at)
+            .await?
+        {
+            Transition::Applied { at } => {
+                instance.status = InstanceEnd::Cancelled.status();
+                instance.effective_to = Some(at);
+            }
+            Transition::Refused { seen } => instance.status = seen,
+            Transition::Missing => {}
+        }
+    }
+    Ok(())
 }
 
 /// The bundle as the audit row shows it, with its instances' status as every API reads it.

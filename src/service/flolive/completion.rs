@@ -10,6 +10,7 @@ use serde_json::json;
 use crate::domain::audit::{AuditEvent, Channel};
 use crate::domain::catalog::{InstanceStatus, ProductInstance};
 use crate::domain::ids::RequestId;
+use crate::domain::instance_lifecycle::{InstanceEnd, Transition};
 use crate::domain::operation::{OperationRequest, OperationStatus};
 use crate::domain::store::{Job, Tx};
 use crate::domain::DomainError;
@@ -123,16 +124,21 @@ async fn detach_now(
             ),
         )));
     }
-    if !tx.detach_instance(op.tenant, op.instance, now).await? {
-        return Ok(Err(Failure::new(
+    // The lifecycle's guarded transition (docs/design.md §3): a cancel committed since our
+    // read is seen by the guard, not overwritten.
+    match tx
+        .end_instance(op.tenant, op.instance, InstanceEnd::Detached, now)
+        .await?
+    {
+        Transition::Applied { .. } => Ok(Ok(())),
+        Transition::Refused { .. } | Transition::Missing => Ok(Err(Failure::new(
             rules::NOT_ATTACHED,
             format!(
                 "product instance {} changed state before the detach completed",
                 op.instance
             ),
-        )));
+        ))),
     }
-    Ok(Ok(()))
 }
 
 /// The eligibility and planType rules are checked again: the hierarchy or the catalogue

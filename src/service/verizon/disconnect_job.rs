@@ -1,6 +1,8 @@
 //! The disconnect itself, carried out by the durable queue once every charge item of an
 //! order is accepted (docs/design.md §3, §6.5). In one transaction with the job's completion:
-//! - the order account's ACTIVE product instances become CANCELLED;
+//! - the order account's ACTIVE product instances become CANCELLED, each through the
+//!   lifecycle's guarded transition (docs/design.md §3 "Product instance lifecycle"): one
+//!   detached by floLIVE after our read stays DETACHED and gets no audit row;
 //! - the account's termination becomes visible to the Debitsuccess API: its
 //!   `termination_date` is today in the tenant's zone (an earlier date already set is kept:
 //!   a disconnect never extends an account), and an Active or Suspended account becomes
@@ -17,9 +19,9 @@ use serde_json::json;
 
 use crate::domain::account::AccountStatus;
 use crate::domain::audit::{AuditEvent, Channel};
-use crate::domain::catalog::InstanceStatus;
 use crate::domain::disconnect::OrderState;
 use crate::domain::ids::{DisconnectOrderId, TenantId};
+use crate::domain::instance_lifecycle::InstanceEnd;
 use crate::domain::store::{Job, Tx};
 use crate::domain::DomainError;
 use crate::service::jobs::{JobError, JobHandler};
@@ -101,16 +103,23 @@ async fn disconnect(
         .product_instances_of_account(tenant_id, order.account)
         .await?
     {
-        if instance.status != InstanceStatus::Active {
+        if !instance.status.can_end() {
             continue;
         }
-        tx.set_instance_status(tenant_id, instance.id, InstanceStatus::Cancelled)
+        // Our read may be stale (PostgreSQL): the guard decides, and the audit row says
+        // what it saw.
+        let transition = tx
+            .end_instance(tenant_id, instance.id, InstanceEnd::Cancelled, now)
             .await?;
+        let Some((before, after)) = transition.audit_states(InstanceEnd::Cancelled) else {
+            tracing::info!(instance = %instance.id, ?transition, "instance already ended");
+            continue;
+        };
         tx.insert_audit(&event(
             "product_instance",
             instance.id.to_string(),
-            json!({ "status": instance.status.as_str() }),
-            json!({ "status": InstanceStatus::Cancelled.as_str() }),
+            before,
+            after,
         ))
         .await?;
     }

@@ -1,5 +1,6 @@
 use crate::storage::sql::exec::Row;
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 
 use crate::domain::catalog::{
     Bundle, BundleCancellation, Classification, InstalledItem, InstanceStatus, ItemKind, PlanType,
@@ -10,6 +11,7 @@ use crate::domain::ids::{
     AccountId, BundleId, CustomerId, InstalledItemId, ProductId, ProductInstanceId, SubscriptionId,
     TenantId,
 };
+use crate::domain::instance_lifecycle::{InstanceEnd, Transition};
 use crate::domain::poid::Poid;
 use crate::domain::store::CatalogRepo;
 use crate::domain::DomainError;
@@ -320,18 +322,41 @@ impl<D: Dialect> CatalogRepo for SqlTx<'_, D> {
         rows.iter().map(instance_from).collect()
     }
 
-    async fn set_instance_status(
+    async fn end_instance(
         &mut self,
         tenant: TenantId,
         id: ProductInstanceId,
-        status: InstanceStatus,
-    ) -> Result<(), DomainError> {
-        self.query("UPDATE product_instances SET status = $1 WHERE tenant_id = $2 AND id = $3")
-            .bind(status.as_str())
+        end: InstanceEnd,
+        at: DateTime<Utc>,
+    ) -> Result<Transition, DomainError> {
+        // The guard is in the statement, not in the caller's earlier read: on PostgreSQL a
+        // change committed meanwhile makes the row fail `status = 'ACTIVE'` when it is
+        // re-checked under the row lock, so it is never overwritten (issue 16).
+        let ended = self
+            .query(
+                "UPDATE product_instances SET status = $1, effective_to = $2 \
+                 WHERE tenant_id = $3 AND id = $4 AND status = 'ACTIVE'",
+            )
+            .bind(end.status().as_str())
+            .bind(clock::to_storage(at))
             .bind(tenant.to_string())
             .bind(id.to_string())
             .execute()
             .await?;
-        Ok(())
+        if ended == 1 {
+            return Ok(Transition::Applied { at });
+        }
+        let seen = self
+            .query("SELECT status FROM product_instances WHERE tenant_id = $1 AND id = $2")
+            .bind(tenant.to_string())
+            .bind(id.to_string())
+            .fetch_optional()
+            .await?;
+        match seen {
+            Some(row) => Ok(Transition::Refused {
+                seen: parsed("status", &text(&row, "status")?, InstanceStatus::parse)?,
+            }),
+            None => Ok(Transition::Missing),
+        }
     }
 }

@@ -144,23 +144,4 @@ impl<D: Dialect> FloliveRepo for SqlTx<'_, D> {
             .await?;
         Ok(done == 1)
     }
-
-    async fn detach_instance(
-        &mut self,
-        tenant: TenantId,
-        id: ProductInstanceId,
-        at: DateTime<Utc>,
-    ) -> Result<bool, DomainError> {
-        let done = self
-            .query(
-                "UPDATE product_instances SET status = 'DETACHED', effective_to = $1 \
-             WHERE tenant_id = $2 AND id = $3 AND status = 'ACTIVE'",
-            )
-            .bind(clock::to_storage(at))
-            .bind(tenant.to_string())
-            .bind(id.to_string())
-            .execute()
-            .await?;
-        Ok(done == 1)
-    }
 }

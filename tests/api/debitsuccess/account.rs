@@ -5,6 +5,7 @@ use billing_compat::domain::catalog::{
     Bundle, BundleCancellation, InstanceStatus, ProductInstance,
 };
 use billing_compat::domain::ids::{BundleId, ProductInstanceId};
+use billing_compat::domain::instance_lifecycle::InstanceEnd;
 use billing_compat::domain::poid::Poid;
 use chrono::{Duration, Utc};
 use serde_json::json;
@@ -192,7 +193,7 @@ async fn what_other_apis_changed_shows_here() {
             let Some(sports) = instances.iter().find(|i| i.installed_item.is_some()) else {
                 return Ok(false);
             };
-            tx.set_instance_status(tv.tenant, sports.id, InstanceStatus::Detached)
+            tx.end_instance(tv.tenant, sports.id, InstanceEnd::Detached, Utc::now())
                 .await?;
             Ok(true)
         })

@@ -85,7 +85,7 @@ async fn a_detach_fails_with_its_reason_when_the_instance_changed_meanwhile() {
     let app = accepting_only().await;
     let request_id = detach(&app, PARENT_KEY, NORTH, ON_NORTH).await.request_id();
     // Another API cancels the instance before the queue gets to it.
-    set_instance_status(&app, ON_NORTH, InstanceStatus::Cancelled).await;
+    end_instance(&app, ON_NORTH, InstanceEnd::Cancelled).await;
 
     let app = restart(app).await;
     let done = completed(&app, PARENT_KEY, &request_id).await;

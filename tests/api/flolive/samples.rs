@@ -1,7 +1,5 @@
 //! `fixtures/flolive/` holds real samples: the service must send exactly those (ids aside).
 
-use billing_compat::domain::catalog::InstanceStatus;
-
 use super::*;
 use crate::helpers::{spawn_app, spawn_app_with, spawn_on};
 
@@ -65,7 +63,7 @@ async fn the_attach_request_samples_get_the_reply_samples() {
 async fn a_failed_request_reads_as_the_sample() {
     let app = spawn_app_with(|s| s.run_worker = false).await;
     let request_id = detach(&app, PARENT_KEY, NORTH, ON_NORTH).await.request_id();
-    set_instance_status(&app, ON_NORTH, InstanceStatus::Cancelled).await;
+    end_instance(&app, ON_NORTH, InstanceEnd::Cancelled).await;
     let app = spawn_on(app.stop().await, |_| {}).await;
     completed(&app, PARENT_KEY, &request_id).await;
     let reply = request_status(&app, PARENT_KEY, &request_id).await.json();

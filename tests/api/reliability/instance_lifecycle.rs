@@ -20,8 +20,12 @@ use billing_compat::domain::ids::ProductInstanceId;
 use billing_compat::service::jobs::{Worker, WorkerSettings};
 use sqlx::{Connection, Executor, Row};
 
+use billing_compat::domain::instance_lifecycle::{InstanceEnd, Transition};
+use chrono::{Duration as Span, SubsecRound, Utc};
+
+use crate::billing_care::support::{acme_token, cancel_json, INSTANCE_5001, SEED_BODY};
 use crate::flolive::{completed, detach, PARENT_KEY, SOUTH};
-use crate::helpers::{require_postgres, spawn_app_with, TestApp};
+use crate::helpers::{demo_store, require_postgres, spawn_app, spawn_app_with, write, TestApp};
 use crate::verizon::support::{confirm, order, tenant};
 
 /// Acme South's FLO-DATA-1GB on account DS1000005, the account of disconnect order 9002.
@@ -131,4 +135,98 @@ async fn a_disconnect_never_overwrites_a_detach_committed_after_its_read() {
         .filter(|e| e.operation == "verizon.disconnect")
         .collect();
     assert!(cancels.is_empty(), "{cancels:?}");
+}
+
+#[tokio::test]
+async fn the_guard_ends_an_active_instance_once_and_reports_what_it_saw() {
+    let (_db, store) = demo_store().await;
+    let acme = tenant(store.as_ref(), "acme").await;
+    let instance = ProductInstanceId::parse(ON_SOUTH).unwrap();
+    let at = Utc::now().trunc_subsecs(6);
+    let end = |end: InstanceEnd, id: ProductInstanceId| {
+        write(store.as_ref(), move |tx| {
+            Box::pin(async move { tx.end_instance(acme, id, end, at).await })
+        })
+    };
+
+    assert_eq!(
+        end(InstanceEnd::Detached, instance).await,
+        Transition::Applied { at }
+    );
+    // Final: neither a second detach nor a cancel changes it, and each hears what it was.
+    for second in [InstanceEnd::Detached, InstanceEnd::Cancelled] {
+        assert_eq!(
+            end(second, instance).await,
+            Transition::Refused {
+                seen: InstanceStatus::Detached
+            }
+        );
+    }
+    assert_eq!(
+        end(InstanceEnd::Cancelled, ProductInstanceId::new()).await,
+        Transition::Missing
+    );
+    let stored = store
+        .read()
+        .await
+        .unwrap()
+        .product_instance(acme, instance)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (stored.status, stored.effective_to),
+        (InstanceStatus::Detached, Some(at))
+    );
+}
+
+/// An immediate Billing Care cancel ends the bundle's instances through the same guard
+/// (stored CANCELLED with its time); a scheduled one leaves them ACTIVE, read as
+/// CANCELLED from its time on (docs/design.md §3).
+#[tokio::test]
+async fn an_immediate_bundle_cancel_ends_its_instances_a_scheduled_one_does_not() {
+    let app = spawn_app().await;
+    let acme = tenant(app.store().as_ref(), "acme").await;
+    let token = acme_token(&app).await;
+    let before = Utc::now();
+    let response = cancel_json(&app, &token, SEED_BODY).await;
+    assert_eq!(response.status(), 200);
+    let id = ProductInstanceId::parse(INSTANCE_5001).unwrap();
+    let stored = app
+        .store()
+        .read()
+        .await
+        .unwrap()
+        .product_instance(acme, id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.status, InstanceStatus::Cancelled);
+    let ended = stored.effective_to.expect("the end is dated");
+    assert!(
+        ended >= before - Span::seconds(1) && ended <= Utc::now(),
+        "{ended}"
+    );
+
+    let scheduled = spawn_app().await;
+    let token = acme_token(&scheduled).await;
+    let tomorrow = (Utc::now() + Span::days(1)).to_rfc3339();
+    let mut body: serde_json::Value = serde_json::from_str(SEED_BODY).unwrap();
+    body["effective"] = serde_json::json!(tomorrow);
+    let response = cancel_json(&scheduled, &token, &body.to_string()).await;
+    assert_eq!(response.status(), 200);
+    let acme = tenant(scheduled.store().as_ref(), "acme").await;
+    let stored = scheduled
+        .store()
+        .read()
+        .await
+        .unwrap()
+        .product_instance(acme, id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (stored.status, stored.effective_to),
+        (InstanceStatus::Active, None)
+    );
 }
