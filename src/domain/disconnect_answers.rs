@@ -6,12 +6,8 @@
 use std::collections::HashSet;
 
 use super::disconnect::{Acceptance, DisconnectOrder, ExternalId, OrderState};
+use super::rules::DisconnectRule;
 use super::DomainError;
-
-/// Rule ids adapters map to their vendor's codes (Verizon: 404 notFound, 409 conflict).
-pub const UNKNOWN_CHARGE_ITEM: &str = "disconnect.unknown_charge_item";
-pub const ANSWERED_DIFFERENTLY: &str = "disconnect.answered_differently";
-pub const ORDER_CLOSED: &str = "disconnect.order_closed";
 
 /// MEFAcceptedRejectedType: the two answers a customer can give (`awaitingResponse` is
 /// the state before any answer, not an answer).
@@ -119,7 +115,7 @@ pub fn decide(order: &DisconnectOrder, answers: &[ChargeAnswer]) -> Result<Decis
     for answer in answers {
         let Some(item) = order.charge_items.iter().find(|i| i.id == answer.item_id) else {
             return Err(DomainError::rule(
-                UNKNOWN_CHARGE_ITEM,
+                DisconnectRule::UnknownChargeItem,
                 format!(
                     "disconnect order {} has no charge item '{}'",
                     order.external_id.value(),
@@ -143,14 +139,17 @@ pub fn decide(order: &DisconnectOrder, answers: &[ChargeAnswer]) -> Result<Decis
         }
     }
     if let Some(message) = contradiction {
-        return Err(DomainError::rule(ANSWERED_DIFFERENTLY, message));
+        return Err(DomainError::rule(
+            DisconnectRule::AnsweredDifferently,
+            message,
+        ));
     }
     if fresh.is_empty() {
         return Ok(Decision::Unchanged);
     }
     if !matches!(order.state, OrderState::Acknowledged | OrderState::Pending) {
         return Err(DomainError::rule(
-            ORDER_CLOSED,
+            DisconnectRule::OrderClosed,
             format!(
                 "disconnect order {} is {} and takes no more answers",
                 order.external_id.value(),
@@ -176,6 +175,7 @@ mod tests {
     use crate::domain::disconnect::ChargeItem;
     use crate::domain::ids::{AccountId, DisconnectOrderId, TenantId};
     use crate::domain::money::Money;
+    use crate::domain::rules::Rule;
 
     fn order(state: OrderState, items: &[(&str, Acceptance)]) -> DisconnectOrder {
         DisconnectOrder {
@@ -253,8 +253,10 @@ mod tests {
         let half = order(OrderState::Pending, &[("CI-1", A), ("CI-2", W)]);
         let err = decide(&half, &[answer("CI-2", Accepted), answer("CI-1", Rejected)]).unwrap_err();
         assert!(
-            matches!(&err, DomainError::Rule { rule, message } if *rule == ANSWERED_DIFFERENTLY
-                && message == "charge item 'CI-1' was already answered accepted"),
+            matches!(&err, DomainError::Rule {
+                rule: Rule::Disconnect(DisconnectRule::AnsweredDifferently),
+                message,
+            } if message == "charge item 'CI-1' was already answered accepted"),
             "{err:?}"
         );
     }
@@ -264,8 +266,10 @@ mod tests {
         let cancelled = order(OrderState::Cancelled, &[("CI-1", R), ("CI-2", W)]);
         let err = decide(&cancelled, &[answer("CI-2", Rejected)]).unwrap_err();
         assert!(
-            matches!(&err, DomainError::Rule { rule, message } if *rule == ORDER_CLOSED
-                && message == "disconnect order 9001 is cancelled and takes no more answers"),
+            matches!(&err, DomainError::Rule {
+                rule: Rule::Disconnect(DisconnectRule::OrderClosed),
+                message,
+            } if message == "disconnect order 9001 is cancelled and takes no more answers"),
             "{err:?}"
         );
     }
@@ -275,7 +279,13 @@ mod tests {
         let half = order(OrderState::Pending, &[("CI-1", A)]);
         let err = decide(&half, &[answer("CI-1", Rejected), answer("CI-9", Accepted)]).unwrap_err();
         assert!(
-            matches!(&err, DomainError::Rule { rule, .. } if *rule == UNKNOWN_CHARGE_ITEM),
+            matches!(
+                &err,
+                DomainError::Rule {
+                    rule: Rule::Disconnect(DisconnectRule::UnknownChargeItem),
+                    ..
+                }
+            ),
             "{err:?}"
         );
     }

@@ -5,8 +5,33 @@ use std::error::Error as StdError;
 use std::time::Duration;
 
 use super::limits::Busy;
+use super::rules::Rule;
 
 type Cause = Box<dyn StdError + Send + Sync + 'static>;
+
+/// What kind of outage made the store unavailable, classified once where the cause is known
+/// (`src/storage/sql/errors.rs` and the SQLite writer), so adapters whose vendor tells the two
+/// apart answer by the kind, never by the cause's text (Debitsuccess: 11 "Timeout/Deadlock,
+/// please retry" for `Busy`, 01 "Server not available" for `Down`; docs/debitsuccess.md).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unavailability {
+    /// The store answered too late or refused this attempt only: a time-out, busy or locked,
+    /// a deadlock or serialisation victim, no pooled connection within the acquire time-out.
+    /// A retry soon may succeed.
+    Busy,
+    /// The store cannot be used: it cannot be reached, refuses connections, is shutting down
+    /// or closed, an I/O failure, a full disk.
+    Down,
+}
+
+impl std::fmt::Display for Unavailability {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Unavailability::Busy => "busy",
+            Unavailability::Down => "down",
+        })
+    }
+}
 
 #[derive(thiserror::Error)]
 pub enum DomainError {
@@ -19,9 +44,10 @@ pub enum DomainError {
     /// A named unique constraint refused the write (docs/design.md §4: races resolve through constraints).
     #[error("conflict on {constraint}")]
     Conflict { constraint: String },
-    /// A business rule refused the request; `rule` is a stable identifier adapters map on.
+    /// A business rule refused the request. `rule` is one of the use-case family's rules
+    /// (`domain/rules/`); each adapter maps its family's rules with an exhaustive `match`.
     #[error("rule {rule}: {message}")]
-    Rule { rule: &'static str, message: String },
+    Rule { rule: Rule, message: String },
     #[error("unauthenticated")]
     Unauthenticated,
     #[error("forbidden: {0}")]
@@ -31,9 +57,14 @@ pub enum DomainError {
     /// answer in their vendor's authentication-failure format.
     #[error("throttled for {retry_after:?}")]
     Throttled { retry_after: Duration },
-    /// The store could not be reached or timed out: a retry later may succeed.
-    #[error("storage unavailable")]
-    Unavailable(#[source] Cause),
+    /// The store could not be reached or timed out: a retry later may succeed. `kind` says
+    /// which (see [`Unavailability`]).
+    #[error("storage unavailable ({kind})")]
+    Unavailable {
+        kind: Unavailability,
+        #[source]
+        cause: Cause,
+    },
     /// Anything else: logged in full, shown to clients as a generic failure.
     #[error("internal error")]
     Internal(#[source] Cause),
@@ -52,10 +83,18 @@ impl DomainError {
         }
     }
 
-    pub fn rule(rule: &'static str, message: impl Into<String>) -> Self {
+    pub fn rule(rule: impl Into<Rule>, message: impl Into<String>) -> Self {
         DomainError::Rule {
-            rule,
+            rule: rule.into(),
             message: message.into(),
+        }
+    }
+
+    /// The store is unavailable, of the `kind` its cause was classified as.
+    pub fn unavailable(kind: Unavailability, cause: impl Into<Cause>) -> Self {
+        DomainError::Unavailable {
+            kind,
+            cause: cause.into(),
         }
     }
 
@@ -94,9 +133,9 @@ mod tests {
     #[test]
     fn debug_prints_the_cause_chain() {
         let io = std::io::Error::other("disk on fire");
-        let err = DomainError::Unavailable(Box::new(io));
+        let err = DomainError::unavailable(Unavailability::Down, io);
         let text = format!("{err:?}");
-        assert!(text.contains("storage unavailable"));
+        assert!(text.contains("storage unavailable (down)"));
         assert!(text.contains("caused by: disk on fire"));
     }
 

@@ -20,8 +20,9 @@ pub mod money;
 pub mod operation;
 pub mod poid;
 pub mod provisioning;
+pub mod rules;
 pub mod store;
 pub mod tenant;
 pub mod user;
 
-pub use error::DomainError;
+pub use error::{DomainError, Unavailability};

@@ -39,7 +39,7 @@ pub struct OperationRequest {
     /// The instance detached, or for an attach the id reserved for the instance it creates.
     pub instance: ProductInstanceId,
     pub user: Option<ApiUserId>,
-    /// Why a FAILED operation failed: a stable rule id and a sentence for people.
+    /// Why a FAILED operation failed: a stable rule id (`FloliveRule::id`) and a sentence for people.
     pub error_code: Option<String>,
     pub error_message: Option<String>,
     pub created_at: DateTime<Utc>,

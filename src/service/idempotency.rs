@@ -9,15 +9,13 @@
 
 use sha2::{Digest, Sha256};
 
+use crate::domain::rules::IdempotencyRule;
 use crate::domain::store::{StoredReply, Tx, UnitFuture};
 use crate::domain::user::Principal;
 use crate::domain::DomainError;
 
 use super::unit_of_work::{ReplayKey, Settle, Written};
 use super::Services;
-
-/// Rule id adapters map to their own "key reused with another request" error.
-pub const KEY_REUSED: &str = "idempotency_key_reused";
 
 /// A validated key with the fingerprint of the request it came with.
 #[derive(Clone, Debug)]
@@ -74,7 +72,7 @@ where
     {
         Written::Fresh(reply) | Written::Replayed(reply) => Ok(reply),
         Written::Reused => Err(DomainError::rule(
-            KEY_REUSED,
+            IdempotencyRule::KeyReused,
             "this Idempotency-Key was already used with a different request",
         )),
     }

@@ -66,9 +66,9 @@ pub enum JobError {
 impl From<DomainError> for JobError {
     fn from(error: DomainError) -> Self {
         match error {
-            DomainError::Unavailable(_) | DomainError::Conflict { .. } | DomainError::Busy(_) => {
-                JobError::Transient(error)
-            }
+            DomainError::Unavailable { .. }
+            | DomainError::Conflict { .. }
+            | DomainError::Busy(_) => JobError::Transient(error),
             other => JobError::Permanent(format!("{other:?}")),
         }
     }

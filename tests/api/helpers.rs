@@ -430,7 +430,7 @@ pub async fn hold_writes(app: &TestApp) -> WritesHeld {
             while held.len() < 64 {
                 match store.read().await {
                     Ok(tx) => held.push(tx),
-                    Err(DomainError::Unavailable(_)) => break,
+                    Err(DomainError::Unavailable { .. }) => break,
                     Err(other) => panic!("holding the pool: {other:?}"),
                 }
             }

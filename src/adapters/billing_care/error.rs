@@ -14,10 +14,9 @@ use utoipa::ToSchema;
 use crate::adapters::http::miss::Miss;
 use crate::adapters::http::negotiation::{to_response, Format, WireError};
 use crate::domain::limits::Limit;
+use crate::domain::rules::{BillingCareRule, IdempotencyRule, Rule};
 use crate::domain::store::StoredReply;
 use crate::domain::DomainError;
-use crate::service::billing_care::rules;
-use crate::service::idempotency::KEY_REUSED;
 
 /// The namespace of the `o:` prefix in the XML form.
 pub const ORACLE_NS: &str = "urn:billing-compat:oracle-rest-error";
@@ -164,22 +163,39 @@ impl ApiError {
                 Problem::new(miss.status(), code, detail.clone())
             }
             ApiError::Domain(err) => match err {
-                DomainError::Rule { rule, message } => {
-                    let (status, code) = match *rule {
-                        rules::NULL_ID => (S::BAD_REQUEST, "NULL_ID"),
-                        rules::MALFORMED_ID => (S::BAD_REQUEST, "MALFORMED_ID"),
-                        rules::WRONG_ID_TYPE => (S::BAD_REQUEST, "WRONG_ID_TYPE"),
-                        rules::AMBIGUOUS_BUNDLE => (S::BAD_REQUEST, "AMBIGUOUS_BUNDLE"),
-                        rules::ACCOUNT_NOT_FOUND => (S::NOT_FOUND, "ACCOUNT_NOT_FOUND"),
-                        rules::BUNDLE_NOT_FOUND => (S::NOT_FOUND, "BUNDLE_NOT_FOUND"),
-                        rules::ALREADY_CANCELLED => (S::CONFLICT, "ALREADY_CANCELLED"),
-                        // The idempotency draft suggests 422; Oracle's REST status set
-                        // has no 422, and a key already bound to another request is a
-                        // conflict with the key's state.
-                        KEY_REUSED => (S::CONFLICT, "IDEMPOTENCY_KEY_REUSED"),
-                        _ => (S::BAD_REQUEST, "RULE_VIOLATION"),
+                DomainError::Rule {
+                    rule: Rule::BillingCare(rule),
+                    message,
+                } => {
+                    // docs/billing-care.md, the error code table.
+                    let (status, code) = match rule {
+                        BillingCareRule::NullId => (S::BAD_REQUEST, "NULL_ID"),
+                        BillingCareRule::MalformedId => (S::BAD_REQUEST, "MALFORMED_ID"),
+                        BillingCareRule::WrongIdType => (S::BAD_REQUEST, "WRONG_ID_TYPE"),
+                        BillingCareRule::AmbiguousBundle => (S::BAD_REQUEST, "AMBIGUOUS_BUNDLE"),
+                        BillingCareRule::AccountNotFound => (S::NOT_FOUND, "ACCOUNT_NOT_FOUND"),
+                        BillingCareRule::BundleNotFound => (S::NOT_FOUND, "BUNDLE_NOT_FOUND"),
+                        BillingCareRule::AlreadyCancelled => (S::CONFLICT, "ALREADY_CANCELLED"),
                     };
                     Problem::new(status, code, message.clone())
+                }
+                // The idempotency draft suggests 422; Oracle's REST status set has no 422,
+                // and a key already bound to another request is a conflict with the key's
+                // state.
+                DomainError::Rule {
+                    rule: Rule::Idempotency(IdempotencyRule::KeyReused),
+                    message,
+                } => Problem::new(S::CONFLICT, "IDEMPOTENCY_KEY_REUSED", message.clone()),
+                // Decision: the Billing Care use-cases raise no other API's rules; one here
+                // is a bug, answered as the internal error it is (no longer a generic 400
+                // `RULE_VIOLATION`), and logged.
+                DomainError::Rule {
+                    rule:
+                        Rule::Debitsuccess(_) | Rule::Flolive(_) | Rule::Crmcom(_) | Rule::Disconnect(_),
+                    ..
+                } => {
+                    tracing::error!(error = ?err, "billing_care: a rule of another API's use-cases");
+                    internal_error()
                 }
                 DomainError::Invalid { field, reason } => {
                     Problem::new(S::BAD_REQUEST, "INVALID_VALUE", format!("{field}: {reason}"))
@@ -197,7 +213,7 @@ impl ApiError {
                 DomainError::Forbidden(why) => {
                     Problem::new(S::FORBIDDEN, "FORBIDDEN", why.clone())
                 }
-                DomainError::Unavailable(_) => {
+                DomainError::Unavailable { .. } => {
                     tracing::error!(error = ?err, "billing_care: store unavailable");
                     Problem::new(
                         S::SERVICE_UNAVAILABLE,
@@ -207,11 +223,7 @@ impl ApiError {
                 }
                 DomainError::Internal(_) => {
                     tracing::error!(error = ?err, "billing_care: internal error");
-                    Problem::new(
-                        S::INTERNAL_SERVER_ERROR,
-                        "INTERNAL_ERROR",
-                        "an internal server error occurred",
-                    )
+                    internal_error()
                 }
                 // Issue 13. Minting too fast is this client's own excess: 429 (RFC 6585
                 // §4), in Oracle's error shape. A full queue is the service being busy
@@ -259,6 +271,14 @@ impl ApiError {
         }
         response
     }
+}
+
+fn internal_error() -> Problem {
+    Problem::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "INTERNAL_ERROR",
+        "an internal server error occurred",
+    )
 }
 
 /// Oracle's documented statuses have no 429: a throttled sign-in is the sign-in failure

@@ -14,8 +14,9 @@ use std::collections::HashMap;
 
 use actix_web::web;
 
+use crate::domain::rules::CrmcomRule;
 use crate::domain::DomainError;
-use crate::service::crmcom::{rules, FieldValues, ListQuery, ProvisioningRequestIdentifier};
+use crate::service::crmcom::{FieldValues, ListQuery, ProvisioningRequestIdentifier};
 
 /// The query's parameters, each given at most once (identifier fields aside).
 pub struct Params {
@@ -128,7 +129,7 @@ fn identifier_field(key: &str) -> Option<String> {
 
 fn unknown_field(field: &str) -> DomainError {
     DomainError::rule(
-        rules::INVALID_IDENTIFIER,
+        CrmcomRule::InvalidIdentifier,
         format!(
             "{IDENTIFIER}: unknown field '{}' (use id or number)",
             crate::service::crmcom::echo(field)
@@ -152,7 +153,7 @@ fn native_fields(value: &str) -> Result<Vec<(String, String)>, DomainError> {
         let object: serde_json::Map<String, serde_json::Value> = serde_json::from_str(value)
             .map_err(|_| {
                 DomainError::rule(
-                    rules::INVALID_IDENTIFIER,
+                    CrmcomRule::InvalidIdentifier,
                     format!("{IDENTIFIER}: not a JSON object of strings"),
                 )
             })?;
@@ -164,7 +165,7 @@ fn native_fields(value: &str) -> Result<Vec<(String, String)>, DomainError> {
                 serde_json::Value::Null => {}
                 _ => {
                     return Err(DomainError::rule(
-                        rules::INVALID_IDENTIFIER,
+                        CrmcomRule::InvalidIdentifier,
                         format!("{IDENTIFIER}: {field} must be a string"),
                     ))
                 }
@@ -181,7 +182,7 @@ fn native_fields(value: &str) -> Result<Vec<(String, String)>, DomainError> {
             Ok(vec![(field.trim().to_owned(), v.to_owned())])
         }
         None => Err(DomainError::rule(
-            rules::INVALID_IDENTIFIER,
+            CrmcomRule::InvalidIdentifier,
             format!("{IDENTIFIER}: give it as id=<id> or number=<number>"),
         )),
     }
@@ -190,6 +191,7 @@ fn native_fields(value: &str) -> Result<Vec<(String, String)>, DomainError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::rules::Rule;
 
     fn ident(query: &str) -> Result<FieldValues, DomainError> {
         Params::parse(query).unwrap().identifier()
@@ -229,7 +231,13 @@ mod tests {
         ] {
             let err = ident(query).unwrap_err();
             assert!(
-                matches!(&err, DomainError::Rule { rule, .. } if *rule == rules::INVALID_IDENTIFIER),
+                matches!(
+                    &err,
+                    DomainError::Rule {
+                        rule: Rule::Crmcom(CrmcomRule::InvalidIdentifier),
+                        ..
+                    }
+                ),
                 "{query}: {err:?}"
             );
         }

@@ -1,20 +1,29 @@
 //! The one mapping from `DomainError` to the vendor's answer (docs/design.md §2). Business failures
 //! are notes in a `Status=Failed` reply (docs/design.md §6.1: "Business outcomes are HTTP 200 with
-//! `Status`"); internal causes are logged, never sent.
+//! `Status`"); internal causes are logged, never sent. The vendor's codes and wording are
+//! here: the service reports typed rules (`domain::rules::DebitsuccessRule`).
 
-use std::error::Error as _;
-
-use crate::domain::DomainError;
+use crate::domain::rules::{DebitsuccessRule, Rule};
+use crate::domain::{DomainError, Unavailability};
 
 use super::reply::{NoteType, ResponseNote};
 
-/// The codes this adapter adds to the rule codes the service reports (vendor notes,
-/// "General" error codes).
+/// The codes this adapter adds to the rule codes (vendor notes, "General" error codes).
 pub const INVALID_CREDENTIALS: &str = "02";
 pub const SERVER_NOT_AVAILABLE: &str = "01";
 pub const UNKNOWN_EXCEPTION: &str = "06";
 pub const FAILED_TO_COMPLETE: &str = "09";
 pub const TIMEOUT_OR_DEADLOCK: &str = "11";
+/// 100 "SOAP message validation error: <detail>".
+pub const VALIDATION_ERROR: &str = "100";
+/// 08 "There is no record found with this criteria".
+const NO_RECORD: &str = "08";
+const NO_RECORD_NOTE: &str = "There is no record found with this criteria";
+
+/// Rule 100's note: the .NET validator's prefix before the detail.
+pub fn validation_note(detail: impl std::fmt::Display) -> String {
+    format!("SOAP message validation error: {detail}")
+}
 
 pub fn note_for(error: &DomainError) -> ResponseNote {
     let (code, note) = match error {
@@ -30,24 +39,48 @@ pub fn note_for(error: &DomainError) -> ResponseNote {
                 DomainError::retry_after_secs(*retry_after)
             ),
         ),
-        DomainError::Rule { rule, message } => (*rule, message.clone()),
+        DomainError::Rule {
+            rule: Rule::Debitsuccess(rule),
+            message,
+        } => rule_note(*rule, message),
+        // Decision: the Debitsuccess use-cases raise only their own family's rules (a reused
+        // request `Id` is their own 09, not `Idempotency-Key` reuse). Another family's rule
+        // here is a bug: answered 06 "Unknown exception", like any internal error, and logged.
+        DomainError::Rule {
+            rule:
+                Rule::Flolive(_)
+                | Rule::Crmcom(_)
+                | Rule::BillingCare(_)
+                | Rule::Disconnect(_)
+                | Rule::Idempotency(_),
+            ..
+        } => {
+            tracing::error!(?error, "debitsuccess: a rule of another API's use-cases");
+            (UNKNOWN_EXCEPTION, "Unknown exception".to_owned())
+        }
         DomainError::Invalid { field, reason } => (
-            crate::service::debitsuccess::rules::VALIDATION_ERROR,
-            format!("SOAP message validation error: {field}: {reason}"),
+            VALIDATION_ERROR,
+            validation_note(format_args!("{field}: {reason}")),
         ),
-        DomainError::NotFound(_) => (
-            crate::service::debitsuccess::rules::NO_RECORD,
-            "There is no record found with this criteria".to_owned(),
-        ),
+        DomainError::NotFound(_) => (NO_RECORD, NO_RECORD_NOTE.to_owned()),
         DomainError::Conflict { .. } => (
             FAILED_TO_COMPLETE,
             "Failed to complete the process".to_owned(),
         ),
-        DomainError::Unavailable(_) if is_transient(error) => (
+        // The store timed out, was busy or chose us as a deadlock or serialisation victim
+        // (classified in `storage/sql/errors.rs`): the vendor's transient code.
+        DomainError::Unavailable {
+            kind: Unavailability::Busy,
+            ..
+        } => (
             TIMEOUT_OR_DEADLOCK,
             "Timeout/Deadlock, please retry".to_owned(),
         ),
-        DomainError::Unavailable(_) => (SERVER_NOT_AVAILABLE, "Server not available".to_owned()),
+        // It could not be reached at all.
+        DomainError::Unavailable {
+            kind: Unavailability::Down,
+            ..
+        } => (SERVER_NOT_AVAILABLE, "Server not available".to_owned()),
         DomainError::Internal(_) => (UNKNOWN_EXCEPTION, "Unknown exception".to_owned()),
         // Issue 13: a per-tenant or per-user limit; nothing was changed. The vendor's
         // transient code says exactly "retry" (vendor notes, General error codes).
@@ -58,7 +91,7 @@ pub fn note_for(error: &DomainError) -> ResponseNote {
     };
     if matches!(
         error,
-        DomainError::Unavailable(_) | DomainError::Internal(_)
+        DomainError::Unavailable { .. } | DomainError::Internal(_)
     ) {
         tracing::error!(?error, code, "debitsuccess request failed");
     }
@@ -69,54 +102,138 @@ pub fn note_for(error: &DomainError) -> ResponseNote {
     }
 }
 
-/// 11 "Timeout/Deadlock, please retry" when the store timed out, was busy or chose us as a
-/// deadlock or serialisation victim; 01 "server not available" when it could not be reached.
-/// The adapter cannot see sqlx, so it reads the cause chain's text.
-fn is_transient(error: &DomainError) -> bool {
-    let mut source = error.source();
-    while let Some(cause) = source {
-        let text = cause.to_string().to_ascii_lowercase();
-        if [
-            "timed out",
-            "timeout",
-            "deadlock",
-            "locked",
-            "busy",
-            "serializ",
-            "could not serialize",
-        ]
-        .iter()
-        .any(|needle| text.contains(needle))
-        {
-            return true;
-        }
-        source = cause.source();
-    }
-    false
+/// Each rule's code and note (the Debitsuccess *AdjustAccountTerminationDate* page, "Error
+/// Messages"; docs/debitsuccess.md, "Error codes"). Exhaustive: a new rule does not compile
+/// until it has its code here.
+fn rule_note(rule: DebitsuccessRule, message: &str) -> (&'static str, String) {
+    let (code, note) = match rule {
+        // The service gives the detail (the .NET validator's sentence, with the element).
+        DebitsuccessRule::ValidationError => return (VALIDATION_ERROR, validation_note(message)),
+        // The vendor's sentence names the field and its limit: the service composes it.
+        DebitsuccessRule::TooLong => return ("13203", message.to_owned()),
+        DebitsuccessRule::MissingReference => (
+            "12016",
+            "Missing required reference number. Must provide either ExternalAccountReferenceNo \
+             or AccountReferenceNo or both",
+        ),
+        DebitsuccessRule::InThePast => ("14091", "Termination date cannot be in the past"),
+        DebitsuccessRule::NoRecord => (NO_RECORD, NO_RECORD_NOTE),
+        DebitsuccessRule::MultipleAccounts => ("07", "Multiple accounts found with this criteria"),
+        DebitsuccessRule::NotActive => ("10", "Account is not active"),
+        DebitsuccessRule::AlreadyBilled => ("14079", "Termination date already billed"),
+        DebitsuccessRule::IdReused => (
+            FAILED_TO_COMPLETE,
+            "Failed to complete the process: this request Id was already used for a different \
+             request",
+        ),
+    };
+    (code, note.to_owned())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn unavailable(text: &str) -> DomainError {
-        DomainError::Unavailable(Box::new(std::io::Error::other(text.to_owned())))
-    }
-
+    /// The kind is classified in storage (`storage/sql/errors.rs` tests each code); the
+    /// adapter answers by the kind alone.
     #[test]
     fn outages_tell_timeouts_from_unreachable_stores() {
-        let codes = |text: &str| note_for(&unavailable(text)).code;
+        let code = |kind| note_for(&DomainError::unavailable(kind, "any text")).code;
+        assert_eq!(code(Unavailability::Busy), "11");
+        assert_eq!(code(Unavailability::Down), "01");
+        let busy = note_for(&DomainError::unavailable(
+            Unavailability::Busy,
+            "server not available",
+        ));
+        assert_eq!(busy.note, "Timeout/Deadlock, please retry");
+        let down = note_for(&DomainError::unavailable(
+            Unavailability::Down,
+            "pool timed out, database is locked",
+        ));
+        assert_eq!(down.note, "Server not available");
+    }
+
+    fn note(error: DomainError) -> (String, String) {
+        let note = note_for(&error);
+        (note.code, note.note)
+    }
+
+    /// Moved here from the service's rules with the note's wording.
+    #[test]
+    fn required_dates_name_the_field() {
+        use crate::service::debitsuccess::rules::required_date;
+        let (code, message) = note(required_date("TerminationDate", None).unwrap_err());
+        assert_eq!(code, "100");
         assert_eq!(
-            codes("pool timed out while waiting for an open connection"),
-            "11"
+            message,
+            "SOAP message validation error: The element 'TerminationDate' is required."
         );
-        assert_eq!(codes("deadlock detected"), "11");
-        assert_eq!(codes("database is locked"), "11");
-        assert_eq!(codes("connection refused"), "01");
-        assert_eq!(
-            codes("attempted to acquire a connection on a closed pool"),
-            "01"
-        );
+        let (_, message) =
+            note(required_date("TerminationDate", Some("0001-01-01T00:00:00")).unwrap_err());
+        assert!(message.contains("is required"));
+        let (_, message) = note(required_date("TerminationDate", Some("31/12/2031")).unwrap_err());
+        assert!(message.starts_with(
+            "SOAP message validation error: The value '31/12/2031' of element 'TerminationDate' is not"
+        ));
+    }
+
+    /// The vendor's codes and notes (docs/debitsuccess.md, "Error codes"), whatever neutral
+    /// message the service gave.
+    #[test]
+    fn rules_are_answered_with_the_vendors_code_and_note() {
+        let cases = [
+            (
+                DebitsuccessRule::MissingReference,
+                "12016",
+                "Missing required reference number. \
+              Must provide either ExternalAccountReferenceNo or AccountReferenceNo or both",
+            ),
+            (
+                DebitsuccessRule::InThePast,
+                "14091",
+                "Termination date cannot be in the past",
+            ),
+            (
+                DebitsuccessRule::NoRecord,
+                "08",
+                "There is no record found with this criteria",
+            ),
+            (
+                DebitsuccessRule::MultipleAccounts,
+                "07",
+                "Multiple accounts found with this criteria",
+            ),
+            (DebitsuccessRule::NotActive, "10", "Account is not active"),
+            (
+                DebitsuccessRule::AlreadyBilled,
+                "14079",
+                "Termination date already billed",
+            ),
+            (
+                DebitsuccessRule::IdReused,
+                "09",
+                "Failed to complete the process: this request Id \
+              was already used for a different request",
+            ),
+            (DebitsuccessRule::TooLong, "13203", "neutral"),
+            (
+                DebitsuccessRule::ValidationError,
+                "100",
+                "SOAP message validation error: neutral",
+            ),
+        ];
+        for (rule, code, text) in cases {
+            assert_eq!(
+                note(DomainError::rule(rule, "neutral")),
+                (code.to_owned(), text.to_owned()),
+                "{rule:?}"
+            );
+        }
+        let foreign = note(DomainError::rule(
+            crate::domain::rules::IdempotencyRule::KeyReused,
+            "x",
+        ));
+        assert_eq!(foreign, ("06".to_owned(), "Unknown exception".to_owned()));
     }
 
     #[test]

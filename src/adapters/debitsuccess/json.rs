@@ -14,7 +14,7 @@ use crate::adapters::http::xml_gate::XmlLimits;
 use crate::adapters::http::AppState;
 use crate::service::debitsuccess::{adjust_termination_date, customer_account};
 
-use super::error::UNKNOWN_EXCEPTION;
+use super::error::{validation_note, UNKNOWN_EXCEPTION, VALIDATION_ERROR};
 use super::fields::{Fields, Namespaces};
 use super::openapi::{AccountRequestDoc, AdjustRequestDoc};
 use super::reply::{
@@ -187,7 +187,7 @@ fn decode(
 
 /// A body we could not take: a Failed reply with code 100 and the protocol's status.
 fn protocol(operation: Operation, reply: Format, error: &WireError) -> HttpResponse {
-    let base = failed_base("100", format!("SOAP message validation error: {error}"));
+    let base = failed_base(VALIDATION_ERROR, validation_note(error));
     let status = error.status();
     match operation {
         Operation::AdjustAccountTerminationDate => {

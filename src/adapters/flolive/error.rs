@@ -12,8 +12,8 @@ use actix_web::HttpResponse;
 
 use crate::adapters::http::miss::Miss;
 use crate::adapters::http::negotiation::{reply, Format, WireError};
+use crate::domain::rules::{FloliveRule, IdempotencyRule, Rule};
 use crate::domain::DomainError;
-use crate::service::idempotency::KEY_REUSED;
 
 use super::envelope::{Nak, XML_ROOT};
 
@@ -77,12 +77,40 @@ impl FloliveError {
             DomainError::NotFound(what) => {
                 (StatusCode::NOT_FOUND, failure, format!("{what} not found"))
             }
+            // docs/design.md §6.2: "400 rule violation", with the operation's code. The
+            // last three are stored on FAILED operations, not raised; answered alike if they were.
+            DomainError::Rule {
+                rule: Rule::Flolive(rule),
+                message,
+            } => match rule {
+                FloliveRule::NotAccountProduct
+                | FloliveRule::NotAttached
+                | FloliveRule::DetachExists
+                | FloliveRule::CustomerMismatch
+                | FloliveRule::NotEligible
+                | FloliveRule::Gone
+                | FloliveRule::NotCompleted => (StatusCode::BAD_REQUEST, failure, message),
+            },
             // draft-ietf-httpapi-idempotency-key-header §2.7: a key reused with another
             // request is 422.
-            DomainError::Rule { rule, message } if rule == KEY_REUSED => {
-                (StatusCode::UNPROCESSABLE_ENTITY, failure, message)
+            DomainError::Rule {
+                rule: Rule::Idempotency(IdempotencyRule::KeyReused),
+                message,
+            } => (StatusCode::UNPROCESSABLE_ENTITY, failure, message),
+            // Decision: the floLIVE use-cases raise no other API's rules; one here is a bug,
+            // answered as the internal error it is, and logged.
+            DomainError::Rule {
+                rule:
+                    Rule::Debitsuccess(_) | Rule::Crmcom(_) | Rule::BillingCare(_) | Rule::Disconnect(_),
+                ..
+            } => {
+                tracing::error!(?error, "flolive: a rule of another API's use-cases");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    failure,
+                    "internal error".to_owned(),
+                )
             }
-            DomainError::Rule { message, .. } => (StatusCode::BAD_REQUEST, failure, message),
             DomainError::Conflict { constraint } => {
                 tracing::warn!(%constraint, "unexpected constraint conflict");
                 (
@@ -108,7 +136,7 @@ impl FloliveError {
                     DomainError::retry_after_secs(retry_after)
                 ),
             ),
-            DomainError::Unavailable(_) => {
+            DomainError::Unavailable { .. } => {
                 tracing::warn!(?error, "store unavailable");
                 (
                     StatusCode::SERVICE_UNAVAILABLE,

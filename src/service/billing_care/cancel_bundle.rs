@@ -17,12 +17,12 @@ use crate::domain::catalog::{Bundle, BundleCancellation, ProductInstance};
 use crate::domain::ids::ProductInstanceId;
 use crate::domain::instance_lifecycle::{InstanceEnd, Transition};
 use crate::domain::poid::Poid;
+use crate::domain::rules::BillingCareRule;
 use crate::domain::store::Tx;
 use crate::domain::user::Principal;
 use crate::domain::{clock, DomainError};
 use crate::service::Origin;
 
-use super::rules;
 pub use super::values::{Description, Effective, DESCRIPTION_MAX_CHARS};
 
 /// The request, parsed (the adapter builds it from the wire body).
@@ -108,7 +108,7 @@ pub async fn run(
     {
         // A concurrent cancel committed between our read and our write.
         return Err(DomainError::rule(
-            rules::ALREADY_CANCELLED,
+            BillingCareRule::AlreadyCancelled,
             format!(
                 "bundle {} was cancelled by a concurrent request",
                 bundle.poid
@@ -157,7 +157,7 @@ async fn find_bundle(
     let tenant = call.principal.tenant.id;
     let Some(account) = tx.account_id_by_poid(tenant, &cmd.account).await? else {
         return Err(DomainError::rule(
-            rules::ACCOUNT_NOT_FOUND,
+            BillingCareRule::AccountNotFound,
             format!("no account {} exists", cmd.account),
         ));
     };
@@ -172,7 +172,7 @@ async fn find_bundle(
         cmd.account, cmd.service, cmd.deal
     );
     if of_deal.is_empty() {
-        return Err(DomainError::rule(rules::BUNDLE_NOT_FOUND, on));
+        return Err(DomainError::rule(BillingCareRule::BundleNotFound, on));
     }
     let candidates: Vec<Bundle> = match cmd.package_id {
         None => of_deal,
@@ -184,7 +184,7 @@ async fn find_bundle(
                 .collect();
             if matching.is_empty() {
                 return Err(DomainError::rule(
-                    rules::BUNDLE_NOT_FOUND,
+                    BillingCareRule::BundleNotFound,
                     format!("{on} with packageId {package} (packageId {held} does not match)"),
                 ));
             }
@@ -219,7 +219,7 @@ fn pick_one(
             Err(already_cancelled(&last, at, now))
         }
         several => Err(DomainError::rule(
-            rules::AMBIGUOUS_BUNDLE,
+            BillingCareRule::AmbiguousBundle,
             format!(
                 "account {} and service {} hold {} live purchases of deal {} (packageId {}); \
                  send packageId to choose one",
@@ -259,7 +259,7 @@ fn already_cancelled(bundle: &Bundle, at: DateTime<Utc>, now: DateTime<Utc>) -> 
             bundle.poid
         )
     };
-    DomainError::rule(rules::ALREADY_CANCELLED, message)
+    DomainError::rule(BillingCareRule::AlreadyCancelled, message)
 }
 
 /// Ends the bundle's ACTIVE instances (an immediate cancel). Each instance keeps the status

@@ -6,9 +6,8 @@
 //! a POID of another type, naming which id and why.
 
 use crate::domain::poid::Poid;
+use crate::domain::rules::BillingCareRule;
 use crate::domain::DomainError;
-
-use super::rules;
 
 /// Which reference an id came in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -73,7 +72,7 @@ impl RefKind {
         let id = match id {
             None => {
                 return Err(DomainError::rule(
-                    rules::NULL_ID,
+                    BillingCareRule::NullId,
                     format!(
                         "null {}: {} is missing or null; {}",
                         self.label(),
@@ -84,7 +83,7 @@ impl RefKind {
             }
             Some("") => {
                 return Err(DomainError::rule(
-                    rules::NULL_ID,
+                    BillingCareRule::NullId,
                     format!(
                         "null {}: {} is empty; {}",
                         self.label(),
@@ -101,13 +100,13 @@ impl RefKind {
                 other => other.to_string(),
             };
             DomainError::rule(
-                rules::MALFORMED_ID,
+                BillingCareRule::MalformedId,
                 format!("malformed {}: {why}; {}", self.label(), self.expectation()),
             )
         })?;
         if !poid.is_a(self.brm_type()) {
             return Err(DomainError::rule(
-                rules::WRONG_ID_TYPE,
+                BillingCareRule::WrongIdType,
                 format!(
                     "wrong {} type: '{id}' is a {} POID; {}",
                     self.label(),
@@ -122,7 +121,7 @@ impl RefKind {
     /// An id that arrived as something other than a string (a JSON number, an object…).
     pub fn not_a_string(self) -> DomainError {
         DomainError::rule(
-            rules::MALFORMED_ID,
+            BillingCareRule::MalformedId,
             format!(
                 "malformed {}: {} is not a string; {}",
                 self.label(),
@@ -136,11 +135,15 @@ impl RefKind {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::rules::Rule;
 
-    fn rule_and_message(err: DomainError) -> (&'static str, String) {
+    fn rule_and_message(err: DomainError) -> (BillingCareRule, String) {
         match err {
-            DomainError::Rule { rule, message } => (rule, message),
-            other => panic!("expected a rule, got {other:?}"),
+            DomainError::Rule {
+                rule: Rule::BillingCare(rule),
+                message,
+            } => (rule, message),
+            other => panic!("expected a Billing Care rule, got {other:?}"),
         }
     }
 
@@ -166,21 +169,21 @@ mod tests {
     #[test]
     fn null_and_empty_ids_are_the_seeds_null_id() {
         let (rule, message) = rule_and_message(RefKind::Service.parse(None).unwrap_err());
-        assert_eq!(rule, rules::NULL_ID);
+        assert_eq!(rule, BillingCareRule::NullId);
         assert_eq!(
             message,
             "null Service Id: serviceRef.id is missing or null; serviceRef.id must be a /service \
              POID such as 0.0.0.1+-service-email+175025"
         );
         let (rule, message) = rule_and_message(RefKind::Deal.parse(Some("")).unwrap_err());
-        assert_eq!(rule, rules::NULL_ID);
+        assert_eq!(rule, BillingCareRule::NullId);
         assert!(message.starts_with("null Deal Id: dealRef.id is empty;"));
     }
 
     #[test]
     fn malformed_and_mistyped_ids_say_why() {
         let (rule, message) = rule_and_message(RefKind::Account.parse(Some("174257")).unwrap_err());
-        assert_eq!(rule, rules::MALFORMED_ID);
+        assert_eq!(rule, BillingCareRule::MalformedId);
         assert_eq!(
             message,
             "malformed Account Id: '174257' is not a POID (expected <db>+-<type>+<id>); \
@@ -191,7 +194,7 @@ mod tests {
                 .parse(Some("0.0.0.1+-deal+41056"))
                 .unwrap_err(),
         );
-        assert_eq!(rule, rules::WRONG_ID_TYPE);
+        assert_eq!(rule, BillingCareRule::WrongIdType);
         assert!(
             message.starts_with("wrong Account Id type: '0.0.0.1+-deal+41056' is a /deal POID;")
         );

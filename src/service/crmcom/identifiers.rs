@@ -4,10 +4,11 @@
 
 use crate::domain::catalog::{InstalledItem, Product, Subscription};
 use crate::domain::ids::{InstalledItemId, ProductId, SubscriptionId, TenantId};
+use crate::domain::rules::CrmcomRule;
 use crate::domain::store::Tx;
 use crate::domain::DomainError;
 
-use super::{echo, rules};
+use super::echo;
 
 /// An identifier object as sent: `None` when the object itself is absent; otherwise each
 /// known field with its value. Empty or blank values count as not given.
@@ -21,7 +22,7 @@ fn exactly_one(
 ) -> Result<(&'static str, String), DomainError> {
     let Some(fields) = given else {
         return Err(DomainError::rule(
-            rules::MISSING_PARAMETER,
+            CrmcomRule::MissingParameter,
             format!("{param} is mandatory"),
         ));
     };
@@ -36,13 +37,13 @@ fn exactly_one(
     match present.len() {
         1 => Ok(present.remove(0)),
         0 => Err(DomainError::rule(
-            rules::INVALID_IDENTIFIER,
+            CrmcomRule::InvalidIdentifier,
             format!("{param}: specify exactly one of {choices} (none given)"),
         )),
         _ => {
             let names: Vec<&str> = present.iter().map(|(name, _)| *name).collect();
             Err(DomainError::rule(
-                rules::INVALID_IDENTIFIER,
+                CrmcomRule::InvalidIdentifier,
                 format!(
                     "{param}: specify exactly one of {choices} (got {})",
                     names.join(", ")
@@ -91,7 +92,7 @@ impl SubscriptionIdentifier {
         };
         found.ok_or_else(|| {
             DomainError::rule(
-                rules::SUBSCRIPTION_NOT_FOUND,
+                CrmcomRule::SubscriptionNotFound,
                 format!("{}: no subscription with {}", Self::PARAM, self.describe()),
             )
         })
@@ -141,7 +142,7 @@ impl ProductIdentifier {
         };
         found.ok_or_else(|| {
             DomainError::rule(
-                rules::SERVICE_NOT_FOUND,
+                CrmcomRule::ServiceNotFound,
                 format!("{}: no product with {}", Self::PARAM, self.describe()),
             )
         })
@@ -199,7 +200,7 @@ impl InstalledItemIdentifier {
         };
         found.ok_or_else(|| {
             DomainError::rule(
-                rules::SMARTCARD_NOT_FOUND,
+                CrmcomRule::SmartcardNotFound,
                 format!(
                     "{}: no installed item with {}",
                     Self::PARAM,
@@ -246,7 +247,7 @@ fn single<T>(
     match found.len() {
         0 | 1 => Ok(found.pop()),
         n => Err(DomainError::rule(
-            rules::AMBIGUOUS_IDENTIFIER,
+            CrmcomRule::AmbiguousIdentifier,
             format!("{param}: {described} matches {n} {what}; use another identifier field"),
         )),
     }
@@ -255,6 +256,7 @@ fn single<T>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::rules::Rule;
 
     fn fields(pairs: &[(&'static str, Option<&str>)]) -> FieldValues {
         Some(
@@ -265,10 +267,13 @@ mod tests {
         )
     }
 
-    fn rule_of(err: DomainError) -> (&'static str, String) {
+    fn rule_of(err: DomainError) -> (CrmcomRule, String) {
         match err {
-            DomainError::Rule { rule, message } => (rule, message),
-            other => panic!("not a rule: {other:?}"),
+            DomainError::Rule {
+                rule: Rule::Crmcom(rule),
+                message,
+            } => (rule, message),
+            other => panic!("not a CRM.COM rule: {other:?}"),
         }
     }
 
@@ -284,7 +289,7 @@ mod tests {
         let (rule, message) = rule_of(
             ProductIdentifier::parse(fields(&[("id", Some("")), ("code", None)])).unwrap_err(),
         );
-        assert_eq!(rule, rules::INVALID_IDENTIFIER);
+        assert_eq!(rule, CrmcomRule::InvalidIdentifier);
         assert_eq!(
             message,
             "service_identifier: specify exactly one of id, code, alternative_code (none given)"
@@ -296,13 +301,13 @@ mod tests {
             ]))
             .unwrap_err(),
         );
-        assert_eq!(rule, rules::INVALID_IDENTIFIER);
+        assert_eq!(rule, CrmcomRule::InvalidIdentifier);
         assert_eq!(
             message,
             "smartcard_identifier: specify exactly one of id, serial_number, alternative_code (got id, serial_number)"
         );
         let (rule, message) = rule_of(SubscriptionIdentifier::parse(None).unwrap_err());
-        assert_eq!(rule, rules::MISSING_PARAMETER);
+        assert_eq!(rule, CrmcomRule::MissingParameter);
         assert_eq!(message, "subscription_identifier is mandatory");
     }
 }

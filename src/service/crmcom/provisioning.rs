@@ -12,6 +12,7 @@ use crate::domain::provisioning::{
     LifeCycleState, LogInformation, Priority, ProcessName, ProvisioningRequest, ProvisioningType,
     ServiceRef, SmartcardRef, SubscriptionRef, UserRef,
 };
+use crate::domain::rules::CrmcomRule;
 use crate::domain::store::{StoredReply, Tx};
 use crate::domain::DomainError;
 use crate::service::idempotency::{self, IdempotentRequest};
@@ -21,7 +22,7 @@ use super::conax::ConaxCall;
 use super::identifiers::{
     FieldValues, InstalledItemIdentifier, ProductIdentifier, SubscriptionIdentifier,
 };
-use super::{echo, rules, Session};
+use super::{echo, Session};
 
 /// Per-tenant counters (atomic upsert-increments, docs/design.md §4).
 const NUMBER_COUNTER: &str = "crmcom.provisioning_request.number";
@@ -77,7 +78,7 @@ fn parse_date(text: &str) -> Result<NaiveDate, DomainError> {
         .flatten()
         .ok_or_else(|| {
             DomainError::rule(
-                rules::INVALID_DATE,
+                CrmcomRule::InvalidDate,
                 format!(
                     "start_date '{}' is not a date in the form YYYY-MM-DD",
                     echo(text)
@@ -126,7 +127,7 @@ async fn apply(
     let scheduled_date = cmd.start_date.unwrap_or(today);
     if scheduled_date < today {
         return Err(DomainError::rule(
-            rules::START_DATE_IN_PAST,
+            CrmcomRule::StartDateInPast,
             format!("start_date {scheduled_date} is in the past (today is {today})"),
         ));
     }
@@ -135,7 +136,7 @@ async fn apply(
     let product = cmd.service.resolve(tx, tenant).await?;
     if product.classification != Classification::Service {
         return Err(DomainError::rule(
-            rules::NOT_A_SERVICE,
+            CrmcomRule::NotAService,
             format!(
                 "service_identifier: product {} is classified {}; only SERVICE products can be specified",
                 echo(&product.code),
@@ -149,7 +150,7 @@ async fn apply(
         .await?
     {
         return Err(DomainError::rule(
-            rules::SERVICE_NOT_ON_SUBSCRIPTION,
+            CrmcomRule::ServiceNotOnSubscription,
             format!(
                 "service_identifier: service {} is not on subscription {}",
                 echo(&product.code),
@@ -161,7 +162,7 @@ async fn apply(
     let item = cmd.smartcard.resolve(tx, tenant).await?;
     if !item.kind.is_smartcard() {
         return Err(DomainError::rule(
-            rules::NOT_A_SMARTCARD,
+            CrmcomRule::NotASmartcard,
             format!(
                 "smartcard_identifier: installed item {} is a {}, not a SMARTCARD",
                 echo(&item.serial_number),
@@ -171,7 +172,7 @@ async fn apply(
     }
     if item.subscription != Some(subscription.id) {
         return Err(DomainError::rule(
-            rules::SMARTCARD_NOT_ON_SUBSCRIPTION,
+            CrmcomRule::SmartcardNotOnSubscription,
             format!(
                 "smartcard_identifier: smartcard {} is not on subscription {}",
                 echo(&item.serial_number),
@@ -267,6 +268,7 @@ async fn apply(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::rules::Rule;
 
     #[test]
     fn start_dates_must_be_strict_iso_dates() {
@@ -283,7 +285,13 @@ mod tests {
         ] {
             let err = parse_date(bad).unwrap_err();
             assert!(
-                matches!(&err, DomainError::Rule { rule, .. } if *rule == rules::INVALID_DATE),
+                matches!(
+                    &err,
+                    DomainError::Rule {
+                        rule: Rule::Crmcom(CrmcomRule::InvalidDate),
+                        ..
+                    }
+                ),
                 "{bad}: {err:?}"
             );
         }

@@ -6,11 +6,12 @@ use crate::domain::ids::ProvisioningRequestId;
 use crate::domain::provisioning::{
     LifeCycleState, ProvisioningFilter, ProvisioningRequest, DOCUMENTED_TYPES,
 };
+use crate::domain::rules::CrmcomRule;
 use crate::domain::DomainError;
 use crate::service::Services;
 
 use super::identifiers::ProvisioningRequestIdentifier;
-use super::{echo, rules, Session};
+use super::{echo, Session};
 
 /// Results per page when `number_of_results` is not given, and the most one page holds.
 pub const DEFAULT_RESULTS: i64 = 50;
@@ -34,7 +35,7 @@ pub async fn show(
     };
     found.ok_or_else(|| {
         DomainError::rule(
-            rules::PROVISIONING_REQUEST_NOT_FOUND,
+            CrmcomRule::ProvisioningRequestNotFound,
             format!(
                 "{}: no provisioning request with {}",
                 ProvisioningRequestIdentifier::PARAM,

@@ -14,6 +14,7 @@ use rand::RngCore;
 use crate::domain::audit::AuditEvent;
 use crate::domain::crmcom_token::{CrmToken, TokenId, TokenState};
 use crate::domain::provisioning::Unit;
+use crate::domain::rules::CrmcomRule;
 use crate::domain::store::{Kept, StoredReply};
 use crate::domain::tenant::TenantCode;
 use crate::domain::user::{Api, Principal};
@@ -22,7 +23,7 @@ use crate::service::auth::{hash_api_key, Attempt};
 use crate::service::idempotency::{self, IdempotentRequest};
 use crate::service::{Origin, Services};
 
-use super::{echo, rules};
+use super::echo;
 
 /// The longest idle expiry honoured, whatever the setting says (keeps timestamps sane).
 const MAX_IDLE: chrono::Duration = chrono::Duration::days(3650);
@@ -45,9 +46,9 @@ pub struct Session {
 }
 
 fn required(name: &str, value: Option<String>) -> Result<String, DomainError> {
-    value
-        .filter(|v| !v.trim().is_empty())
-        .ok_or_else(|| DomainError::rule(rules::MISSING_PARAMETER, format!("{name} is mandatory")))
+    value.filter(|v| !v.trim().is_empty()).ok_or_else(|| {
+        DomainError::rule(CrmcomRule::MissingParameter, format!("{name} is mandatory"))
+    })
 }
 
 fn idle_of(setting: Duration) -> chrono::Duration {
@@ -58,7 +59,7 @@ fn idle_of(setting: Duration) -> chrono::Duration {
 
 fn unknown_organisation(organisation: &str) -> DomainError {
     DomainError::rule(
-        rules::UNKNOWN_ORGANISATION,
+        CrmcomRule::UnknownOrganisation,
         format!("organisation '{}' does not exist", echo(organisation)),
     )
 }
@@ -247,20 +248,20 @@ fn token_hash(token: Option<&str>) -> Result<String, DomainError> {
     let token = token
         .map(str::trim)
         .filter(|t| !t.is_empty())
-        .ok_or_else(|| DomainError::rule(rules::INVALID_TOKEN, "token is mandatory"))?;
+        .ok_or_else(|| DomainError::rule(CrmcomRule::InvalidToken, "token is mandatory"))?;
     Ok(hash_api_key(token))
 }
 
 /// Why a token cannot be used, from its state (`None`: no such token).
 fn refusal(state: Option<TokenState>) -> DomainError {
     match state {
-        None => DomainError::rule(rules::INVALID_TOKEN, "the token is not valid"),
+        None => DomainError::rule(CrmcomRule::InvalidToken, "the token is not valid"),
         Some(TokenState::Released) => {
-            DomainError::rule(rules::RELEASED_TOKEN, "the token has been released")
+            DomainError::rule(CrmcomRule::ReleasedToken, "the token has been released")
         }
         // `Active` here lost a race with its own expiry between the update and the read.
         Some(TokenState::Expired | TokenState::Active) => DomainError::rule(
-            rules::EXPIRED_TOKEN,
+            CrmcomRule::ExpiredToken,
             "the token has expired after its idle time; log in again",
         ),
     }

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::domain::account::{AccountReferenceNo, AccountStatus};
 use crate::domain::audit::AuditEvent;
+use crate::domain::rules::DebitsuccessRule;
 use crate::domain::store::Tx;
 use crate::domain::DomainError;
 use crate::service::{Origin, Services};
@@ -63,8 +64,12 @@ where
             // 10: "If either account is not active, then error 10 will be returned."
             if account.status != AccountStatus::Active {
                 return Err(DomainError::rule(
-                    rules::NOT_ACTIVE,
-                    "Account is not active",
+                    DebitsuccessRule::NotActive,
+                    format!(
+                        "account {} is {}",
+                        account.reference_no.as_str(),
+                        account.status.as_str()
+                    ),
                 ));
             }
             // 14079: "Note: if the account already has a 'Final Bill Date'" — our reading: the new
@@ -74,8 +79,8 @@ where
                 .is_some_and(|billed| date.date < billed)
             {
                 return Err(DomainError::rule(
-                    rules::ALREADY_BILLED,
-                    "Termination date already billed",
+                    DebitsuccessRule::AlreadyBilled,
+                    "the date falls before the account's final bill date",
                 ));
             }
             // The termination date changes; the total contract value never does.

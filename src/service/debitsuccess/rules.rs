@@ -1,35 +1,20 @@
 //! The rules of docs/design.md §6.1 that both operations share, each a step the use-cases call in
-//! the table's order. Rule ids are the vendor's codes (the Debitsuccess *AdjustAccountTerminationDate* page, "Error Messages"; the
-//! wider list in vendor-notes/debitsuccess.md); the adapter renders them as notes.
+//! the table's order. Refusals are typed (`DebitsuccessRule`, with the vendor's code and wording
+//! in each variant's comment); the adapter (`adapters/debitsuccess/error.rs`) writes the code
+//! and the note. Messages here are neutral, for the logs, except where the vendor's note is
+//! composed with the request's data (100's detail, 13203's field and limit): those are the
+//! vendor's words, built here where the data is.
 
 use chrono::NaiveDate;
 
 use crate::domain::account::{Account, AccountReferenceNo, ExternalReferenceNo};
 use crate::domain::ids::TenantId;
+use crate::domain::rules::DebitsuccessRule;
 use crate::domain::store::Tx;
 use crate::domain::DomainError;
 
 use super::command::{References, RequestBase};
 use super::wire_date::{self, WireDate};
-
-/// 100 "SOAP message validation error: <detail>" — a required element missing or not of its type.
-pub const VALIDATION_ERROR: &str = "100";
-/// 13203 "<Field> field cannot be more than <max> characters".
-pub const TOO_LONG: &str = "13203";
-/// 12016 "Missing required reference number. …".
-pub const MISSING_REFERENCE: &str = "12016";
-/// 14091 "Termination date cannot be in the past".
-pub const IN_THE_PAST: &str = "14091";
-/// 08 "There is no record found with this criteria".
-pub const NO_RECORD: &str = "08";
-/// 07 "Multiple accounts found with this criteria".
-pub const MULTIPLE_ACCOUNTS: &str = "07";
-/// 10 "Account is not active".
-pub const NOT_ACTIVE: &str = "10";
-/// 14079 "Termination date already billed".
-pub const ALREADY_BILLED: &str = "14079";
-/// 09 "failed to complete the process": a request `Id` reused with another body (docs/design.md §6.1).
-pub const ID_REUSED: &str = "09";
 
 /// Warnings accumulate; they never stop a request (docs/design.md §6.1).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -41,16 +26,15 @@ pub enum Warning {
 /// `RequestInitiator` may hold 100 characters (the Debitsuccess *AdjustAccountTerminationDate* page, "Length").
 pub const INITIATOR_MAX_CHARS: usize = 100;
 
-pub fn validation_error(detail: impl AsRef<str>) -> DomainError {
-    DomainError::rule(
-        VALIDATION_ERROR,
-        format!("SOAP message validation error: {}", detail.as_ref()),
-    )
+/// Rule 100 with the .NET validator's detail; the adapter adds the note's prefix.
+pub fn validation_error(detail: impl Into<String>) -> DomainError {
+    DomainError::rule(DebitsuccessRule::ValidationError, detail)
 }
 
+/// Rule 13203: the vendor's note, which names the field and its limit.
 fn too_long(field: &str, max: usize) -> DomainError {
     DomainError::rule(
-        TOO_LONG,
+        DebitsuccessRule::TooLong,
         format!("{field} field cannot be more than {max} characters"),
     )
 }
@@ -122,9 +106,8 @@ pub fn lookup(references: &References) -> Result<Lookup, DomainError> {
         .transpose()?;
     if reference.is_none() && external.is_none() {
         return Err(DomainError::rule(
-            MISSING_REFERENCE,
-            "Missing required reference number. Must provide either ExternalAccountReferenceNo \
-             or AccountReferenceNo or both",
+            DebitsuccessRule::MissingReference,
+            "neither AccountReferenceNo nor ExternalAccountReferenceNo is given",
         ));
     }
     Ok(Lookup {
@@ -137,8 +120,8 @@ pub fn lookup(references: &References) -> Result<Lookup, DomainError> {
 pub fn not_in_the_past(date: NaiveDate, today: NaiveDate) -> Result<(), DomainError> {
     if date < today {
         return Err(DomainError::rule(
-            IN_THE_PAST,
-            "Termination date cannot be in the past",
+            DebitsuccessRule::InThePast,
+            format!("termination date {date} is before today, {today}"),
         ));
     }
     Ok(())
@@ -161,15 +144,15 @@ pub async fn the_account(
         .await?;
     match found.len() {
         0 => Err(DomainError::rule(
-            NO_RECORD,
-            "There is no record found with this criteria",
+            DebitsuccessRule::NoRecord,
+            "no account matches the references",
         )),
         1 => found
             .pop()
             .ok_or_else(|| DomainError::internal("one account expected")),
         _ => Err(DomainError::rule(
-            MULTIPLE_ACCOUNTS,
-            "Multiple accounts found with this criteria",
+            DebitsuccessRule::MultipleAccounts,
+            "several accounts match the references",
         )),
     }
 }
@@ -177,6 +160,7 @@ pub async fn the_account(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::rules::Rule;
 
     fn refs(a: Option<&str>, e: Option<&str>) -> References {
         References {
@@ -185,17 +169,20 @@ mod tests {
         }
     }
 
-    fn rule_of(err: DomainError) -> (&'static str, String) {
+    fn rule_of(err: DomainError) -> (DebitsuccessRule, String) {
         match err {
-            DomainError::Rule { rule, message } => (rule, message),
-            other => panic!("not a rule: {other:?}"),
+            DomainError::Rule {
+                rule: Rule::Debitsuccess(rule),
+                message,
+            } => (rule, message),
+            other => panic!("not a Debitsuccess rule: {other:?}"),
         }
     }
 
     #[test]
     fn lengths_are_checked_before_the_missing_reference_rule() {
         let (rule, message) = rule_of(lookup(&refs(Some(&"9".repeat(16)), None)).unwrap_err());
-        assert_eq!(rule, TOO_LONG);
+        assert_eq!(rule, DebitsuccessRule::TooLong);
         assert_eq!(
             message,
             "AccountReferenceNo field cannot be more than 15 characters"
@@ -212,7 +199,7 @@ mod tests {
     fn empty_and_blank_references_count_as_absent() {
         for (a, e) in [(None, None), (Some(""), None), (Some("  "), Some(""))] {
             let (rule, _) = rule_of(lookup(&refs(a, e)).unwrap_err());
-            assert_eq!(rule, MISSING_REFERENCE, "{a:?} {e:?}");
+            assert_eq!(rule, DebitsuccessRule::MissingReference, "{a:?} {e:?}");
         }
         let found = lookup(&refs(Some(""), Some(" EXT-1 "))).unwrap();
         assert_eq!(found.reference, None);
@@ -227,29 +214,22 @@ mod tests {
         };
         assert!(initiator(&base("é".repeat(100))).is_ok());
         let (rule, message) = rule_of(initiator(&base("é".repeat(101))).unwrap_err());
-        assert_eq!(rule, TOO_LONG);
+        assert_eq!(rule, DebitsuccessRule::TooLong);
         assert_eq!(
             message,
             "RequestInitiator field cannot be more than 100 characters"
         );
     }
 
+    /// The notes these give (with the adapter's prefix) are checked in
+    /// `adapters/debitsuccess/error.rs`, `required_dates_name_the_field`.
     #[test]
-    fn required_dates_name_the_field() {
-        let (rule, message) = rule_of(required_date("TerminationDate", None).unwrap_err());
-        assert_eq!(rule, VALIDATION_ERROR);
-        assert_eq!(
-            message,
-            "SOAP message validation error: The element 'TerminationDate' is required."
-        );
-        let (_, message) =
-            rule_of(required_date("TerminationDate", Some("0001-01-01T00:00:00")).unwrap_err());
-        assert!(message.contains("is required"));
-        let (_, message) =
-            rule_of(required_date("TerminationDate", Some("31/12/2031")).unwrap_err());
-        assert!(message.starts_with(
-            "SOAP message validation error: The value '31/12/2031' of element 'TerminationDate' is not"
-        ));
+    fn required_dates_are_rule_100() {
+        for value in [None, Some("0001-01-01T00:00:00"), Some("31/12/2031")] {
+            let (rule, message) = rule_of(required_date("TerminationDate", value).unwrap_err());
+            assert_eq!(rule, DebitsuccessRule::ValidationError, "{value:?}");
+            assert!(message.contains("'TerminationDate'"), "{message}");
+        }
     }
 
     #[test]
@@ -257,6 +237,6 @@ mod tests {
         let today = NaiveDate::from_ymd_opt(2026, 3, 4).unwrap();
         assert!(not_in_the_past(today, today).is_ok());
         let (rule, _) = rule_of(not_in_the_past(today.pred_opt().unwrap(), today).unwrap_err());
-        assert_eq!(rule, IN_THE_PAST);
+        assert_eq!(rule, DebitsuccessRule::InThePast);
     }
 }

@@ -10,6 +10,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use crate::domain::rules::DebitsuccessRule;
 use crate::domain::store::{StoredReply, Tx, UnitFuture};
 use crate::domain::tenant::TimeZone;
 use crate::domain::user::{Api, Principal};
@@ -151,7 +152,7 @@ where
     let settle = move |outcome: Result<(Result<T, DomainError>, Vec<Warning>), DomainError>| {
         let (result, warnings) = outcome.unwrap_or_else(|error| (Err(error), vec![]));
         // An outage is answered (01/11) but never stored, so a retry is judged afresh.
-        if let Err(DomainError::Unavailable(_) | DomainError::Internal(_)) = &result {
+        if let Err(DomainError::Unavailable { .. } | DomainError::Internal(_)) = &result {
             return Settle::RollBack(
                 unstored(&settle_render, answer(zone, warnings, result)).map(Doc),
             );
@@ -170,8 +171,8 @@ where
             zone,
             vec![],
             Err(DomainError::rule(
-                rules::ID_REUSED,
-                "Failed to complete the process: this request Id was already used for a different request",
+                DebitsuccessRule::IdReused,
+                "this request Id was already used for a different request",
             )),
         ))),
         Err(error) => unstored(&render, answer(zone, vec![], Err(error))),

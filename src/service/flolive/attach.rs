@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use crate::domain::ids::{CustomerId, ProductId, ProductInstanceId, RequestId};
 use crate::domain::operation::{OperationKind, OperationRequest, OperationStatus};
+use crate::domain::rules::FloliveRule;
 use crate::domain::store::StoredReply;
 use crate::domain::user::Principal;
 use crate::domain::DomainError;
@@ -14,8 +15,8 @@ use crate::service::idempotency::{execute, IdempotentRequest};
 use crate::service::{Origin, Services};
 
 use super::{
-    audit_accepted, enqueue_completion, requestor, require_account_product, rules, sub_customer,
-    Accepted, ATTACH_JOB,
+    audit_accepted, enqueue_completion, requestor, require_account_product, sub_customer, Accepted,
+    ATTACH_JOB,
 };
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -50,7 +51,7 @@ pub async fn attach(
                 let customer = sub_customer(tx, tenant, requestor, command.customer).await?;
                 if let Some(named) = command.body_customer.filter(|c| *c != customer.id) {
                     return Err(DomainError::rule(
-                        rules::CUSTOMER_MISMATCH,
+                        FloliveRule::CustomerMismatch,
                         format!(
                             "the body's customerId {named} differs from the path's customer {}",
                             customer.id

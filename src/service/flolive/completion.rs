@@ -12,22 +12,24 @@ use crate::domain::catalog::{InstanceStatus, ProductInstance};
 use crate::domain::ids::RequestId;
 use crate::domain::instance_lifecycle::{InstanceEnd, Transition};
 use crate::domain::operation::{OperationRequest, OperationStatus};
+use crate::domain::rules::FloliveRule;
 use crate::domain::store::{Job, Tx};
 use crate::domain::DomainError;
 use crate::service::jobs::{JobError, JobHandler};
 use crate::service::Services;
 
-use super::{not_account_product, not_sub_customer, rules};
+use super::{not_account_product, not_sub_customer};
 
-/// Why a completion could not apply: a stored rule id and a sentence.
+/// Why a completion could not apply: the rule (its id is the stored `error_code`) and a
+/// sentence.
 struct Failure {
-    code: &'static str,
+    rule: FloliveRule,
     message: String,
 }
 
 impl Failure {
-    fn new(code: &'static str, message: String) -> Self {
-        Self { code, message }
+    fn new(rule: FloliveRule, message: String) -> Self {
+        Self { rule, message }
     }
 }
 
@@ -72,7 +74,7 @@ impl JobHandler for Completion {
             }
         };
         let failure = Failure::new(
-            rules::NOT_COMPLETED,
+            FloliveRule::NotCompleted,
             "the request could not be completed; it may be sent again".to_owned(),
         );
         finish(tx, &operation, Err(failure), services.clock.now()).await
@@ -105,7 +107,7 @@ async fn detach_now(
 ) -> Result<Result<(), Failure>, DomainError> {
     let Some(instance) = tx.product_instance(op.tenant, op.instance).await? else {
         return Ok(Err(Failure::new(
-            rules::GONE,
+            FloliveRule::Gone,
             format!("product instance {} no longer exists", op.instance),
         )));
     };
@@ -116,7 +118,7 @@ async fn detach_now(
     let status = instance.effective_status(bundle.as_ref(), now);
     if status != InstanceStatus::Active {
         return Ok(Err(Failure::new(
-            rules::NOT_ATTACHED,
+            FloliveRule::NotAttached,
             format!(
                 "product instance {} became {} before the detach completed",
                 op.instance,
@@ -132,7 +134,7 @@ async fn detach_now(
     {
         Transition::Applied { .. } => Ok(Ok(())),
         Transition::Refused { .. } | Transition::Missing => Ok(Err(Failure::new(
-            rules::NOT_ATTACHED,
+            FloliveRule::NotAttached,
             format!(
                 "product instance {} changed state before the detach completed",
                 op.instance
@@ -150,19 +152,19 @@ async fn attach_now(
 ) -> Result<Result<(), Failure>, DomainError> {
     let Some(customer) = tx.customer(op.tenant, op.customer).await? else {
         return Ok(Err(Failure::new(
-            rules::GONE,
+            FloliveRule::Gone,
             format!("customer {} no longer exists", op.customer),
         )));
     };
     if !customer.is_direct_child_of(op.requestor) {
         return Ok(Err(Failure::new(
-            rules::NOT_ELIGIBLE,
+            FloliveRule::NotEligible,
             not_sub_customer(op.customer, op.requestor),
         )));
     }
     let Some(product) = tx.product(op.tenant, op.product).await? else {
         return Ok(Err(Failure::new(
-            rules::GONE,
+            FloliveRule::Gone,
             format!("product {} no longer exists", op.product),
         )));
     };
@@ -172,7 +174,7 @@ async fn attach_now(
         .is_some_and(|t| t.is_account_product())
     {
         return Ok(Err(Failure::new(
-            rules::NOT_ACCOUNT_PRODUCT,
+            FloliveRule::NotAccountProduct,
             not_account_product(&product),
         )));
     }
@@ -202,7 +204,10 @@ async fn finish(
 ) -> Result<(), DomainError> {
     let (status, error) = match &outcome {
         Ok(()) => (OperationStatus::Success, None),
-        Err(f) => (OperationStatus::Failed, Some((f.code, f.message.as_str()))),
+        Err(f) => (
+            OperationStatus::Failed,
+            Some((f.rule.id(), f.message.as_str())),
+        ),
     };
     if !tx
         .finish_operation(op.tenant, op.id, status, error, now)
@@ -214,7 +219,7 @@ async fn finish(
         ));
     }
     if let Err(f) = &outcome {
-        tracing::info!(request = %op.id, code = f.code, reason = %f.message, "floLIVE operation failed");
+        tracing::info!(request = %op.id, code = f.rule.id(), reason = %f.message, "floLIVE operation failed");
     }
     tx.insert_audit(&AuditEvent {
         at: now,

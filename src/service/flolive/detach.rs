@@ -8,6 +8,7 @@ use crate::domain::ids::{CustomerId, ProductInstanceId, RequestId};
 use crate::domain::operation::{
     OperationKind, OperationRequest, OperationStatus, LIVE_DETACH_CONSTRAINT,
 };
+use crate::domain::rules::FloliveRule;
 use crate::domain::store::{StoredReply, Tx};
 use crate::domain::user::Principal;
 use crate::domain::DomainError;
@@ -15,8 +16,8 @@ use crate::service::idempotency::{execute, IdempotentRequest};
 use crate::service::{Origin, Services};
 
 use super::{
-    audit_accepted, enqueue_completion, requestor, require_account_product, rules, sub_customer,
-    Accepted, DETACH_JOB,
+    audit_accepted, enqueue_completion, requestor, require_account_product, sub_customer, Accepted,
+    DETACH_JOB,
 };
 
 /// "detach (deallocate) a single product instance from a single sub-customer".
@@ -96,7 +97,7 @@ async fn check(
     let status = instance.effective_status(bundle.as_ref(), now);
     if status != InstanceStatus::Active {
         return Err(DomainError::rule(
-            rules::NOT_ATTACHED,
+            FloliveRule::NotAttached,
             format!(
                 "product instance {} is {}, not attached (ACTIVE)",
                 instance.id,
@@ -147,5 +148,5 @@ fn detach_exists(instance: ProductInstanceId, live: Option<&OperationRequest>) -
         ),
         None => format!("a detach of product instance {instance} is already in progress"),
     };
-    DomainError::rule(rules::DETACH_EXISTS, message)
+    DomainError::rule(FloliveRule::DetachExists, message)
 }

@@ -3,7 +3,8 @@
 //! of such a request.
 //!
 //! Shared here: who the requestor is, which customers it may act on, which products
-//! qualify, and the rule ids adapters map to the vendor's codes.
+//! qualify. Refusals are `FloliveRule`s (`domain/rules/flolive.rs`), which the adapter maps
+//! to the vendor's codes.
 
 mod attach;
 mod completion;
@@ -19,6 +20,7 @@ use crate::domain::catalog::Product;
 use crate::domain::customer::Customer;
 use crate::domain::ids::{CustomerId, ProductInstanceId, RequestId, TenantId};
 use crate::domain::operation::OperationRequest;
+use crate::domain::rules::FloliveRule;
 use crate::domain::store::{NewJob, Tx};
 use crate::domain::user::Principal;
 use crate::domain::DomainError;
@@ -37,26 +39,6 @@ pub const ATTACH_JOB: &str = "flolive.attach";
 
 /// Transient failures (the store unavailable) are retried with backoff up to this many times.
 const MAX_ATTEMPTS: i32 = 8;
-
-/// Rule ids (`DomainError::Rule`) and stored failure codes of FAILED operations.
-pub mod rules {
-    /// The floLIVE *Detach Customer Product* page: "Reject any request to detach an offer whose planType is not ACCOUNT_PRODUCT".
-    pub const NOT_ACCOUNT_PRODUCT: &str = "flolive.not_account_product";
-    /// The instance is not attached (ACTIVE): detached already, or cancelled (e.g. its
-    /// Billing Care bundle cancel took effect).
-    pub const NOT_ATTACHED: &str = "flolive.instance_not_attached";
-    /// A detach of this instance is in flight or done (the live-detach unique index).
-    pub const DETACH_EXISTS: &str = "flolive.detach_exists";
-    /// The attach body's `customerId` names another customer than the path.
-    pub const CUSTOMER_MISMATCH: &str = "flolive.customer_mismatch";
-    /// Stored on a FAILED operation whose customer stopped being eligible meanwhile.
-    pub const NOT_ELIGIBLE: &str = "flolive.customer_not_eligible";
-    /// Stored on a FAILED operation whose customer, product or instance vanished meanwhile.
-    pub const GONE: &str = "flolive.not_found";
-    /// Stored on a FAILED operation whose completion job gave up (its retries spent while
-    /// the store was unavailable, or a permanent error).
-    pub const NOT_COMPLETED: &str = "flolive.not_completed";
-}
 
 /// An accepted detach or attach: what the ACK carries.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -129,7 +111,7 @@ fn require_account_product(product: &Product) -> Result<(), DomainError> {
         return Ok(());
     }
     Err(DomainError::rule(
-        rules::NOT_ACCOUNT_PRODUCT,
+        FloliveRule::NotAccountProduct,
         not_account_product(product),
     ))
 }

@@ -35,7 +35,7 @@ use sqlx::{Any, AnyPool, Connection, Executor};
 use crate::domain::ids::TenantId;
 use crate::domain::store::{Committed, Store, Tx, Unit};
 use crate::domain::user::ApiUser;
-use crate::domain::DomainError;
+use crate::domain::{DomainError, Unavailability};
 
 pub use dialect::{Dialect, Postgres, Sqlite};
 use errors::db_error;
@@ -235,8 +235,9 @@ impl<D: Dialect> SqlStore<D> {
             let _ = conn.close().await;
             conn = self.pool.acquire().await.map_err(db_error)?;
         }
-        Err(DomainError::Unavailable(
-            "no live database connection".into(),
+        Err(DomainError::unavailable(
+            Unavailability::Down,
+            "no live database connection",
         ))
     }
 }

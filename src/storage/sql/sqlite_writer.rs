@@ -19,7 +19,7 @@ use std::time::Duration;
 use tokio::sync::oneshot;
 
 use crate::domain::store::{Batching, Committed, Unit};
-use crate::domain::DomainError;
+use crate::domain::{DomainError, Unavailability};
 
 use super::errors::lite_error;
 use super::exec::Conn;
@@ -121,7 +121,8 @@ impl Writer {
     }
 
     pub(crate) async fn run(&self, unit: Unit, bulk: bool) -> Answer {
-        let stopped = || DomainError::Unavailable("the SQLite writer has stopped".into());
+        let stopped =
+            || DomainError::unavailable(Unavailability::Down, "the SQLite writer has stopped");
         let (answer, mut answered) = oneshot::channel();
         let state = Arc::new(AtomicU8::new(QUEUED));
         self.jobs
@@ -141,12 +142,12 @@ impl Writer {
             .is_ok()
         {
             // Never started, and now never will: nothing of it can be committed.
-            return Err(DomainError::Unavailable(
+            return Err(DomainError::unavailable(
+                Unavailability::Busy,
                 format!(
                     "timed out after {} ms waiting for the SQLite writer (busy)",
                     self.wait.as_millis()
-                )
-                .into(),
+                ),
             ));
         }
         // Started: its commit (or rollback) is on the way.
@@ -269,8 +270,9 @@ fn run_batch(
             // Some errors (a full disk, I/O) make SQLite roll the whole transaction back: the
             // units before this one are gone too, so none of the batch may be acknowledged.
             Ok(_) if conn.is_autocommit() => {
-                broken = Some(DomainError::Unavailable(
-                    "SQLite rolled the batch's transaction back".into(),
+                broken = Some(DomainError::unavailable(
+                    Unavailability::Down,
+                    "SQLite rolled the batch's transaction back",
                 ));
                 answers.push((job.answer, None));
             }
@@ -356,9 +358,14 @@ fn run_unit(
     }))
 }
 
-/// The batch's failure, for each of its units: "unavailable", with the cause's text kept
-/// (adapters read it: Debitsuccess answers a locked database 11, not 01).
+/// The batch's failure, for each of its units: "unavailable", of the failure's own kind when
+/// it was one (a locked database stays `Busy`: Debitsuccess answers 11, not 01), else
+/// `Down`; the cause's text is kept for the logs.
 fn copy_error(error: &DomainError) -> DomainError {
+    let kind = match error {
+        DomainError::Unavailable { kind, .. } => *kind,
+        _ => Unavailability::Down,
+    };
     let mut text = error.to_string();
     let mut source = std::error::Error::source(error);
     while let Some(cause) = source {
@@ -366,5 +373,5 @@ fn copy_error(error: &DomainError) -> DomainError {
         text.push_str(&cause.to_string());
         source = cause.source();
     }
-    DomainError::Unavailable(text.into())
+    DomainError::unavailable(kind, text)
 }

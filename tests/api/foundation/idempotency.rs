@@ -1,11 +1,12 @@
 //! The Idempotency-Key store as a service piece: record, replay, refuse reuse.
 
+use billing_compat::domain::rules::{BillingCareRule, IdempotencyRule, Rule};
 use billing_compat::domain::store::StoredReply;
 use billing_compat::domain::tenant::TenantCode;
 use billing_compat::domain::user::{Api, Principal};
 use billing_compat::domain::DomainError;
 use billing_compat::service::auth::Attempt;
-use billing_compat::service::idempotency::{execute, IdempotentRequest, KEY_REUSED};
+use billing_compat::service::idempotency::{execute, IdempotentRequest};
 
 use crate::helpers::{discard, spawn_app};
 
@@ -92,7 +93,13 @@ async fn reusing_a_key_with_another_request_is_refused() {
     .await
     .unwrap_err();
     assert!(
-        matches!(err, DomainError::Rule { rule, .. } if rule == KEY_REUSED),
+        matches!(
+            err,
+            DomainError::Rule {
+                rule: Rule::Idempotency(IdempotencyRule::KeyReused),
+                ..
+            }
+        ),
         "{err:?}"
     );
 }
@@ -106,12 +113,22 @@ async fn a_refused_request_is_not_stored() {
         &app.services,
         &who,
         Some(&key),
-        |_tx| Box::pin(async { Err::<i64, _>(DomainError::rule("nope", "no")) }),
+        |_tx| {
+            Box::pin(async {
+                Err::<i64, _>(DomainError::rule(BillingCareRule::AlreadyCancelled, "no"))
+            })
+        },
         |n| reply(*n),
     )
     .await
     .unwrap_err();
-    assert!(matches!(err, DomainError::Rule { rule: "nope", .. }));
+    assert!(matches!(
+        err,
+        DomainError::Rule {
+            rule: Rule::BillingCare(BillingCareRule::AlreadyCancelled),
+            ..
+        }
+    ));
     let ok = execute(
         &app.services,
         &who,

@@ -134,7 +134,10 @@ impl JobHandler for Flaky {
         let n = self.calls.fetch_add(1, Ordering::SeqCst);
         if n < self.fail_first {
             Err(JobError::Transient(
-                billing_compat::domain::DomainError::Unavailable("flaky".into()),
+                billing_compat::domain::DomainError::unavailable(
+                    billing_compat::domain::Unavailability::Busy,
+                    "flaky",
+                ),
             ))
         } else {
             Ok(())

@@ -8,6 +8,7 @@ use billing_compat::domain::audit::{AuditEvent, Channel};
 use billing_compat::domain::customer::Customer;
 use billing_compat::domain::ids::{AccountId, CustomerId, TenantId};
 use billing_compat::domain::money::Money;
+use billing_compat::domain::rules::{DebitsuccessRule, Rule};
 use billing_compat::domain::tenant::{Tenant, TenantCode, TimeZone};
 use billing_compat::domain::DomainError;
 use chrono::{NaiveDate, Utc};
@@ -136,7 +137,10 @@ async fn an_uncommitted_transaction_leaves_nothing() {
     let err = try_write(store.as_ref(), move |tx| {
         Box::pin(async move {
             tx.insert_account(&inserted).await?;
-            Err::<(), _>(DomainError::rule("test_refusal", "refused after the write"))
+            Err::<(), _>(DomainError::rule(
+                DebitsuccessRule::NotActive,
+                "refused after the write",
+            ))
         })
     })
     .await
@@ -145,7 +149,7 @@ async fn an_uncommitted_transaction_leaves_nothing() {
         matches!(
             err,
             DomainError::Rule {
-                rule: "test_refusal",
+                rule: Rule::Debitsuccess(DebitsuccessRule::NotActive),
                 ..
             }
         ),
@@ -249,7 +253,7 @@ async fn counters_increase_without_gaps_under_concurrency() {
                 });
                 match attempt.await {
                     Ok(n) => return n,
-                    Err(DomainError::Unavailable(_)) => continue,
+                    Err(DomainError::Unavailable { .. }) => continue,
                     Err(e) => panic!("{e:?}"),
                 }
             }

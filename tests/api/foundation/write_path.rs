@@ -9,6 +9,7 @@ use std::time::Duration;
 use billing_compat::domain::account::{Account, AccountReferenceNo, AccountStatus};
 use billing_compat::domain::customer::Customer;
 use billing_compat::domain::ids::{AccountId, CustomerId, TenantId};
+use billing_compat::domain::rules::{DebitsuccessRule, Rule};
 use billing_compat::domain::store::{self, Kept, Store};
 use billing_compat::domain::tenant::{Tenant, TenantCode, TimeZone};
 use billing_compat::domain::DomainError;
@@ -61,7 +62,9 @@ async fn unit(
                 .await?;
             match kind(i) {
                 Kind::Succeeds => {}
-                Kind::BreaksARule => return Err(DomainError::rule("test.rule", "broken")),
+                Kind::BreaksARule => {
+                    return Err(DomainError::rule(DebitsuccessRule::NotActive, "broken"))
+                }
                 Kind::Collides => {
                     tx.insert_account(&account(tenant, customer, "EXISTING"))
                         .await?;
@@ -132,7 +135,7 @@ async fn a_failing_unit_in_a_batch_is_rolled_back_alone_and_answered_alone() {
         match (kind(i), answer) {
             (Kind::Succeeds, Ok(n)) => assert_eq!(*n, i),
             (Kind::BreaksARule, Err(DomainError::Rule { rule, .. })) => {
-                assert_eq!(*rule, "test.rule")
+                assert_eq!(*rule, Rule::Debitsuccess(DebitsuccessRule::NotActive))
             }
             (Kind::Collides, Err(DomainError::Conflict { constraint })) => {
                 assert_eq!(constraint, "uq_accounts_reference_no")
