@@ -3,6 +3,7 @@
 //! conflict — is rolled back alone and gets its own answer; the others' effects and answers
 //! are untouched. On PostgreSQL (no batching) the same units give the same outcomes.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -106,14 +107,23 @@ async fn a_failing_unit_in_a_batch_is_rolled_back_alone_and_answered_alone() {
     .unwrap();
     let before = store.batching();
 
-    // Hold the writer with a slow unit, so the next twelve queue behind it and (SQLite) go
-    // into one transaction together.
+    // Hold the writer with a unit that waits until the next twelve have been handed to the
+    // store (and a little more), so they queue behind it and (SQLite) go into one
+    // transaction together. Waiting on a count, not a fixed time: on a loaded machine a
+    // fixed pause let some of them arrive after the gate had gone (two batches, not one).
+    let submitted = Arc::new(AtomicUsize::new(0));
     let gate = tokio::spawn({
-        let store = store.clone();
+        let (store, submitted) = (store.clone(), submitted.clone());
         async move {
-            store::run(store.as_ref(), |_tx| {
+            store::run(store.as_ref(), move |_tx| {
                 Box::pin(async move {
-                    std::thread::sleep(Duration::from_millis(400));
+                    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+                    while submitted.load(Ordering::SeqCst) < 12
+                        && std::time::Instant::now() < deadline
+                    {
+                        std::thread::sleep(Duration::from_millis(5));
+                    }
+                    std::thread::sleep(Duration::from_millis(200));
                     Ok(Kept::commit(()))
                 })
             })
@@ -122,7 +132,20 @@ async fn a_failing_unit_in_a_batch_is_rolled_back_alone_and_answered_alone() {
     });
     tokio::time::sleep(Duration::from_millis(100)).await;
     let units: Vec<_> = (0..12)
-        .map(|i| tokio::spawn(unit(store.clone(), t, c, i)))
+        .map(|i| {
+            let (store, submitted) = (store.clone(), submitted.clone());
+            tokio::spawn(async move {
+                // The first poll hands the unit to the store (SQLite: into the writer's
+                // queue); only then does it count as submitted.
+                let mut answer = Box::pin(unit(store, t, c, i));
+                if let std::task::Poll::Ready(done) = futures_util::poll!(answer.as_mut()) {
+                    submitted.fetch_add(1, Ordering::SeqCst);
+                    return done;
+                }
+                submitted.fetch_add(1, Ordering::SeqCst);
+                answer.await
+            })
+        })
         .collect();
     gate.await.unwrap().unwrap();
     let mut answers = Vec::new();
