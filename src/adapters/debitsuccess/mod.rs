@@ -14,6 +14,7 @@ mod reply;
 mod result_xml;
 mod soap;
 mod unrouted;
+mod wire_date;
 mod wsdl;
 mod xml_text;
 mod xml_tree;
