@@ -16,7 +16,6 @@ mod soap;
 mod unrouted;
 mod wire_date;
 mod wsdl;
-mod xml_text;
 mod xml_tree;
 
 use actix_web::web;
