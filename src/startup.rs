@@ -145,9 +145,13 @@ fn set_send_timeout(conn: &dyn std::any::Any, timeout: std::time::Duration) {
 
 async fn load_demo(services: &Services) -> anyhow::Result<()> {
     if import::is_empty(services.store.as_ref(), DEMO_FIXTURE).await? {
-        let report = import::import_yaml(services.store.as_ref(), DEMO_FIXTURE)
-            .await
-            .map_err(|e| anyhow::anyhow!("demo fixture: {e}"))?;
+        let report = import::import_yaml(
+            services.store.as_ref(),
+            services.clock.as_ref(),
+            DEMO_FIXTURE,
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("demo fixture: {e}"))?;
         tracing::info!(inserted = report.inserted, "demo data loaded");
     } else {
         tracing::info!("database already holds data; demo data not loaded");

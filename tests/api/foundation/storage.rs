@@ -56,7 +56,7 @@ async fn seeded(store: &dyn billing_compat::domain::store::Store) -> (Tenant, Cu
     let (tenant, customer) = (t.clone(), c.clone());
     write(store, move |tx| {
         Box::pin(async move {
-            tx.insert_tenant(&tenant).await?;
+            tx.insert_tenant(&tenant, Utc::now()).await?;
             tx.insert_customer(&customer).await
         })
     })
@@ -99,7 +99,7 @@ async fn named_unique_constraints_become_conflicts() {
     // PostgreSQL aborts a transaction at its first error: each check gets its own unit.
     // A unit that fails with the conflict answers with it.
     let err = try_write(store.as_ref(), |tx| {
-        Box::pin(async move { tx.insert_tenant(&tenant("t1")).await })
+        Box::pin(async move { tx.insert_tenant(&tenant("t1"), Utc::now()).await })
     })
     .await
     .unwrap_err();
