@@ -31,7 +31,9 @@ async fn main() -> anyhow::Result<()> {
                 .with_context(|| format!("cannot read {}", file.display()))?;
             storage::migrate(&database.url).await?;
             let store = storage::connect(&database.url, storage::PoolSettings::single()).await?;
-            match import::import_yaml(store.as_ref(), &SystemClock, &text).await {
+            let imported = import::import_yaml(store.as_ref(), &SystemClock, &text).await;
+            store.close().await;
+            match imported {
                 Ok(report) => {
                     println!(
                         "imported {}: {} written, {} already present",

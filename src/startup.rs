@@ -116,13 +116,15 @@ impl Application {
         self.server.handle()
     }
 
-    /// Serves until SIGTERM/SIGINT (actix stops gracefully), then stops the worker.
+    /// Serves until SIGTERM/SIGINT (actix stops gracefully), then stops the worker and,
+    /// nothing using it any more, closes the store (SQLite: its writer's final checkpoint).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let result = self.server.await;
         if let Some((stop, handle)) = self.worker {
             let _ = stop.send(true);
             let _ = handle.await;
         }
+        self.services.store.close().await;
         tracing::info!("billing-compat stopped");
         result
     }

@@ -308,3 +308,31 @@ async fn audit_events_are_written_in_the_use_case_transaction() {
     assert_eq!(events[0].initiator.as_deref(), Some("FrontDesk"));
     assert_eq!(events[0].before, Some(serde_json::json!({"a": 1})));
 }
+
+#[tokio::test]
+async fn stopping_the_app_closes_the_store_after_a_final_checkpoint() {
+    let app = crate::helpers::spawn_app().await;
+    let store = app.store();
+    let db = app.stop().await;
+
+    // Closed: a write is answered "unavailable", never run.
+    let closed = store
+        .write(billing_compat::domain::store::erase(|tx| {
+            Box::pin(async move {
+                tx.insert_tenant(&tenant("late"), Utc::now()).await?;
+                Ok(billing_compat::domain::store::Kept::commit(()))
+            })
+        }))
+        .await;
+    assert!(
+        matches!(closed, Err(DomainError::Unavailable(_))),
+        "{:?}",
+        closed.err()
+    );
+    // SQLite: the last connection checkpointed the WAL back into the database file.
+    if let Some(file) = db.url().strip_prefix("sqlite://") {
+        let wal = format!("{}-wal", file.split('?').next().unwrap_or(file));
+        let left = std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
+        assert_eq!(left, 0, "{wal}");
+    }
+}
