@@ -1,7 +1,8 @@
 //! The version-neutral messages (docs/design.md §2): what a client sent, whichever SOAP version or
-//! JSON form carried it. Values stay as the client's text: the rules of docs/design.md §6.1 must run
-//! in the table's order (credentials before validation), so parsing them is a rule step,
-//! not something the adapter may refuse up front.
+//! JSON form carried it. Values stay as the client's text, dates with the adapter's reading of
+//! them ([`SentDate`]): the rules of docs/design.md §6.1 must run in the table's order
+//! (credentials before validation), so refusing a value is a rule step, not something the
+//! adapter may do up front.
 
 use std::fmt;
 
