@@ -2,6 +2,7 @@
 
 use anyhow::Context;
 use billing_compat::cli::{Cli, Command};
+use billing_compat::domain::clock::SystemClock;
 use billing_compat::service::import;
 use billing_compat::{startup, storage, telemetry};
 use clap::Parser;
@@ -30,7 +31,9 @@ async fn main() -> anyhow::Result<()> {
                 .with_context(|| format!("cannot read {}", file.display()))?;
             storage::migrate(&database.url).await?;
             let store = storage::connect(&database.url, storage::PoolSettings::single()).await?;
-            match import::import_yaml(store.as_ref(), &text).await {
+            let imported = import::import_yaml(store.as_ref(), &SystemClock, &text).await;
+            store.close().await;
+            match imported {
                 Ok(report) => {
                     println!(
                         "imported {}: {} written, {} already present",

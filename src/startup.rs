@@ -116,13 +116,15 @@ impl Application {
         self.server.handle()
     }
 
-    /// Serves until SIGTERM/SIGINT (actix stops gracefully), then stops the worker.
+    /// Serves until SIGTERM/SIGINT (actix stops gracefully), then stops the worker and,
+    /// nothing using it any more, closes the store (SQLite: its writer's final checkpoint).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let result = self.server.await;
         if let Some((stop, handle)) = self.worker {
             let _ = stop.send(true);
             let _ = handle.await;
         }
+        self.services.store.close().await;
         tracing::info!("billing-compat stopped");
         result
     }
@@ -145,9 +147,13 @@ fn set_send_timeout(conn: &dyn std::any::Any, timeout: std::time::Duration) {
 
 async fn load_demo(services: &Services) -> anyhow::Result<()> {
     if import::is_empty(services.store.as_ref(), DEMO_FIXTURE).await? {
-        let report = import::import_yaml(services.store.as_ref(), DEMO_FIXTURE)
-            .await
-            .map_err(|e| anyhow::anyhow!("demo fixture: {e}"))?;
+        let report = import::import_yaml(
+            services.store.as_ref(),
+            services.clock.as_ref(),
+            DEMO_FIXTURE,
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("demo fixture: {e}"))?;
         tracing::info!(inserted = report.inserted, "demo data loaded");
     } else {
         tracing::info!("database already holds data; demo data not loaded");

@@ -104,6 +104,42 @@ pub struct ProvisioningParameter {
     pub value: String,
 }
 
+/// The Conax command a provisioning request stands for (docs/design.md §6.3): the smartcard,
+/// the Conax product (our product code), the subscription, the date it applies from and
+/// the command sequence number. Values only: the request text CRM.COM shows for it is
+/// written by the CRM.COM adapter (`adapters::crmcom::conax`).
+pub struct ConaxCall<'a> {
+    pub kind: ProvisioningType,
+    pub sequence_number: i64,
+    pub smartcard_serial_number: &'a str,
+    pub product_code: &'a str,
+    pub subscription_number: &'a str,
+    pub start_date: NaiveDate,
+}
+
+impl ConaxCall<'_> {
+    /// The `parameters_set` ("The parameters which will be used to generate the Web Service
+    /// Calls that will be send to Conax", the CRM.COM *cancel_subscriptions* page), in the
+    /// command's order.
+    pub fn parameters(&self) -> Vec<ProvisioningParameter> {
+        [
+            (
+                "smartcard_serial_number",
+                self.smartcard_serial_number.to_owned(),
+            ),
+            ("product_code", self.product_code.to_owned()),
+            ("subscription_number", self.subscription_number.to_owned()),
+            ("start_date", self.start_date.format("%Y-%m-%d").to_string()),
+        ]
+        .into_iter()
+        .map(|(name, value)| ProvisioningParameter {
+            name: name.to_owned(),
+            value,
+        })
+        .collect()
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SubscriptionRef {
     pub id: SubscriptionId,

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use tokio::sync::watch;
 
 use crate::domain::limits::{Busy, Limit};
@@ -27,7 +27,8 @@ use super::{ServiceSettings, Services};
 /// a full queue at the default cap has drained well within this.
 pub const QUEUE_FULL_RETRY_AFTER: Duration = Duration::from_secs(5);
 
-/// Puts `job` on the durable queue in the caller's transaction, unless its tenant already
+/// Puts `job` on the durable queue in the caller's transaction (created at `now`, the
+/// use-case's clock), unless its tenant already
 /// has `max_queued_jobs_per_tenant` unfinished jobs (issue 13, item 3): then the use-case
 /// fails with [`Limit::QueuedJobs`] and, its transaction rolled back, changes nothing.
 ///
@@ -39,6 +40,7 @@ pub async fn enqueue(
     tx: &mut dyn Tx,
     settings: &ServiceSettings,
     job: &NewJob,
+    now: DateTime<Utc>,
 ) -> Result<JobId, DomainError> {
     let cap = settings.max_queued_jobs_per_tenant;
     if cap > 0 && tx.unfinished_jobs_of(job.tenant, i64::from(cap)).await? >= i64::from(cap) {
@@ -48,7 +50,7 @@ pub async fn enqueue(
             QUEUE_FULL_RETRY_AFTER,
         )));
     }
-    tx.enqueue(job).await
+    tx.enqueue(job, now).await
 }
 
 /// A handler's verdict on a failed attempt.
@@ -197,9 +199,9 @@ impl Worker {
         tracing::info!(worker = %self.name, "job worker stopped");
     }
 
-    /// Claims and runs one batch of due jobs; returns how many ran.
+    /// Claims and runs one batch of jobs due at the services' clock's `now`; returns how many ran.
     pub async fn run_once(&self) -> Result<usize, DomainError> {
-        let now = Utc::now();
+        let now = self.services.clock.now();
         let lease_until = now
             + chrono::Duration::from_std(self.settings.lease)
                 .unwrap_or(chrono::Duration::seconds(30));
@@ -244,7 +246,8 @@ impl Worker {
                     if let Err(error) = handler_in.run(tx, &job_in, &services).await {
                         return Ok(Kept::discard(Err(error)));
                     }
-                    if !tx.complete_job(job_in.id, &name).await? {
+                    let now = services.clock.now();
+                    if !tx.complete_job(job_in.id, &name, now).await? {
                         tracing::warn!("lease lost before completion; effects rolled back");
                         return Ok(Kept::discard(Ok(())));
                     }
@@ -268,7 +271,8 @@ impl Worker {
                     2i64.saturating_pow(job.attempts.clamp(0, 10) as u32),
                 );
                 tracing::warn!(?error, "job failed, will retry");
-                self.release(job, &format!("{error:?}"), Some(Utc::now() + backoff))
+                let retry_at = self.services.clock.now() + backoff;
+                self.release(job, &format!("{error:?}"), Some(retry_at))
                     .await;
             }
             Err(error) => {
@@ -294,7 +298,8 @@ impl Worker {
             .write(move |tx| {
                 Box::pin(async move {
                     handler.give_up(tx, &job, &services, &reason).await?;
-                    tx.release_job(job.id, &name, &reason, None).await?;
+                    let now = services.clock.now();
+                    tx.release_job(job.id, &name, &reason, None, now).await?;
                     Ok(Kept::commit(()))
                 })
             })
@@ -304,13 +309,14 @@ impl Worker {
         }
     }
 
-    async fn release(&self, job: &Job, error: &str, retry_at: Option<chrono::DateTime<Utc>>) {
+    async fn release(&self, job: &Job, error: &str, retry_at: Option<DateTime<Utc>>) {
         let (id, name, error) = (job.id, self.name.clone(), error.to_owned());
+        let now = self.services.clock.now();
         let result = self
             .services
             .write(move |tx| {
                 Box::pin(async move {
-                    tx.release_job(id, &name, &error, retry_at).await?;
+                    tx.release_job(id, &name, &error, retry_at, now).await?;
                     Ok(Kept::commit(()))
                 })
             })

@@ -44,20 +44,21 @@ pub async fn connect(url: &str, pools: PoolSettings) -> Result<Arc<dyn Store>, D
 }
 
 /// Brings the schema up to date (idempotent; safe to run from several instances at once:
-/// sqlx takes an advisory lock on PostgreSQL).
+/// sqlx takes an advisory lock on PostgreSQL). The store opened for it is closed after.
 pub async fn migrate(url: &str) -> Result<(), DomainError> {
     match Backend::of(url)? {
         Backend::Sqlite => {
-            SqlStore::<sql::Sqlite>::connect(url, PoolSettings::single())
-                .await?
-                .migrate()
-                .await
+            migrate_with(SqlStore::<sql::Sqlite>::connect(url, PoolSettings::single()).await?).await
         }
         Backend::Postgres => {
-            SqlStore::<sql::Postgres>::connect(url, PoolSettings::single())
-                .await?
-                .migrate()
+            migrate_with(SqlStore::<sql::Postgres>::connect(url, PoolSettings::single()).await?)
                 .await
         }
     }
+}
+
+async fn migrate_with<D: sql::Dialect>(store: SqlStore<D>) -> Result<(), DomainError> {
+    let migrated = store.migrate().await;
+    store.close().await;
+    migrated
 }

@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use billing_compat::config::Settings;
+use billing_compat::domain::clock::SystemClock;
 use billing_compat::domain::store::{self, Kept, Store, Tx, UnitFuture};
 use billing_compat::domain::DomainError;
 use billing_compat::service::{import, Services};
@@ -140,7 +141,7 @@ async fn load_demo(url: &str) {
     let store = storage::connect(url, PoolSettings::single())
         .await
         .expect("connect");
-    import::import_yaml(store.as_ref(), DEMO_FIXTURE)
+    import::import_yaml(store.as_ref(), &SystemClock, DEMO_FIXTURE)
         .await
         .expect("demo fixture imports");
 }

@@ -7,12 +7,12 @@ use std::time::Duration;
 
 use actix_web::http::{header, StatusCode};
 use actix_web::HttpResponse;
-use quick_xml::escape::escape;
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::adapters::http::miss::Miss;
 use crate::adapters::http::negotiation::{to_response, Format, WireError};
+use crate::adapters::http::xml_text::markup as escape;
 use crate::domain::limits::Limit;
 use crate::domain::rules::{BillingCareRule, IdempotencyRule, Rule};
 use crate::domain::store::StoredReply;

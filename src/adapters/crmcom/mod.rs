@@ -4,6 +4,7 @@
 //! [`provisioning_requests`].
 
 mod authentication;
+mod conax;
 mod dto;
 mod envelope;
 mod provisioning_requests;

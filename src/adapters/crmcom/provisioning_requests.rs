@@ -9,6 +9,7 @@ use crate::adapters::http::AppState;
 use crate::domain::provisioning::ProvisioningType;
 use crate::service::crmcom::{self, ProvisioningCommand, ProvisioningRequestIdentifier};
 
+use super::conax;
 use super::dto::{
     ErrorReply, Object, ProvisioningBody, ProvisioningListReply, ProvisioningReply,
     ProvisioningRequestDto,
@@ -120,6 +121,7 @@ async fn provision(
             command,
             &origin,
             idempotency.as_ref(),
+            conax::request_text,
             move |r| ok_reply(format, ProvisioningRequestDto::from_domain(r, zone)),
         )
         .await

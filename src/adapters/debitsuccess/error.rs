@@ -161,6 +161,7 @@ mod tests {
     /// Moved here from the service's rules with the note's wording.
     #[test]
     fn required_dates_name_the_field() {
+        use super::super::wire_date::read;
         use crate::service::debitsuccess::rules::required_date;
         let (code, message) = note(required_date("TerminationDate", None).unwrap_err());
         assert_eq!(code, "100");
@@ -168,10 +169,13 @@ mod tests {
             message,
             "SOAP message validation error: The element 'TerminationDate' is required."
         );
-        let (_, message) =
-            note(required_date("TerminationDate", Some("0001-01-01T00:00:00")).unwrap_err());
+        let (_, message) = note(
+            required_date("TerminationDate", Some(&read("0001-01-01T00:00:00".into())))
+                .unwrap_err(),
+        );
         assert!(message.contains("is required"));
-        let (_, message) = note(required_date("TerminationDate", Some("31/12/2031")).unwrap_err());
+        let (_, message) =
+            note(required_date("TerminationDate", Some(&read(" 31/12/2031 ".into()))).unwrap_err());
         assert!(message.starts_with(
             "SOAP message validation error: The value '31/12/2031' of element 'TerminationDate' is not"
         ));

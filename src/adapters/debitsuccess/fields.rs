@@ -13,6 +13,7 @@ use crate::service::debitsuccess::command::{
     AdjustTerminationDate, GetCustomerAccount, References, RequestBase, UserCredentials,
 };
 
+use super::wire_date;
 use super::xml_tree::Element;
 
 pub const CORE_NS: &str = "http://schemas.datacontract.org/2004/07/Debitsuccess.WebServices.Core";
@@ -38,28 +39,38 @@ impl Namespaces {
     }
 }
 
-/// Every field either operation reads; each operation takes what it needs.
+/// Every field either operation reads, as text; each operation takes what it needs, dates
+/// read by [`wire_date`].
 #[derive(Clone, Debug, Default)]
 pub struct Fields {
     base: RequestBase,
     references: References,
+    date_created: Option<String>,
     termination_date: Option<String>,
 }
 
 impl Fields {
-    pub fn adjust(self) -> AdjustTerminationDate {
+    pub fn adjust(mut self) -> AdjustTerminationDate {
+        let termination_date = self.termination_date.take().map(wire_date::read);
+        let (base, references) = self.base_and_references();
         AdjustTerminationDate {
-            base: self.base,
-            references: self.references,
-            termination_date: self.termination_date,
+            base,
+            references,
+            termination_date,
         }
     }
 
     pub fn get_account(self) -> GetCustomerAccount {
-        GetCustomerAccount {
-            base: self.base,
-            references: self.references,
-        }
+        let (base, references) = self.base_and_references();
+        GetCustomerAccount { base, references }
+    }
+
+    fn base_and_references(self) -> (RequestBase, References) {
+        let base = RequestBase {
+            date_created: self.date_created.map(wire_date::read),
+            ..self.base
+        };
+        (base, self.references)
     }
 
     /// From the `request` element (absent or nil: no fields, so 02 follows).
@@ -138,7 +149,7 @@ impl Fields {
 
     fn slot(&mut self, name: &str) -> Option<&mut Option<String>> {
         Some(match name {
-            "DateCreated" => &mut self.base.date_created,
+            "DateCreated" => &mut self.date_created,
             "Id" => &mut self.base.message_id,
             "RequestInitiator" => &mut self.base.initiator,
             "AccountReferenceNo" => &mut self.references.account_reference_no,
@@ -200,7 +211,10 @@ mod tests {
         );
         let r = request(&xml);
         let m = Fields::from_xml(Some(&r), Namespaces::DataContract).adjust();
-        assert_eq!(m.termination_date.as_deref(), Some("2031-12-31"));
+        assert_eq!(
+            m.termination_date.as_ref().map(|d| d.text.as_str()),
+            Some("2031-12-31")
+        );
         assert_eq!(m.references.account_reference_no.as_deref(), Some("DS1"));
         assert_eq!(m.references.external_reference_no, None);
         let user = m.base.user.unwrap();

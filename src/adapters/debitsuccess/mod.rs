@@ -14,8 +14,8 @@ mod reply;
 mod result_xml;
 mod soap;
 mod unrouted;
+mod wire_date;
 mod wsdl;
-mod xml_text;
 mod xml_tree;
 
 use actix_web::web;

@@ -3,13 +3,14 @@
 //! values as `i:nil="true"`). SOAP wraps the Result in `<Op>Response` in the service
 //! namespace; the JSON form's XML variant writes the bare `<Op>Response` data contract.
 
+use crate::adapters::http::xml_text;
+
 use super::fields::CORE_NS;
 use super::reply::{
     AccountResult, AdjustResult, CustomerAccount, NoteType, ResponseStatus, ResultBase,
 };
 use super::soap::decode::{Operation, SERVICE_NS};
 use super::soap::envelope::SoapVersion;
-use super::xml_text;
 use super::xml_tree::XSI;
 
 /// A reply's fields, written with element prefix `p` (`"a:"` or `""`).

@@ -7,12 +7,12 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use crate::adapters::http::public_url;
+use crate::adapters::http::xml_text;
 use crate::adapters::http::AppState;
 use crate::config::Settings;
 
 use super::fields::CORE_NS;
 use super::soap::decode::SERVICE_NS;
-use super::xml_text;
 
 pub const SERVICE_PATH: &str = "/DSWebService/DSServices.svc";
 

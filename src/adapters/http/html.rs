@@ -10,7 +10,7 @@ use actix_web::HttpResponse;
 
 /// `&`, `<`, `>`, `'` and `"` escaped: safe in text and in quoted attributes.
 pub fn escape(text: &str) -> Cow<'_, str> {
-    quick_xml::escape::escape(text)
+    super::xml_text::markup(text)
 }
 
 /// A complete HTML5 document around `body` (already markup).

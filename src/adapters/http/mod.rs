@@ -14,6 +14,7 @@ pub mod origin;
 pub mod problem;
 pub mod public_url;
 pub mod xml_gate;
+pub mod xml_text;
 
 use std::sync::Arc;
 

@@ -7,11 +7,11 @@
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse};
-use quick_xml::escape::escape;
 use serde::Serialize;
 
 use super::miss::Miss;
 use super::negotiation::{reply_format, Format};
+use super::xml_text::markup as escape;
 
 pub const JSON: &str = "application/problem+json";
 pub const XML: &str = "application/problem+xml";

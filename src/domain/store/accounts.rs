@@ -39,4 +39,9 @@ pub trait AccountRepo: Send {
         id: AccountId,
         status: AccountStatus,
     ) -> Result<(), DomainError>;
+
+    /// Inserts the account unless its tenant has one with its reference number
+    /// (`uq_accounts_reference_no`): true when inserted. Any other conflict (a POID in use)
+    /// is still an error. One statement (the fixture import).
+    async fn insert_account_if_absent(&mut self, account: &Account) -> Result<bool, DomainError>;
 }

@@ -76,4 +76,28 @@ pub trait CatalogRepo: Send {
         end: InstanceEnd,
         at: DateTime<Utc>,
     ) -> Result<Transition, DomainError>;
+
+    // Inserts for the fixture import, one statement each: true when the row was inserted,
+    // false when the tenant already has it by the key named; any other conflict is still
+    // an error, as for the plain insert.
+
+    /// Keyed by code (`uq_products_code`).
+    async fn insert_product_if_absent(&mut self, product: &Product) -> Result<bool, DomainError>;
+    /// Keyed by id within the tenant (an id another tenant holds is a conflict).
+    async fn insert_subscription_if_absent(
+        &mut self,
+        subscription: &Subscription,
+    ) -> Result<bool, DomainError>;
+    /// Keyed by id within the tenant (an id another tenant holds is a conflict).
+    async fn insert_installed_item_if_absent(
+        &mut self,
+        item: &InstalledItem,
+    ) -> Result<bool, DomainError>;
+    /// Keyed by POID (`uq_bundles_poid`).
+    async fn insert_bundle_if_absent(&mut self, bundle: &Bundle) -> Result<bool, DomainError>;
+    /// Keyed by id within the tenant (an id another tenant holds is a conflict).
+    async fn insert_product_instance_if_absent(
+        &mut self,
+        instance: &ProductInstance,
+    ) -> Result<bool, DomainError>;
 }

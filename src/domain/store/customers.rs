@@ -12,4 +12,10 @@ pub trait CustomerRepo: Send {
         tenant: TenantId,
         id: CustomerId,
     ) -> Result<Option<Customer>, DomainError>;
+
+    /// Inserts the customer unless its tenant already has one with its id: true when
+    /// inserted. An id another tenant holds is still a conflict, as for
+    /// [`CustomerRepo::insert_customer`]. One statement (the fixture import).
+    async fn insert_customer_if_absent(&mut self, customer: &Customer)
+        -> Result<bool, DomainError>;
 }

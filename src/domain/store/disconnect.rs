@@ -14,4 +14,11 @@ pub trait DisconnectRepo: Send {
         tenant: TenantId,
         external_id: ExternalId,
     ) -> Result<Option<DisconnectOrder>, DomainError>;
+
+    /// Inserts the order with its charge items unless the tenant has one with its external
+    /// id (`uq_disconnect_orders_external_id`): true when inserted (the fixture import).
+    async fn insert_disconnect_order_if_absent(
+        &mut self,
+        order: &DisconnectOrder,
+    ) -> Result<bool, DomainError>;
 }

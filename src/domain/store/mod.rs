@@ -72,6 +72,10 @@ pub trait Store: Send + Sync + 'static {
     /// How units were grouped into commits; `None` where the store does not batch
     /// (PostgreSQL: one transaction per unit on a pooled connection).
     fn batching(&self) -> Option<Batching>;
+    /// Closes the store on shutdown, once nothing else will use it (the HTTP server and the
+    /// job worker have stopped): every connection closed, and on SQLite the writer's thread
+    /// ended after a final WAL checkpoint. A unit sent afterwards is answered "unavailable".
+    async fn close(&self);
 }
 
 /// One transaction, as a unit of work sees it. The store commits or rolls back around the

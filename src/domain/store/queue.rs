@@ -30,9 +30,12 @@ pub struct Job {
     pub max_attempts: i32,
 }
 
+/// Every method that stamps a time takes it (`now`) from the caller, whose clock is the
+/// injected one (`Services::clock`), never the wall clock: tests drive the queue's time.
 #[async_trait]
 pub trait QueueRepo: Send {
-    async fn enqueue(&mut self, job: &NewJob) -> Result<JobId, DomainError>;
+    /// Queues `job`, created (and last updated) at `now`.
+    async fn enqueue(&mut self, job: &NewJob, now: DateTime<Utc>) -> Result<JobId, DomainError>;
     /// Leases up to `limit` due jobs to `worker` until `lease_until`. Jobs whose lease ran
     /// out (their worker died) are due again. Safe across instances: PostgreSQL claims
     /// with `FOR UPDATE SKIP LOCKED`, SQLite has a single writer.
@@ -43,17 +46,23 @@ pub trait QueueRepo: Send {
         lease_until: DateTime<Utc>,
         limit: i64,
     ) -> Result<Vec<Job>, DomainError>;
-    /// Marks a leased job done; false if the lease was lost to another worker meanwhile
-    /// (the caller must then roll back its effects).
-    async fn complete_job(&mut self, id: JobId, worker: &str) -> Result<bool, DomainError>;
-    /// Gives the job back for another attempt at `retry_at`, or marks it failed when
-    /// `retry_at` is `None`.
+    /// Marks a leased job done at `now`; false if the lease was lost to another worker
+    /// meanwhile (the caller must then roll back its effects).
+    async fn complete_job(
+        &mut self,
+        id: JobId,
+        worker: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, DomainError>;
+    /// Gives the job back at `now` for another attempt at `retry_at`, or marks it failed
+    /// when `retry_at` is `None`.
     async fn release_job(
         &mut self,
         id: JobId,
         worker: &str,
         error: &str,
         retry_at: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
     ) -> Result<(), DomainError>;
     /// Jobs not yet done (queued or leased), for tests and operators.
     async fn pending_jobs(&mut self) -> Result<i64, DomainError>;

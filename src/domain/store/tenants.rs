@@ -1,4 +1,5 @@
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 
 use crate::domain::ids::{ApiUserId, CustomerId};
 use crate::domain::tenant::{Tenant, TenantCode};
@@ -21,7 +22,11 @@ pub struct NewApiUser {
 
 #[async_trait]
 pub trait TenantRepo: Send {
-    async fn insert_tenant(&mut self, tenant: &Tenant) -> Result<(), DomainError>;
+    async fn insert_tenant(
+        &mut self,
+        tenant: &Tenant,
+        created_at: DateTime<Utc>,
+    ) -> Result<(), DomainError>;
     async fn tenant_by_code(&mut self, code: &TenantCode) -> Result<Option<Tenant>, DomainError>;
 
     async fn insert_user(&mut self, user: &NewApiUser) -> Result<(), DomainError>;
@@ -29,4 +34,12 @@ pub trait TenantRepo: Send {
     async fn user_by_username(&mut self, username: &str) -> Result<Option<ApiUser>, DomainError>;
     async fn user_by_api_key_hash(&mut self, hash: &str) -> Result<Option<ApiUser>, DomainError>;
     async fn set_password_hash(&mut self, user: ApiUserId, hash: &str) -> Result<(), DomainError>;
+
+    /// Inserts the tenant unless one with its code exists (`uq_tenants_code`): true when
+    /// inserted. One statement (the fixture import, docs/design.md §5).
+    async fn insert_tenant_if_absent(
+        &mut self,
+        tenant: &Tenant,
+        created_at: DateTime<Utc>,
+    ) -> Result<bool, DomainError>;
 }

@@ -5,7 +5,6 @@
 //! parameter value, `Unauthenticated` for wrong credentials); the adapter maps each to one
 //! CRM.COM `status.code`.
 
-mod conax;
 mod identifiers;
 mod provisioning;
 mod queries;
@@ -19,7 +18,7 @@ pub use identifiers::{
     FieldValues, InstalledItemIdentifier, ProductIdentifier, ProvisioningRequestIdentifier,
     SubscriptionIdentifier,
 };
-pub use provisioning::{create, ProvisioningCommand, RawProvisioning};
+pub use provisioning::{create, ConaxRequestText, ProvisioningCommand, RawProvisioning};
 pub use queries::{list, show, ListQuery, DEFAULT_RESULTS, MAX_RESULTS};
 pub use tokens::{authenticate, login, release, Login, Session, TokenPolicy};
 

@@ -9,8 +9,8 @@ use crate::domain::audit::AuditEvent;
 use crate::domain::catalog::Classification;
 use crate::domain::ids::ProvisioningRequestId;
 use crate::domain::provisioning::{
-    LifeCycleState, LogInformation, Priority, ProcessName, ProvisioningRequest, ProvisioningType,
-    ServiceRef, SmartcardRef, SubscriptionRef, UserRef,
+    ConaxCall, LifeCycleState, LogInformation, Priority, ProcessName, ProvisioningRequest,
+    ProvisioningType, ServiceRef, SmartcardRef, SubscriptionRef, UserRef,
 };
 use crate::domain::rules::CrmcomRule;
 use crate::domain::store::{StoredReply, Tx};
@@ -18,7 +18,6 @@ use crate::domain::DomainError;
 use crate::service::idempotency::{self, IdempotentRequest};
 use crate::service::{Origin, Services};
 
-use super::conax::ConaxCall;
 use super::identifiers::{
     FieldValues, InstalledItemIdentifier, ProductIdentifier, SubscriptionIdentifier,
 };
@@ -87,6 +86,10 @@ fn parse_date(text: &str) -> Result<NaiveDate, DomainError> {
         })
 }
 
+/// Writes the stored `request` text of a Conax call: wire format, so the adapter's
+/// (`adapters::crmcom::conax`); the use-case decides when and with which values.
+pub type ConaxRequestText = fn(&ConaxCall<'_>) -> String;
+
 /// Creates the PENDING request and returns the rendered reply (replayed for a repeated
 /// `Idempotency-Key`).
 #[tracing::instrument(skip_all, fields(kind = cmd.kind.as_str()))]
@@ -96,6 +99,7 @@ pub async fn create(
     cmd: ProvisioningCommand,
     origin: &Origin,
     idempotency: Option<&IdempotentRequest>,
+    conax_text: ConaxRequestText,
     render: impl FnOnce(&ProvisioningRequest) -> StoredReply + Send + 'static,
 ) -> Result<StoredReply, DomainError> {
     let (services_in, session_in, origin_in) = (services.clone(), session.clone(), origin.clone());
@@ -104,7 +108,9 @@ pub async fn create(
         &session.principal,
         idempotency,
         move |tx| {
-            Box::pin(async move { apply(&services_in, &session_in, &cmd, &origin_in, tx).await })
+            Box::pin(async move {
+                apply(&services_in, &session_in, &cmd, &origin_in, conax_text, tx).await
+            })
         },
         render,
     )
@@ -116,6 +122,7 @@ async fn apply(
     session: &Session,
     cmd: &ProvisioningCommand,
     origin: &Origin,
+    conax_text: ConaxRequestText,
     tx: &mut dyn Tx,
 ) -> Result<ProvisioningRequest, DomainError> {
     let principal = &session.principal;
@@ -206,7 +213,7 @@ async fn apply(
         executed_at: None,
         priority: Priority::Regular,
         life_cycle_state: LifeCycleState::Pending,
-        request: call.request_text(),
+        request: conax_text(&call),
         response: None,
         reference_number: None,
         error_code: None,

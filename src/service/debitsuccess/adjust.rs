@@ -45,13 +45,12 @@ where
             let (message, origin) = &owned;
             // 100: a required element missing or not of its type.
             rules::check_base_shape(&message.base)?;
-            let date =
-                rules::required_date("TerminationDate", message.termination_date.as_deref())?;
+            let date = rules::required_date("TerminationDate", message.termination_date.as_ref())?;
             // 13203, then 12016.
             let initiator = rules::initiator(&message.base)?;
             let lookup = rules::lookup(&message.references)?;
             // 14020: "a time part is ignored with a warning".
-            if date.has_time {
+            if date.time_of_day {
                 call.warnings.push(Warning::TimePartIgnored {
                     field: "TerminationDate",
                 });

@@ -8,7 +8,6 @@ pub mod adjust;
 pub mod command;
 pub mod rules;
 pub mod run;
-pub mod wire_date;
 
 use std::sync::Arc;
 

@@ -13,8 +13,7 @@ use crate::domain::rules::DebitsuccessRule;
 use crate::domain::store::Tx;
 use crate::domain::DomainError;
 
-use super::command::{References, RequestBase};
-use super::wire_date::{self, WireDate};
+use super::command::{DateReading, Day, References, RequestBase, SentDate};
 
 /// Warnings accumulate; they never stop a request (docs/design.md §6.1).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -49,28 +48,31 @@ pub fn check_base_shape(base: &RequestBase) -> Result<(), DomainError> {
     if let Some(problem) = base.problems.first() {
         return Err(validation_error(problem));
     }
-    if let Some(text) = present(base.date_created.as_deref()) {
-        wire_date::parse(text).map_err(|reason| {
-            validation_error(format!(
-                "The value '{text}' of element 'DateCreated' {reason}."
-            ))
-        })?;
+    if let Some(date) = &base.date_created {
+        if let DateReading::Malformed { reason } = date.reading {
+            return Err(not_a_date(date, "DateCreated", reason));
+        }
     }
     Ok(())
 }
 
-/// Rule 100 for a required `xs:dateTime` (`yyyy-MM-dd` also accepted); `None` when the
-/// value is the unset .NET date (which means absent, so the element counts as missing).
-pub fn required_date(field: &'static str, value: Option<&str>) -> Result<WireDate, DomainError> {
+/// Rule 100 for a required date: absent (or the client's "never set" value, see
+/// [`DateReading::Absent`]) is a missing element, anything but a date is not of its type.
+pub fn required_date(field: &'static str, value: Option<&SentDate>) -> Result<Day, DomainError> {
     let missing = || validation_error(format!("The element '{field}' is required."));
-    let text = present(value).ok_or_else(missing)?;
-    match wire_date::parse(text) {
-        Ok(Some(date)) => Ok(date),
-        Ok(None) => Err(missing()),
-        Err(reason) => Err(validation_error(format!(
-            "The value '{text}' of element '{field}' {reason}."
-        ))),
+    let date = value.ok_or_else(missing)?;
+    match date.reading {
+        DateReading::Day(day) => Ok(day),
+        DateReading::Absent => Err(missing()),
+        DateReading::Malformed { reason } => Err(not_a_date(date, field, reason)),
     }
+}
+
+/// 100 "The value '<text>' of element '<field>' <reason>.", quoting the text without the
+/// blanks around it (they are not part of the value, see [`present`]).
+fn not_a_date(date: &SentDate, field: &str, reason: &str) -> DomainError {
+    let text = date.text.trim();
+    validation_error(format!("The value '{text}' of element '{field}' {reason}."))
 }
 
 /// Rule 13203 for `RequestInitiator`.
@@ -221,11 +223,25 @@ mod tests {
         );
     }
 
+    fn sent(text: &str, reading: DateReading) -> SentDate {
+        SentDate {
+            text: text.to_owned(),
+            reading,
+        }
+    }
+
     /// The notes these give (with the adapter's prefix) are checked in
     /// `adapters/debitsuccess/error.rs`, `required_dates_name_the_field`.
     #[test]
     fn required_dates_are_rule_100() {
-        for value in [None, Some("0001-01-01T00:00:00"), Some("31/12/2031")] {
+        let unset = sent("0001-01-01T00:00:00", DateReading::Absent);
+        let malformed = sent(
+            " 31/12/2031 ",
+            DateReading::Malformed {
+                reason: "is not a valid date",
+            },
+        );
+        for value in [None, Some(&unset), Some(&malformed)] {
             let (rule, message) = rule_of(required_date("TerminationDate", value).unwrap_err());
             assert_eq!(rule, DebitsuccessRule::ValidationError, "{value:?}");
             assert!(message.contains("'TerminationDate'"), "{message}");

@@ -143,6 +143,7 @@ async fn enqueue_completion(
             run_at: operation.created_at,
             max_attempts: MAX_ATTEMPTS,
         },
+        services.clock.now(),
     )
     .await?;
     Ok(())

@@ -12,7 +12,6 @@
 //! read after the lock are current. (Under a stricter isolation level a lost race surfaces as
 //! a serialisation failure: `Unavailable`, answered 503, nothing applied.)
 
-use chrono::Utc;
 use serde_json::json;
 
 use std::sync::Arc;
@@ -106,10 +105,11 @@ async fn apply(
                 tenant: principal.tenant.id,
                 kind: DISCONNECT_JOB.to_owned(),
                 payload: DisconnectPayload { order: order.id }.to_json(),
-                // Due at once by the wall clock the worker leases with.
-                run_at: Utc::now(),
+                // Due at once: the worker leases by the same injected clock.
+                run_at: now,
                 max_attempts: 10,
             },
+            now,
         )
         .await?;
     }

@@ -162,4 +162,30 @@ impl<D: Dialect> AccountRepo for SqlTx<'_, D> {
             .await?;
         Ok(())
     }
+
+    async fn insert_account_if_absent(&mut self, a: &Account) -> Result<bool, DomainError> {
+        let inserted = self
+            .query(&format!(
+                "INSERT INTO accounts ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+                 ON CONFLICT (tenant_id, reference_no) DO NOTHING"
+            ))
+            .bind(a.id.to_string())
+            .bind(a.tenant.to_string())
+            .bind(a.customer.to_string())
+            .bind(a.reference_no.as_str())
+            .bind(
+                a.external_reference_no
+                    .as_ref()
+                    .map(|r| r.as_str().to_owned()),
+            )
+            .bind(a.poid.as_ref().map(|p| p.to_string()))
+            .bind(a.status.as_str())
+            .bind(date_text(a.start_date))
+            .bind(a.termination_date.map(date_text))
+            .bind(a.final_bill_date.map(date_text))
+            .bind(a.total_contract_value.map(Money::cents))
+            .execute()
+            .await?;
+        Ok(inserted == 1)
+    }
 }

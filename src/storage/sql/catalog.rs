@@ -359,4 +359,114 @@ impl<D: Dialect> CatalogRepo for SqlTx<'_, D> {
             None => Ok(Transition::Missing),
         }
     }
+
+    async fn insert_product_if_absent(&mut self, p: &Product) -> Result<bool, DomainError> {
+        let inserted = self
+            .query(&format!(
+                "INSERT INTO products ({PRODUCT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+                 ON CONFLICT (tenant_id, code) DO NOTHING"
+            ))
+            .bind(p.id.to_string())
+            .bind(p.tenant.to_string())
+            .bind(&p.code)
+            .bind(p.alternative_code.as_deref())
+            .bind(&p.name)
+            .bind(p.classification.as_str())
+            .bind(p.plan_type.as_ref().map(|t| t.as_str().to_owned()))
+            .execute()
+            .await?;
+        Ok(inserted == 1)
+    }
+
+    // Subscriptions, installed items and product instances are keyed by id within the
+    // tenant, not `ON CONFLICT (id)`: an id another tenant holds must stay a conflict (the
+    // primary key refuses it).
+
+    async fn insert_subscription_if_absent(
+        &mut self,
+        s: &Subscription,
+    ) -> Result<bool, DomainError> {
+        let inserted = self
+            .query(&format!(
+                "INSERT INTO subscriptions ({SUBSCRIPTION_COLUMNS}) SELECT $1, $2, $3, $4 \
+                 WHERE NOT EXISTS (SELECT 1 FROM subscriptions WHERE id = $1 AND tenant_id = $2)"
+            ))
+            .bind(s.id.to_string())
+            .bind(s.tenant.to_string())
+            .bind(&s.number)
+            .bind(s.account.to_string())
+            .execute()
+            .await?;
+        Ok(inserted == 1)
+    }
+
+    async fn insert_installed_item_if_absent(
+        &mut self,
+        i: &InstalledItem,
+    ) -> Result<bool, DomainError> {
+        let inserted = self
+            .query(&format!(
+                "INSERT INTO installed_items ({ITEM_COLUMNS}) SELECT $1, $2, $3, $4, $5, $6 \
+                 WHERE NOT EXISTS (SELECT 1 FROM installed_items WHERE id = $1 AND tenant_id = $2)"
+            ))
+            .bind(i.id.to_string())
+            .bind(i.tenant.to_string())
+            .bind(&i.serial_number)
+            .bind(i.alternative_code.as_deref())
+            .bind(i.kind.as_str())
+            .bind(i.subscription.map(|s| s.to_string()))
+            .execute()
+            .await?;
+        Ok(inserted == 1)
+    }
+
+    async fn insert_bundle_if_absent(&mut self, b: &Bundle) -> Result<bool, DomainError> {
+        let cancel = b.cancellation.as_ref();
+        let inserted = self
+            .query(&format!(
+                "INSERT INTO bundles ({BUNDLE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
+                 ON CONFLICT (tenant_id, poid) DO NOTHING"
+            ))
+            .bind(b.id.to_string())
+            .bind(b.tenant.to_string())
+            .bind(b.poid.to_string())
+            .bind(b.account.to_string())
+            .bind(b.service.to_string())
+            .bind(b.deal.to_string())
+            .bind(b.package_id)
+            .bind(clock::to_storage(b.purchased_at))
+            .bind(cancel.map(|c| clock::to_storage(c.effective_at)))
+            .bind(cancel.and_then(|c| c.description.clone()))
+            .bind(cancel.and_then(|c| c.flag).map(i64::from))
+            .bind(cancel.and_then(|c| c.extension.clone()))
+            .execute()
+            .await?;
+        Ok(inserted == 1)
+    }
+
+    async fn insert_product_instance_if_absent(
+        &mut self,
+        p: &ProductInstance,
+    ) -> Result<bool, DomainError> {
+        let inserted = self
+            .query(&format!(
+                "INSERT INTO product_instances ({INSTANCE_COLUMNS}) \
+                 SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11 \
+                 WHERE NOT EXISTS (SELECT 1 FROM product_instances WHERE id = $1 AND tenant_id = $2)"
+            ))
+            .bind(p.id.to_string())
+            .bind(p.tenant.to_string())
+            .bind(p.product.to_string())
+            .bind(p.customer.to_string())
+            .bind(p.account.map(|v| v.to_string()))
+            .bind(p.subscription.map(|v| v.to_string()))
+            .bind(p.installed_item.map(|v| v.to_string()))
+            .bind(p.bundle.map(|v| v.to_string()))
+            .bind(p.status.as_str())
+            .bind(p.effective_from.map(clock::to_storage))
+            .bind(p.effective_to.map(clock::to_storage))
+            .execute()
+            .await?;
+        Ok(inserted == 1)
+    }
 }

@@ -45,4 +45,24 @@ impl<D: Dialect> CustomerRepo for SqlTx<'_, D> {
         })
         .transpose()
     }
+
+    async fn insert_customer_if_absent(
+        &mut self,
+        customer: &Customer,
+    ) -> Result<bool, DomainError> {
+        // Not `ON CONFLICT (id)`: the key is the id within the tenant, and an id another
+        // tenant holds must stay a conflict (the primary key refuses it).
+        let inserted = self
+            .query(
+                "INSERT INTO customers (id, tenant_id, parent_id, name) SELECT $1, $2, $3, $4 \
+                 WHERE NOT EXISTS (SELECT 1 FROM customers WHERE id = $1 AND tenant_id = $2)",
+            )
+            .bind(customer.id.to_string())
+            .bind(customer.tenant.to_string())
+            .bind(customer.parent.map(|p| p.to_string()))
+            .bind(&customer.name)
+            .execute()
+            .await?;
+        Ok(inserted == 1)
+    }
 }

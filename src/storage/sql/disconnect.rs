@@ -60,6 +60,42 @@ impl<D: Dialect> DisconnectRepo for SqlTx<'_, D> {
         };
         self.order_with_items(&row).await.map(Some)
     }
+
+    async fn insert_disconnect_order_if_absent(
+        &mut self,
+        order: &DisconnectOrder,
+    ) -> Result<bool, DomainError> {
+        let inserted = self
+            .query(
+                "INSERT INTO disconnect_orders (id, tenant_id, external_id, account_id, state) \
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (tenant_id, external_id) DO NOTHING",
+            )
+            .bind(order.id.to_string())
+            .bind(order.tenant.to_string())
+            .bind(order.external_id.value())
+            .bind(order.account.to_string())
+            .bind(order.state.as_str())
+            .execute()
+            .await?;
+        if inserted == 0 {
+            return Ok(false);
+        }
+        for (position, item) in order.charge_items.iter().enumerate() {
+            self.query(
+                "INSERT INTO charge_items (order_id, item_id, position, description, amount, acceptance) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(order.id.to_string())
+            .bind(&item.id)
+            .bind(position as i64)
+            .bind(&item.description)
+            .bind(item.amount.cents())
+            .bind(item.acceptance.as_str())
+            .execute()
+            .await?;
+        }
+        Ok(true)
+    }
 }
 
 /// The order columns [`SqlTx::order_with_items`] reads.

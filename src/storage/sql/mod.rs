@@ -175,10 +175,6 @@ impl<D: Dialect> SqlStore<D> {
             .map_err(DomainError::internal)
     }
 
-    pub async fn close(&self) {
-        self.pool.close().await;
-    }
-
     /// One credential look-up: in place on SQLite (`sqlite_lookups.rs`), on the pool on
     /// PostgreSQL.
     async fn user_where(
@@ -337,6 +333,19 @@ impl<D: Dialect> Store for SqlStore<D> {
         match &self.writes {
             Writes::Thread { synchronous, .. } => Some(synchronous.as_str()),
             Writes::Pool => None,
+        }
+    }
+
+    async fn close(&self) {
+        // Readers first, so that on SQLite the writer's connection is the last one open:
+        // its checkpoint can then empty the WAL, and closing it removes the file.
+        self.pool.close().await;
+        if let Writes::Thread {
+            writer, lookups, ..
+        } = &self.writes
+        {
+            lookups.close();
+            writer.close().await;
         }
     }
 }

@@ -11,9 +11,9 @@ use super::{Dialect, SqlTx};
 
 #[async_trait]
 impl<D: Dialect> QueueRepo for SqlTx<'_, D> {
-    async fn enqueue(&mut self, job: &NewJob) -> Result<JobId, DomainError> {
+    async fn enqueue(&mut self, job: &NewJob, now: DateTime<Utc>) -> Result<JobId, DomainError> {
         let id = uuid::Uuid::new_v4();
-        let now = clock::to_storage(Utc::now());
+        let now = clock::to_storage(now);
         self.query(
             "INSERT INTO jobs (id, tenant_id, kind, payload, status, run_at, attempts, max_attempts, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, 'queued', $5, 0, $6, $7, $7)",
@@ -62,14 +62,19 @@ impl<D: Dialect> QueueRepo for SqlTx<'_, D> {
             .collect()
     }
 
-    async fn complete_job(&mut self, id: JobId, worker: &str) -> Result<bool, DomainError> {
+    async fn complete_job(
+        &mut self,
+        id: JobId,
+        worker: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, DomainError> {
         let done = self.query(
             "UPDATE jobs SET status = 'done', locked_by = NULL, locked_until = NULL, updated_at = $3 \
              WHERE id = $1 AND status = 'running' AND locked_by = $2",
         )
         .bind(id.0.to_string())
         .bind(worker)
-        .bind(clock::to_storage(Utc::now()))
+        .bind(clock::to_storage(now))
         .execute()
         .await?;
         Ok(done == 1)
@@ -81,6 +86,7 @@ impl<D: Dialect> QueueRepo for SqlTx<'_, D> {
         worker: &str,
         error: &str,
         retry_at: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
     ) -> Result<(), DomainError> {
         let (status, run_at) = match retry_at {
             Some(at) => ("queued", Some(clock::to_storage(at))),
@@ -95,7 +101,7 @@ impl<D: Dialect> QueueRepo for SqlTx<'_, D> {
         .bind(status)
         .bind(run_at)
         .bind(error)
-        .bind(clock::to_storage(Utc::now()))
+        .bind(clock::to_storage(now))
         .execute()
         .await?;
         Ok(())

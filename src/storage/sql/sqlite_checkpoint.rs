@@ -31,6 +31,7 @@ const RESTART_FRAMES: i64 = 8192;
 pub(crate) struct Checkpoints {
     nudge: mpsc::SyncSender<()>,
     restart: Arc<AtomicBool>,
+    thread: std::thread::JoinHandle<()>,
 }
 
 impl Checkpoints {
@@ -50,6 +51,15 @@ impl Checkpoints {
             }
         }
     }
+
+    /// Stops the checkpointer and waits for its last checkpoint and its connection's close.
+    pub(crate) fn finish(self) {
+        let Checkpoints { nudge, thread, .. } = self;
+        drop(nudge);
+        if thread.join().is_err() {
+            tracing::warn!("the WAL checkpointer panicked");
+        }
+    }
 }
 
 /// Opens the checkpointer's connection to `path` and starts its thread; it ends, after a
@@ -60,7 +70,7 @@ pub(crate) fn start(path: &str, busy: Duration) -> Result<Checkpoints, DomainErr
     let (nudge, nudged) = mpsc::sync_channel::<()>(1);
     let restart = Arc::new(AtomicBool::new(false));
     let ask = restart.clone();
-    std::thread::Builder::new()
+    let thread = std::thread::Builder::new()
         .name("sqlite-checkpoint".to_owned())
         .spawn(move || {
             // A nudge, or a second without one; the writer gone ends it.
@@ -74,7 +84,11 @@ pub(crate) fn start(path: &str, busy: Duration) -> Result<Checkpoints, DomainErr
             checkpoint(&conn);
         })
         .map_err(DomainError::internal)?;
-    Ok(Checkpoints { nudge, restart })
+    Ok(Checkpoints {
+        nudge,
+        restart,
+        thread,
+    })
 }
 
 /// A passive checkpoint; the WAL's length in frames after it (0 when unknown).

@@ -44,6 +44,13 @@ impl Lookups {
         Ok(conn)
     }
 
+    /// Closes the idle connections (the store is closing).
+    pub(crate) fn close(&self) {
+        if let Ok(mut idle) = self.idle.lock() {
+            idle.clear();
+        }
+    }
+
     pub(crate) fn put(&self, conn: rusqlite::Connection) {
         if let Ok(mut idle) = self.idle.lock() {
             if idle.len() < KEEP {

@@ -51,6 +51,14 @@ impl Synchronous {
 
 type Answer = Result<Committed, DomainError>;
 
+/// What the writer's thread is sent.
+enum Message {
+    Unit(Job),
+    /// The store is closing: the units sent before are served, then the thread checkpoints,
+    /// closes its connection and says so.
+    Close(oneshot::Sender<()>),
+}
+
 struct Job {
     unit: Unit,
     /// Alone in its transaction (`Store::write_bulk`).
@@ -65,9 +73,9 @@ const QUEUED: u8 = 0;
 const STARTED: u8 = 1;
 const ABANDONED: u8 = 2;
 
-/// The handle the store keeps; the thread ends when it is dropped.
+/// The handle the store keeps; the thread ends when it is closed or dropped.
 pub(crate) struct Writer {
-    jobs: mpsc::Sender<Job>,
+    jobs: mpsc::Sender<Message>,
     stats: Arc<Stats>,
     /// How long a unit may wait for the thread before its caller is told "busy, retry"
     /// (the pool's acquire time-out, as for a connection on PostgreSQL).
@@ -98,7 +106,7 @@ impl Writer {
         let path = file_of(url)?;
         let conn = open(&path, synchronous, wait)?;
         let checkpoints = sqlite_checkpoint::start(&path, wait)?;
-        let (jobs, queue) = mpsc::channel::<Job>();
+        let (jobs, queue) = mpsc::channel::<Message>();
         let stats = Arc::new(Stats::default());
         let counted = stats.clone();
         let runtime = tokio::runtime::Builder::new_current_thread()
@@ -126,12 +134,12 @@ impl Writer {
         let (answer, mut answered) = oneshot::channel();
         let state = Arc::new(AtomicU8::new(QUEUED));
         self.jobs
-            .send(Job {
+            .send(Message::Unit(Job {
                 unit,
                 bulk,
                 answer,
                 state: state.clone(),
-            })
+            }))
             .map_err(|_| stopped())?;
         tokio::select! {
             answer = &mut answered => return answer.map_err(|_| stopped())?,
@@ -152,6 +160,15 @@ impl Writer {
         }
         // Started: its commit (or rollback) is on the way.
         answered.await.map_err(|_| stopped())?
+    }
+
+    /// Ends the thread after the units already sent, a final checkpoint and the close of
+    /// its connection; returns once that is done (at once if the thread has ended).
+    pub(crate) async fn close(&self) {
+        let (done, closed) = oneshot::channel();
+        if self.jobs.send(Message::Close(done)).is_ok() {
+            let _ = closed.await;
+        }
     }
 }
 
@@ -194,19 +211,17 @@ fn open(
 
 fn serve(
     mut conn: rusqlite::Connection,
-    queue: mpsc::Receiver<Job>,
+    queue: mpsc::Receiver<Message>,
     runtime: tokio::runtime::Runtime,
     stats: &Stats,
     checkpoints: sqlite_checkpoint::Checkpoints,
 ) {
-    let mut held: Option<Job> = None;
-    loop {
-        let first = match held.take() {
-            Some(job) => job,
-            None => match queue.recv() {
-                Ok(job) => job,
-                Err(_) => return, // the store is gone
-            },
+    let mut held: Option<Message> = None;
+    let closed = loop {
+        let first = match held.take().map_or_else(|| queue.recv().ok(), Some) {
+            Some(Message::Unit(job)) => job,
+            Some(Message::Close(done)) => break Some(done),
+            None => break None, // the store is gone
         };
         if !start(&first) {
             continue;
@@ -215,12 +230,16 @@ fn serve(
         if !batch[0].bulk {
             while batch.len() < MAX_BATCH {
                 match queue.try_recv() {
-                    Ok(job) if job.bulk => {
-                        held = Some(job);
+                    Ok(Message::Unit(job)) if job.bulk => {
+                        held = Some(Message::Unit(job));
                         break;
                     }
-                    Ok(job) if start(&job) => batch.push(job),
-                    Ok(_) => {} // its caller stopped waiting
+                    Ok(Message::Unit(job)) if start(&job) => batch.push(job),
+                    Ok(Message::Unit(_)) => {} // its caller stopped waiting
+                    Ok(close) => {
+                        held = Some(close);
+                        break;
+                    }
                     Err(_) => break,
                 }
             }
@@ -235,6 +254,18 @@ fn serve(
             metrics::counter!(COMMITS_METRIC).increment(1);
             metrics::counter!(UNITS_METRIC).increment(units);
         }
+    };
+    // The checkpointer's last checkpoint, then the writer's own: with every other connection
+    // closed, TRUNCATE empties the WAL, and closing the last connection removes it.
+    checkpoints.finish();
+    if let Err(error) = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())) {
+        tracing::warn!(%error, "final WAL checkpoint failed");
+    }
+    if let Err((_, error)) = conn.close() {
+        tracing::warn!(%error, "closing the SQLite write connection failed");
+    }
+    if let Some(done) = closed {
+        let _ = done.send(());
     }
 }
 

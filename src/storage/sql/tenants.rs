@@ -1,5 +1,6 @@
 use crate::storage::sql::exec::Row;
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 
 use crate::domain::clock;
 use crate::domain::ids::{ApiUserId, CustomerId, TenantId};
@@ -84,13 +85,17 @@ fn user_from(row: &Row) -> Result<ApiUser, DomainError> {
 
 #[async_trait]
 impl<D: Dialect> TenantRepo for SqlTx<'_, D> {
-    async fn insert_tenant(&mut self, tenant: &Tenant) -> Result<(), DomainError> {
+    async fn insert_tenant(
+        &mut self,
+        tenant: &Tenant,
+        created_at: DateTime<Utc>,
+    ) -> Result<(), DomainError> {
         self.query("INSERT INTO tenants (id, code, name, timezone, created_at) VALUES ($1, $2, $3, $4, $5)")
             .bind(tenant.id.to_string())
             .bind(tenant.code.as_str())
             .bind(&tenant.name)
             .bind(tenant.time_zone.name())
-            .bind(clock::to_storage(chrono::Utc::now()))
+            .bind(clock::to_storage(created_at))
             .execute()
             .await?;
         Ok(())
@@ -137,5 +142,25 @@ impl<D: Dialect> TenantRepo for SqlTx<'_, D> {
             .execute()
             .await?;
         Ok(())
+    }
+
+    async fn insert_tenant_if_absent(
+        &mut self,
+        tenant: &Tenant,
+        created_at: DateTime<Utc>,
+    ) -> Result<bool, DomainError> {
+        let inserted = self
+            .query(
+                "INSERT INTO tenants (id, code, name, timezone, created_at) VALUES ($1, $2, $3, $4, $5) \
+                 ON CONFLICT (code) DO NOTHING",
+            )
+            .bind(tenant.id.to_string())
+            .bind(tenant.code.as_str())
+            .bind(&tenant.name)
+            .bind(tenant.time_zone.name())
+            .bind(clock::to_storage(created_at))
+            .execute()
+            .await?;
+        Ok(inserted == 1)
     }
 }

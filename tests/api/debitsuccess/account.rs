@@ -247,9 +247,13 @@ async fn a_contract_value_a_float_cannot_hold_comes_back_digit_for_digit_in_json
              status: Active, start_date: 2024-01-01, total_contract_value: \"{value}\" }}\n"
         ));
     }
-    billing_compat::service::import::import_yaml(app.store().as_ref(), &yaml)
-        .await
-        .expect("the accounts import");
+    billing_compat::service::import::import_yaml(
+        app.store().as_ref(),
+        &billing_compat::domain::clock::SystemClock,
+        &yaml,
+    )
+    .await
+    .expect("the accounts import");
     for (reference, value) in accounts {
         let request = Request::get_account(reference);
         let json = call(&app, Channel::Json, &request).await;

@@ -1,5 +1,6 @@
 //! Fixture import: atomic, idempotent, and precise about what is wrong.
 
+use billing_compat::domain::clock::SystemClock;
 use billing_compat::service::import::import_yaml;
 use billing_compat::startup::DEMO_FIXTURE;
 
@@ -8,10 +9,14 @@ use crate::helpers::{demo_store, empty_store};
 #[tokio::test]
 async fn the_demo_fixture_imports_into_an_empty_database_and_again_changes_nothing() {
     let (_db, store) = empty_store().await;
-    let first = import_yaml(store.as_ref(), DEMO_FIXTURE).await.unwrap();
+    let first = import_yaml(store.as_ref(), &SystemClock, DEMO_FIXTURE)
+        .await
+        .unwrap();
     assert!(first.inserted > 50, "{first:?}");
     assert_eq!(first.already_present, 0);
-    let second = import_yaml(store.as_ref(), DEMO_FIXTURE).await.unwrap();
+    let second = import_yaml(store.as_ref(), &SystemClock, DEMO_FIXTURE)
+        .await
+        .unwrap();
     assert_eq!(second.inserted, 0);
     assert_eq!(second.already_present, first.inserted);
 }
@@ -19,7 +24,7 @@ async fn the_demo_fixture_imports_into_an_empty_database_and_again_changes_nothi
 async fn refused(yaml: &str) -> String {
     let (_db, store) = demo_store().await;
     let before = store.read().await.unwrap().pending_jobs().await.unwrap();
-    let err = import_yaml(store.as_ref(), yaml)
+    let err = import_yaml(store.as_ref(), &SystemClock, yaml)
         .await
         .unwrap_err()
         .to_string();
@@ -99,6 +104,44 @@ async fn a_customer_cycle_is_refused() {
 async fn children_may_come_before_their_parents() {
     let (_db, store) = empty_store().await;
     let yaml = "tenants:\n  - { code: newco, name: New Co }\ncustomers:\n  - { tenant: newco, id: 9c000000-0000-4000-8000-000000000002, name: Child, parent: 9c000000-0000-4000-8000-000000000001 }\n  - { tenant: newco, id: 9c000000-0000-4000-8000-000000000001, name: Root }\n";
-    let report = import_yaml(store.as_ref(), yaml).await.unwrap();
+    let report = import_yaml(store.as_ref(), &SystemClock, yaml)
+        .await
+        .unwrap();
     assert_eq!(report.inserted, 3);
+}
+
+#[tokio::test]
+async fn a_second_file_counts_exactly_what_it_adds() {
+    let (_db, store) = demo_store().await;
+    // acme's root customer and DS1000001 are in the demo data; N9 is new.
+    let yaml = "customers:\n  - { tenant: acme, id: c0000000-0000-4000-8000-000000000001, name: Renamed }\naccounts:\n  - { tenant: acme, customer: c0000000-0000-4000-8000-000000000001, reference_no: DS1000001, status: Closed, start_date: 2025-01-01 }\n  - { tenant: acme, customer: c0000000-0000-4000-8000-000000000001, reference_no: N9, status: Active, start_date: 2025-01-01 }\n";
+    let report = import_yaml(store.as_ref(), &SystemClock, yaml)
+        .await
+        .unwrap();
+    assert_eq!((report.inserted, report.already_present), (1, 2));
+    // Present entries are left as they are.
+    let mut tx = store.read().await.unwrap();
+    let acme = billing_compat::domain::tenant::TenantCode::parse("acme").unwrap();
+    let acme = tx.tenant_by_code(&acme).await.unwrap().unwrap().id;
+    let reference =
+        billing_compat::domain::account::AccountReferenceNo::parse("DS1000001").unwrap();
+    let account = tx
+        .account_by_reference(acme, &reference)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(account.status.as_str(), "Active");
+}
+
+#[tokio::test]
+async fn an_id_another_tenant_holds_is_a_conflict_not_already_present() {
+    // globex's customer id, listed under newco: not newco's, so not "already present".
+    let yaml = "tenants:\n  - { code: newco, name: New Co }\ncustomers:\n  - { tenant: newco, id: c0000000-0000-4000-8000-000000000101, name: Taken }\n";
+    let err = refused(yaml).await;
+    assert!(
+        err.starts_with(
+            "customers[0] (c0000000-0000-4000-8000-000000000101): conflicts with existing data ("
+        ),
+        "{err}"
+    );
 }

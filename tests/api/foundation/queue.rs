@@ -37,7 +37,7 @@ async fn enqueue(store: &dyn Store, tenant: TenantId, kind: &str, n: usize) {
                     run_at: Utc::now(),
                     max_attempts: 3,
                 };
-                tx.enqueue(&job).await?;
+                tx.enqueue(&job, Utc::now()).await?;
             }
             Ok(())
         })
@@ -75,8 +75,8 @@ async fn a_leased_job_is_not_claimed_twice_until_its_lease_runs_out() {
             let Some(job) = taken.first().map(|j| j.id) else {
                 return Ok((taken, None, None));
             };
-            let by_w1 = tx.complete_job(job, "w1").await?;
-            let by_w2 = tx.complete_job(job, "w2").await?;
+            let by_w1 = tx.complete_job(job, "w1", later).await?;
+            let by_w2 = tx.complete_job(job, "w2", later).await?;
             Ok((taken, Some(by_w1), Some(by_w2)))
         })
     })

@@ -27,7 +27,7 @@ async fn flood(store: &dyn Store, tenant: TenantId, n: usize, from: DateTime<Utc
         Box::pin(async move {
             for i in 0..n {
                 let at = from + Duration::microseconds(i as i64);
-                tx.enqueue(&job(tenant, i, at)).await?;
+                tx.enqueue(&job(tenant, i, at), Utc::now()).await?;
             }
             Ok(())
         })
@@ -91,7 +91,7 @@ async fn claims_go_round_the_tenants_with_due_work() {
     // Not yet due: never claimed, whatever its tenant's turn.
     let later = job(c, 99, Utc::now() + Duration::hours(1));
     write(store.as_ref(), move |tx| {
-        Box::pin(async move { tx.enqueue(&later).await })
+        Box::pin(async move { tx.enqueue(&later, Utc::now()).await })
     })
     .await;
 
@@ -138,7 +138,7 @@ async fn a_tenants_unfinished_jobs_are_counted_up_to_the_bound_asked() {
             let leased = tx.unfinished_jobs_of(a, 100).await?;
             let mut completed = Vec::new();
             for id in to_complete {
-                completed.push(tx.complete_job(id, "w").await?);
+                completed.push(tx.complete_job(id, "w", Utc::now()).await?);
             }
             Ok((leased, completed, tx.unfinished_jobs_of(a, 100).await?))
         })
@@ -166,13 +166,13 @@ async fn enqueueing_past_the_tenants_cap_is_refused_as_busy_and_adds_nothing() {
     let (over_cap, after_refusal, after_uncapped) = discard(store.as_ref(), move |tx| {
         Box::pin(async move {
             for n in 0..3 {
-                jobs::enqueue(&mut *tx, &settings, &job(a, n, now)).await?;
+                jobs::enqueue(&mut *tx, &settings, &job(a, n, now), now).await?;
             }
-            let over_cap = jobs::enqueue(&mut *tx, &settings, &job(a, 3, now)).await;
+            let over_cap = jobs::enqueue(&mut *tx, &settings, &job(a, 3, now), now).await;
             let after_refusal = tx.unfinished_jobs_of(a, 100).await?;
             // Another tenant's cap is its own; a cap of 0 turns the check off.
-            jobs::enqueue(&mut *tx, &settings, &job(b, 0, now)).await?;
-            jobs::enqueue(&mut *tx, &uncapped, &job(a, 4, now)).await?;
+            jobs::enqueue(&mut *tx, &settings, &job(b, 0, now), now).await?;
+            jobs::enqueue(&mut *tx, &uncapped, &job(a, 4, now), now).await?;
             Ok((
                 over_cap,
                 after_refusal,

@@ -139,13 +139,16 @@ async fn seed(store: &dyn Store, now: DateTime<Utc>) {
             }
             // Jobs: one done, one failed, one still queued.
             for n in 0..3 {
-                tx.enqueue(&NewJob {
-                    tenant,
-                    kind: "test.kind".into(),
-                    payload: serde_json::json!({ "n": n }),
-                    run_at: Utc::now(),
-                    max_attempts: 1,
-                })
+                tx.enqueue(
+                    &NewJob {
+                        tenant,
+                        kind: "test.kind".into(),
+                        payload: serde_json::json!({ "n": n }),
+                        run_at: Utc::now(),
+                        max_attempts: 1,
+                    },
+                    Utc::now(),
+                )
                 .await?;
             }
             Ok(won)
@@ -163,9 +166,9 @@ async fn seed(store: &dyn Store, now: DateTime<Utc>) {
             let Some(first) = claimed.first().map(|j| j.id) else {
                 return Ok((claimed, false));
             };
-            let completed = tx.complete_job(first, "w").await?;
+            let completed = tx.complete_job(first, "w", at).await?;
             if let Some(second) = claimed.get(1) {
-                tx.release_job(second.id, "w", "broken", None).await?;
+                tx.release_job(second.id, "w", "broken", None, at).await?;
             }
             Ok((claimed, completed))
         })

@@ -57,7 +57,7 @@ async fn seeded(store: &dyn billing_compat::domain::store::Store) -> (Tenant, Cu
     let (tenant, customer) = (t.clone(), c.clone());
     write(store, move |tx| {
         Box::pin(async move {
-            tx.insert_tenant(&tenant).await?;
+            tx.insert_tenant(&tenant, Utc::now()).await?;
             tx.insert_customer(&customer).await
         })
     })
@@ -100,7 +100,7 @@ async fn named_unique_constraints_become_conflicts() {
     // PostgreSQL aborts a transaction at its first error: each check gets its own unit.
     // A unit that fails with the conflict answers with it.
     let err = try_write(store.as_ref(), |tx| {
-        Box::pin(async move { tx.insert_tenant(&tenant("t1")).await })
+        Box::pin(async move { tx.insert_tenant(&tenant("t1"), Utc::now()).await })
     })
     .await
     .unwrap_err();
@@ -311,4 +311,32 @@ async fn audit_events_are_written_in_the_use_case_transaction() {
     assert_eq!(events.len(), 1);
     assert_eq!(events[0].initiator.as_deref(), Some("FrontDesk"));
     assert_eq!(events[0].before, Some(serde_json::json!({"a": 1})));
+}
+
+#[tokio::test]
+async fn stopping_the_app_closes_the_store_after_a_final_checkpoint() {
+    let app = crate::helpers::spawn_app().await;
+    let store = app.store();
+    let db = app.stop().await;
+
+    // Closed: a write is answered "unavailable", never run.
+    let closed = store
+        .write(billing_compat::domain::store::erase(|tx| {
+            Box::pin(async move {
+                tx.insert_tenant(&tenant("late"), Utc::now()).await?;
+                Ok(billing_compat::domain::store::Kept::commit(()))
+            })
+        }))
+        .await;
+    assert!(
+        matches!(closed, Err(DomainError::Unavailable { .. })),
+        "{:?}",
+        closed.err()
+    );
+    // SQLite: the last connection checkpointed the WAL back into the database file.
+    if let Some(file) = db.url().strip_prefix("sqlite://") {
+        let wal = format!("{}-wal", file.split('?').next().unwrap_or(file));
+        let left = std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
+        assert_eq!(left, 0, "{wal}");
+    }
 }

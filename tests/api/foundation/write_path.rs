@@ -14,7 +14,7 @@ use billing_compat::domain::rules::{DebitsuccessRule, Rule};
 use billing_compat::domain::store::{self, Kept, Store};
 use billing_compat::domain::tenant::{Tenant, TenantCode, TimeZone};
 use billing_compat::domain::DomainError;
-use chrono::NaiveDate;
+use chrono::{NaiveDate, Utc};
 
 use crate::helpers::empty_store;
 
@@ -96,7 +96,7 @@ async fn a_failing_unit_in_a_batch_is_rolled_back_alone_and_answered_alone() {
     let (t, c) = (tenant.id, customer.id);
     store::run(store.as_ref(), move |tx| {
         Box::pin(async move {
-            tx.insert_tenant(&tenant).await?;
+            tx.insert_tenant(&tenant, Utc::now()).await?;
             tx.insert_customer(&customer).await?;
             tx.insert_account(&account(tenant.id, customer.id, "EXISTING"))
                 .await?;
@@ -188,12 +188,15 @@ async fn a_panicking_unit_is_answered_and_the_writer_survives() {
     let (_db, store) = empty_store().await;
     let outcome = store::run(store.as_ref(), |tx| {
         Box::pin(async move {
-            tx.insert_tenant(&Tenant {
-                id: TenantId::new(),
-                code: TenantCode::parse("gone").unwrap(),
-                name: "gone".into(),
-                time_zone: TimeZone::default(),
-            })
+            tx.insert_tenant(
+                &Tenant {
+                    id: TenantId::new(),
+                    code: TenantCode::parse("gone").unwrap(),
+                    name: "gone".into(),
+                    time_zone: TimeZone::default(),
+                },
+                Utc::now(),
+            )
             .await?;
             if tx
                 .tenant_by_code(&TenantCode::parse("gone").unwrap())
@@ -217,12 +220,15 @@ async fn a_panicking_unit_is_answered_and_the_writer_survives() {
     // Still writing.
     store::run(store.as_ref(), |tx| {
         Box::pin(async move {
-            tx.insert_tenant(&Tenant {
-                id: TenantId::new(),
-                code: TenantCode::parse("after").unwrap(),
-                name: "after".into(),
-                time_zone: TimeZone::default(),
-            })
+            tx.insert_tenant(
+                &Tenant {
+                    id: TenantId::new(),
+                    code: TenantCode::parse("after").unwrap(),
+                    name: "after".into(),
+                    time_zone: TimeZone::default(),
+                },
+                Utc::now(),
+            )
             .await?;
             Ok(Kept::commit(()))
         })

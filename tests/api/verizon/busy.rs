@@ -20,13 +20,16 @@ async fn answers_that_would_start_a_disconnect_on_a_full_queue_are_refused_and_c
     let acme = tenant(app.store().as_ref(), "acme").await;
     crate::helpers::write(app.store().as_ref(), move |tx| {
         Box::pin(async move {
-            tx.enqueue(&NewJob {
-                tenant: acme,
-                kind: "test.filler".into(),
-                payload: serde_json::json!({}),
-                run_at: Utc::now(),
-                max_attempts: 1,
-            })
+            tx.enqueue(
+                &NewJob {
+                    tenant: acme,
+                    kind: "test.filler".into(),
+                    payload: serde_json::json!({}),
+                    run_at: Utc::now(),
+                    max_attempts: 1,
+                },
+                Utc::now(),
+            )
             .await
         })
     })

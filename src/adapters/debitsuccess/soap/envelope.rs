@@ -5,9 +5,9 @@
 use actix_web::http::StatusCode;
 use actix_web::HttpResponse;
 
+use crate::adapters::http::xml_text;
 use crate::domain::audit::Channel;
 
-use super::super::xml_text;
 use super::super::xml_tree::Element;
 
 pub const SOAP11_NS: &str = "http://schemas.xmlsoap.org/soap/envelope/";

@@ -7,21 +7,45 @@
 //! `DateTime`, where a date and that date at midnight are the same value. So only a time of
 //! day other than midnight is a time part; `2031-12-31T00:00:00` draws no warning.
 //! The unset .NET value `0001-01-01T00:00:00` means "absent" (docs/design.md §6.1).
+//!
+//! Wire parsing, so it lives in the adapter: the use-case receives a [`SentDate`] (a date,
+//! whether a time of day came with it, or why the text is not a date) and knows nothing of
+//! `xs:dateTime` or .NET.
 
 use chrono::{NaiveDate, NaiveTime};
 
+use crate::service::debitsuccess::command::{DateReading, Day, SentDate};
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct WireDate {
-    pub date: NaiveDate,
+struct WireDate {
+    date: NaiveDate,
     /// A time of day other than midnight was sent (warning 14020).
-    pub has_time: bool,
+    has_time: bool,
+}
+
+/// The client's text and what it means. Blank text is no date ("empty counts as absent",
+/// docs/design.md §6.1), like the unset .NET value.
+pub fn read(text: String) -> SentDate {
+    let reading = if text.trim().is_empty() {
+        DateReading::Absent
+    } else {
+        match parse(&text) {
+            Ok(Some(WireDate { date, has_time })) => DateReading::Day(Day {
+                date,
+                time_of_day: has_time,
+            }),
+            Ok(None) => DateReading::Absent,
+            Err(reason) => DateReading::Malformed { reason },
+        }
+    };
+    SentDate { text, reading }
 }
 
 const EXPECTED: &str =
     "is not a valid date (expected yyyy-MM-dd, optionally followed by a time such as T00:00:00)";
 
 /// `Ok(None)` for the unset .NET date; `Err(reason)` completes "The value '…' of element '…' ".
-pub fn parse(text: &str) -> Result<Option<WireDate>, &'static str> {
+fn parse(text: &str) -> Result<Option<WireDate>, &'static str> {
     let text = text.trim();
     let (date_text, rest) = text.split_at_checked(10).ok_or(EXPECTED)?;
     let date = parse_date(date_text).ok_or(EXPECTED)?;
@@ -157,6 +181,25 @@ mod tests {
     fn the_unset_net_date_is_absent() {
         assert_eq!(parse("0001-01-01T00:00:00"), Ok(None));
         assert_eq!(parse("0001-01-01"), Ok(None));
+    }
+
+    #[test]
+    fn blank_text_is_absent_and_the_text_is_kept() {
+        assert_eq!(read(" \t".into()).reading, DateReading::Absent);
+        assert_eq!(read("0001-01-01".into()).reading, DateReading::Absent);
+        let sent = read(" 2031-12-31T10:30:00 ".into());
+        assert_eq!(sent.text, " 2031-12-31T10:30:00 ");
+        assert_eq!(
+            sent.reading,
+            DateReading::Day(Day {
+                date: date(2031, 12, 31),
+                time_of_day: true
+            })
+        );
+        assert_eq!(
+            read("31/12/2031".into()).reading,
+            DateReading::Malformed { reason: EXPECTED }
+        );
     }
 
     #[test]

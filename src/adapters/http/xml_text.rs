@@ -1,4 +1,22 @@
-//! Escaping for the XML we write by hand (replies, faults, the WSDL's addresses).
+//! Escaping for the XML (and HTML) written by hand, every adapter's: one module, one
+//! function per context, so a renderer never picks an escaper of its own.
+//!
+//! - [`markup`] is quick-xml's `escape` (`&`, `<`, `>`, `'`, `"` and CR): text and quoted
+//!   attribute values of the RFC 9457 problems, Oracle's XML errors, the Conax request text
+//!   and the HTML pages.
+//! - [`text`] and [`attribute`] are written here because no quick-xml function gives their
+//!   bytes, and the Debitsuccess replies, faults and WSDL pinned those bytes first: quick-xml's
+//!   text escapers also turn CR into `&#13;` (`partial_escape`) or `'` into `&apos;` (`escape`;
+//!   every Debitsuccess note quotes with `'`), and its attribute escaper is private to the
+//!   crate. Changing them would change what clients of those replies receive.
+
+use std::borrow::Cow;
+
+/// `&`, `<`, `>`, `'`, `"` and CR escaped (quick-xml's `escape`): safe in text and in
+/// quoted attributes.
+pub fn markup(value: &str) -> Cow<'_, str> {
+    quick_xml::escape::escape(value)
+}
 
 /// Character data: `&`, `<` and `>` escaped.
 pub fn text(value: &str) -> String {
@@ -52,5 +70,14 @@ mod tests {
         super::push_text(&mut out, "1 < 2");
         assert_eq!(out, "<x>1 &lt; 2");
         assert_eq!(super::attribute("x\"y\n"), "x&quot;y&#10;");
+    }
+
+    #[test]
+    fn markup_also_escapes_quotes_and_carriage_returns() {
+        assert_eq!(
+            super::markup("a<b>&c\"'\r"),
+            "a&lt;b&gt;&amp;c&quot;&apos;&#13;"
+        );
+        assert_eq!(super::text("'\r"), "'\r");
     }
 }
