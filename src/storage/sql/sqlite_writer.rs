@@ -245,14 +245,8 @@ fn serve(
             }
         }
         checkpoints.restart_if_asked(&conn);
-        let units = batch.len() as u64;
-        if run_batch(&mut conn, &runtime, batch) {
-            let commits = stats.commits.fetch_add(1, Ordering::Relaxed) + 1;
+        if let Some(commits) = run_batch(&mut conn, &runtime, batch, stats) {
             checkpoints.committed(commits);
-            stats.units.fetch_add(units, Ordering::Relaxed);
-            stats.largest.fetch_max(units, Ordering::Relaxed);
-            metrics::counter!(COMMITS_METRIC).increment(1);
-            metrics::counter!(UNITS_METRIC).increment(units);
         }
     };
     // The checkpointer's last checkpoint, then the writer's own: with every other connection
@@ -281,13 +275,15 @@ fn run_batch(
     conn: &mut rusqlite::Connection,
     runtime: &tokio::runtime::Runtime,
     batch: Vec<Job>,
-) -> bool {
+    stats: &Stats,
+) -> Option<u64> {
+    let count = batch.len() as u64;
     if let Err(error) = conn.execute_batch("BEGIN IMMEDIATE") {
         let error = lite_error(error);
         for job in batch {
             let _ = job.answer.send(Err(copy_error(&error)));
         }
-        return false;
+        return None;
     }
     let units = batch.len();
     let mut answers = Vec::with_capacity(units);
@@ -322,6 +318,13 @@ fn run_batch(
     };
     match committed {
         Ok(()) => {
+            // Counted before anyone is answered: a caller that reads `Store::batching()`
+            // after its answer sees its own commit.
+            let commits = stats.commits.fetch_add(1, Ordering::Relaxed) + 1;
+            stats.units.fetch_add(count, Ordering::Relaxed);
+            stats.largest.fetch_max(count, Ordering::Relaxed);
+            metrics::counter!(COMMITS_METRIC).increment(1);
+            metrics::counter!(UNITS_METRIC).increment(count);
             for (answer, outcome) in answers {
                 let outcome = outcome.unwrap_or_else(|| {
                     Err(DomainError::internal(
@@ -330,7 +333,7 @@ fn run_batch(
                 });
                 let _ = answer.send(outcome);
             }
-            true
+            Some(commits)
         }
         Err(error) => {
             if !conn.is_autocommit() {
@@ -344,7 +347,7 @@ fn run_batch(
                 };
                 let _ = answer.send(Err(own));
             }
-            false
+            None
         }
     }
 }
