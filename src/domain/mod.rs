@@ -3,12 +3,10 @@
 //! Nothing here knows about HTTP, SQL or XML: adapters translate wire types into
 //! these types, the service layer applies the rules, storage persists them.
 
-pub mod access_token;
 pub mod account;
 pub mod audit;
 pub mod catalog;
 pub mod clock;
-pub mod crmcom_token;
 pub mod customer;
 pub mod disconnect;
 pub mod disconnect_answers;
@@ -21,6 +19,7 @@ pub mod poid;
 pub mod provisioning;
 pub mod store;
 pub mod tenant;
+pub mod token;
 pub mod user;
 
 pub use error::DomainError;

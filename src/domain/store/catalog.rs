@@ -1,12 +1,12 @@
+//! The catalogue: products, subscriptions and installed items, by id and by the other keys
+//! clients name them by (CRM.COM identifier objects carry a subscription `number`, a product
+//! `alternative_code`, an installed item's `serial_number` or `alternative_code`: the
+//! CRM.COM *cancel_subscriptions* page).
+
 use async_trait::async_trait;
 
-use crate::domain::catalog::{
-    Bundle, InstalledItem, InstanceStatus, Product, ProductInstance, Subscription,
-};
-use crate::domain::ids::{
-    AccountId, BundleId, InstalledItemId, ProductId, ProductInstanceId, SubscriptionId, TenantId,
-};
-use crate::domain::poid::Poid;
+use crate::domain::catalog::{InstalledItem, Product, Subscription};
+use crate::domain::ids::{InstalledItemId, ProductId, SubscriptionId, TenantId};
 use crate::domain::DomainError;
 
 #[async_trait]
@@ -22,6 +22,12 @@ pub trait CatalogRepo: Send {
         tenant: TenantId,
         code: &str,
     ) -> Result<Option<Product>, DomainError>;
+    /// Alternative codes are not unique: every match is returned.
+    async fn products_by_alternative_code(
+        &mut self,
+        tenant: TenantId,
+        code: &str,
+    ) -> Result<Vec<Product>, DomainError>;
 
     async fn insert_subscription(&mut self, subscription: &Subscription)
         -> Result<(), DomainError>;
@@ -30,6 +36,11 @@ pub trait CatalogRepo: Send {
         tenant: TenantId,
         id: SubscriptionId,
     ) -> Result<Option<Subscription>, DomainError>;
+    async fn subscription_by_number(
+        &mut self,
+        tenant: TenantId,
+        number: &str,
+    ) -> Result<Option<Subscription>, DomainError>;
 
     async fn insert_installed_item(&mut self, item: &InstalledItem) -> Result<(), DomainError>;
     async fn installed_item(
@@ -37,38 +48,15 @@ pub trait CatalogRepo: Send {
         tenant: TenantId,
         id: InstalledItemId,
     ) -> Result<Option<InstalledItem>, DomainError>;
-
-    async fn insert_bundle(&mut self, bundle: &Bundle) -> Result<(), DomainError>;
-    async fn bundle_by_poid(
+    async fn installed_item_by_serial(
         &mut self,
         tenant: TenantId,
-        poid: &Poid,
-    ) -> Result<Option<Bundle>, DomainError>;
-
-    async fn bundle(
+        serial_number: &str,
+    ) -> Result<Option<InstalledItem>, DomainError>;
+    /// Alternative codes are not unique: every match is returned.
+    async fn installed_items_by_alternative_code(
         &mut self,
         tenant: TenantId,
-        id: BundleId,
-    ) -> Result<Option<Bundle>, DomainError>;
-
-    async fn insert_product_instance(
-        &mut self,
-        instance: &ProductInstance,
-    ) -> Result<(), DomainError>;
-    async fn product_instance(
-        &mut self,
-        tenant: TenantId,
-        id: ProductInstanceId,
-    ) -> Result<Option<ProductInstance>, DomainError>;
-    async fn product_instances_of_account(
-        &mut self,
-        tenant: TenantId,
-        account: AccountId,
-    ) -> Result<Vec<ProductInstance>, DomainError>;
-    async fn set_instance_status(
-        &mut self,
-        tenant: TenantId,
-        id: ProductInstanceId,
-        status: InstanceStatus,
-    ) -> Result<(), DomainError>;
+        code: &str,
+    ) -> Result<Vec<InstalledItem>, DomainError>;
 }
