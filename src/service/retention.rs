@@ -40,7 +40,9 @@ pub struct Purged {
     pub replies: u64,
     pub done_jobs: u64,
     pub failed_jobs: u64,
+    /// `tokens` of kind CRM.COM.
     pub crmcom_tokens: u64,
+    /// `tokens` of kind Billing Care.
     pub billing_care_tokens: u64,
 }
 
