@@ -338,7 +338,7 @@ def row7_storage(binary):
         db = sqlite3.connect(server.db)
         now = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime())
         live = db.execute(
-            "SELECT COUNT(*) FROM crmcom_tokens WHERE released_at IS NULL AND expires_at > ?",
+            "SELECT COUNT(*) FROM tokens WHERE kind = 'crmcom' AND released_at IS NULL AND expires_at > ?",
             (now,)).fetchone()[0]
         stored = db.execute("SELECT COUNT(*) FROM idempotency_keys").fetchone()[0]
         db.close()

@@ -124,9 +124,10 @@ def mint(base, db, seconds=10.0, threads=8):
         w.join()
     now = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime())
     with sqlite3.connect(db) as conn:
-        rows = conn.execute("SELECT COUNT(*) FROM crmcom_tokens").fetchone()[0]
+        rows = conn.execute("SELECT COUNT(*) FROM tokens WHERE kind = 'crmcom'").fetchone()[0]
         live = conn.execute(
-            "SELECT COUNT(*) FROM crmcom_tokens WHERE released_at IS NULL AND expires_at > ?", (now,)
+            "SELECT COUNT(*) FROM tokens WHERE kind = 'crmcom' AND released_at IS NULL AND expires_at > ?",
+            (now,),
         ).fetchone()[0]
         audit = conn.execute(
             "SELECT COUNT(*) FROM audit_events WHERE operation = 'crmcom.authentication.token'"

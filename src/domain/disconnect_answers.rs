@@ -86,7 +86,7 @@ impl Confirmation {
     }
 }
 
-/// An order read under its row lock (`VerizonRepo::lock_disconnect_order`), with the
+/// An order read under its row lock (`DisconnectRepo::lock_disconnect_order`), with the
 /// version its state changes must still match.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LockedOrder {

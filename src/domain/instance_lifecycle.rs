@@ -4,7 +4,7 @@
 //! once). The end is final and dated: `effective_to` is the instant it took effect.
 //!
 //! Every API that ends an instance goes through one guarded store method
-//! (`InstanceRepo::end_instance`): a conditional `UPDATE … WHERE status = 'ACTIVE'`, so a
+//! (`ProductInstanceRepo::end_instance`): a conditional `UPDATE … WHERE status = 'ACTIVE'`, so a
 //! change committed by another transaction between a use-case's read and its write is
 //! never overwritten (on PostgreSQL the guard is re-checked on the row's newest version),
 //! and the caller learns what the guard actually saw.

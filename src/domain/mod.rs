@@ -3,12 +3,10 @@
 //! Nothing here knows about HTTP, SQL or XML: adapters translate wire types into
 //! these types, the service layer applies the rules, storage persists them.
 
-pub mod access_token;
 pub mod account;
 pub mod audit;
 pub mod catalog;
 pub mod clock;
-pub mod crmcom_token;
 pub mod customer;
 pub mod disconnect;
 pub mod disconnect_answers;
@@ -23,6 +21,7 @@ pub mod provisioning;
 pub mod rules;
 pub mod store;
 pub mod tenant;
+pub mod token;
 pub mod user;
 
 pub use error::{DomainError, Unavailability};

@@ -6,9 +6,11 @@
 //!   replies) once expired — the look-ups already ignore them;
 //! - finished jobs: `done` after `done_job_retention`, `failed` after
 //!   `failed_job_retention`;
-//! - CRM.COM tokens expired or released more than `crmcom_token_retention` ago;
-//! - Billing Care access tokens once expired (a refusal says the same for an expired and an
-//!   unknown token, so nothing is lost by forgetting them at once).
+//! - issued tokens (`tokens`), by their kind's policy (`domain::token::ExpiryPolicy`): CRM.COM
+//!   tokens expired or released more than `crmcom_token_retention` ago (a client is told
+//!   "expired" or "released" until then); Billing Care access tokens once expired (a refusal
+//!   says the same for an expired and an unknown token, so nothing is lost by forgetting
+//!   them at once).
 //!
 //! Each statement deletes at most `purge_batch` rows in its own transaction, so a purge of
 //! a large backlog never holds SQLite's single writer for long: requests and jobs get the
@@ -23,6 +25,7 @@ use chrono::{DateTime, Utc};
 use tokio::sync::watch;
 
 use crate::domain::store::{FinishedStatus, Kept, Tx};
+use crate::domain::token::TokenKind;
 use crate::domain::DomainError;
 
 use super::jobs::WorkerSettings;
@@ -37,17 +40,21 @@ pub struct Purged {
     pub replies: u64,
     pub done_jobs: u64,
     pub failed_jobs: u64,
+    /// `tokens` of kind CRM.COM.
     pub crmcom_tokens: u64,
+    /// `tokens` of kind Billing Care.
     pub billing_care_tokens: u64,
 }
 
 /// What one batch deletes, with its cut-off.
 #[derive(Clone, Copy, Debug)]
 enum Target {
-    Replies { now: DateTime<Utc> },
+    Replies {
+        now: DateTime<Utc>,
+    },
     Jobs(FinishedStatus, DateTime<Utc>),
-    CrmcomTokens { before: DateTime<Utc> },
-    BillingCareTokens { now: DateTime<Utc> },
+    /// Tokens of the kind that expired or were released before the cut-off.
+    Tokens(TokenKind, DateTime<Utc>),
 }
 
 impl Target {
@@ -55,8 +62,7 @@ impl Target {
         match self {
             Target::Replies { now } => tx.purge_idempotency_records(now, limit).await,
             Target::Jobs(status, before) => tx.purge_finished_jobs(status, before, limit).await,
-            Target::CrmcomTokens { before } => tx.purge_tokens(before, limit).await,
-            Target::BillingCareTokens { now } => tx.purge_access_tokens(now, limit).await,
+            Target::Tokens(kind, before) => tx.purge_tokens(kind, before, limit).await,
         }
     }
 }
@@ -69,11 +75,25 @@ fn ago(now: DateTime<Utc>, age: Duration) -> DateTime<Utc> {
         .unwrap_or(DateTime::<Utc>::MIN_UTC)
 }
 
+/// The purge's cut-off for a kind of token: its tokens expired or released before it go.
+fn token_cut_off(kind: TokenKind, now: DateTime<Utc>, settings: &WorkerSettings) -> DateTime<Utc> {
+    if kind.policy().tells_dead_from_unknown {
+        // Kept so the client hears why; CRM.COM's tokens are the kind that are, and the
+        // retention setting is theirs.
+        ago(now, settings.crmcom_token_retention)
+    } else {
+        // Gone once expired, i.e. expired at or before `now`: before the next instant
+        // storage can tell apart (timestamps are stored to the microsecond).
+        now + chrono::Duration::microseconds(1)
+    }
+}
+
 /// Purges everything due at the services' clock's `now`, batch by batch.
 #[tracing::instrument(skip_all)]
 pub async fn purge(services: &Services, settings: &WorkerSettings) -> Result<Purged, DomainError> {
     let now = services.clock.now();
     let batch = settings.purge_batch.max(1);
+    let tokens = |kind| Target::Tokens(kind, token_cut_off(kind, now, settings));
     let purged = Purged {
         replies: drain(services, Target::Replies { now }, batch).await?,
         done_jobs: drain(
@@ -91,15 +111,8 @@ pub async fn purge(services: &Services, settings: &WorkerSettings) -> Result<Pur
             batch,
         )
         .await?,
-        crmcom_tokens: drain(
-            services,
-            Target::CrmcomTokens {
-                before: ago(now, settings.crmcom_token_retention),
-            },
-            batch,
-        )
-        .await?,
-        billing_care_tokens: drain(services, Target::BillingCareTokens { now }, batch).await?,
+        crmcom_tokens: drain(services, tokens(TokenKind::Crmcom), batch).await?,
+        billing_care_tokens: drain(services, tokens(TokenKind::BillingCare), batch).await?,
     };
     tracing::info!(?purged, "purge done");
     Ok(purged)

@@ -9,5 +9,6 @@ mod queue;
 mod queue_fairness;
 mod retention;
 mod storage;
+mod token_migration;
 mod unrouted;
 mod write_path;

@@ -3,6 +3,7 @@ use chrono::NaiveDate;
 
 use crate::domain::account::{Account, AccountReferenceNo, AccountStatus, ExternalReferenceNo};
 use crate::domain::ids::{AccountId, TenantId};
+use crate::domain::poid::Poid;
 use crate::domain::DomainError;
 
 #[async_trait]
@@ -18,6 +19,12 @@ pub trait AccountRepo: Send {
         tenant: TenantId,
         reference: &AccountReferenceNo,
     ) -> Result<Option<Account>, DomainError>;
+    /// The tenant's account carrying this POID (Billing Care names accounts by POID).
+    async fn account_id_by_poid(
+        &mut self,
+        tenant: TenantId,
+        poid: &Poid,
+    ) -> Result<Option<AccountId>, DomainError>;
     /// Accounts matching every reference given (at least one must be given). At most
     /// `limit` rows come back: callers only need to tell none, one and several apart.
     async fn find_accounts(

@@ -1,12 +1,12 @@
-use async_trait::async_trait;
-use chrono::{DateTime, Utc};
+//! The catalogue: products, subscriptions and installed items, by id and by the other keys
+//! clients name them by (CRM.COM identifier objects carry a subscription `number`, a product
+//! `alternative_code`, an installed item's `serial_number` or `alternative_code`: the
+//! CRM.COM *cancel_subscriptions* page).
 
-use crate::domain::catalog::{Bundle, InstalledItem, Product, ProductInstance, Subscription};
-use crate::domain::ids::{
-    AccountId, BundleId, InstalledItemId, ProductId, ProductInstanceId, SubscriptionId, TenantId,
-};
-use crate::domain::instance_lifecycle::{InstanceEnd, Transition};
-use crate::domain::poid::Poid;
+use async_trait::async_trait;
+
+use crate::domain::catalog::{InstalledItem, Product, Subscription};
+use crate::domain::ids::{InstalledItemId, ProductId, SubscriptionId, TenantId};
 use crate::domain::DomainError;
 
 #[async_trait]
@@ -22,6 +22,12 @@ pub trait CatalogRepo: Send {
         tenant: TenantId,
         code: &str,
     ) -> Result<Option<Product>, DomainError>;
+    /// Alternative codes are not unique: every match is returned.
+    async fn products_by_alternative_code(
+        &mut self,
+        tenant: TenantId,
+        code: &str,
+    ) -> Result<Vec<Product>, DomainError>;
 
     async fn insert_subscription(&mut self, subscription: &Subscription)
         -> Result<(), DomainError>;
@@ -30,6 +36,11 @@ pub trait CatalogRepo: Send {
         tenant: TenantId,
         id: SubscriptionId,
     ) -> Result<Option<Subscription>, DomainError>;
+    async fn subscription_by_number(
+        &mut self,
+        tenant: TenantId,
+        number: &str,
+    ) -> Result<Option<Subscription>, DomainError>;
 
     async fn insert_installed_item(&mut self, item: &InstalledItem) -> Result<(), DomainError>;
     async fn installed_item(
@@ -37,45 +48,17 @@ pub trait CatalogRepo: Send {
         tenant: TenantId,
         id: InstalledItemId,
     ) -> Result<Option<InstalledItem>, DomainError>;
-
-    async fn insert_bundle(&mut self, bundle: &Bundle) -> Result<(), DomainError>;
-    async fn bundle_by_poid(
+    async fn installed_item_by_serial(
         &mut self,
         tenant: TenantId,
-        poid: &Poid,
-    ) -> Result<Option<Bundle>, DomainError>;
-
-    async fn bundle(
+        serial_number: &str,
+    ) -> Result<Option<InstalledItem>, DomainError>;
+    /// Alternative codes are not unique: every match is returned.
+    async fn installed_items_by_alternative_code(
         &mut self,
         tenant: TenantId,
-        id: BundleId,
-    ) -> Result<Option<Bundle>, DomainError>;
-
-    async fn insert_product_instance(
-        &mut self,
-        instance: &ProductInstance,
-    ) -> Result<(), DomainError>;
-    async fn product_instance(
-        &mut self,
-        tenant: TenantId,
-        id: ProductInstanceId,
-    ) -> Result<Option<ProductInstance>, DomainError>;
-    async fn product_instances_of_account(
-        &mut self,
-        tenant: TenantId,
-        account: AccountId,
-    ) -> Result<Vec<ProductInstance>, DomainError>;
-
-    /// Ends an ACTIVE instance (DETACHED or CANCELLED, `effective_to = at`) in one
-    /// conditional `UPDATE`: the lifecycle's guard (docs/design.md §3 "Product instance
-    /// lifecycle"). Reports what the guard saw; a refused or missing instance is unchanged.
-    async fn end_instance(
-        &mut self,
-        tenant: TenantId,
-        id: ProductInstanceId,
-        end: InstanceEnd,
-        at: DateTime<Utc>,
-    ) -> Result<Transition, DomainError>;
+        code: &str,
+    ) -> Result<Vec<InstalledItem>, DomainError>;
 
     // Inserts for the fixture import, one statement each: true when the row was inserted,
     // false when the tenant already has it by the key named; any other conflict is still
@@ -92,12 +75,5 @@ pub trait CatalogRepo: Send {
     async fn insert_installed_item_if_absent(
         &mut self,
         item: &InstalledItem,
-    ) -> Result<bool, DomainError>;
-    /// Keyed by POID (`uq_bundles_poid`).
-    async fn insert_bundle_if_absent(&mut self, bundle: &Bundle) -> Result<bool, DomainError>;
-    /// Keyed by id within the tenant (an id another tenant holds is a conflict).
-    async fn insert_product_instance_if_absent(
-        &mut self,
-        instance: &ProductInstance,
     ) -> Result<bool, DomainError>;
 }

@@ -1,7 +1,12 @@
-use async_trait::async_trait;
+//! Disconnect orders (docs/design.md §6.5) with their charge items: taken under a per-order
+//! lock, answers recorded with who and when, versioned state changes.
 
-use crate::domain::disconnect::{DisconnectOrder, ExternalId};
-use crate::domain::ids::TenantId;
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+use crate::domain::disconnect::{Acceptance, DisconnectOrder, ExternalId, OrderState};
+use crate::domain::disconnect_answers::LockedOrder;
+use crate::domain::ids::{ApiUserId, DisconnectOrderId, TenantId};
 use crate::domain::DomainError;
 
 #[async_trait]
@@ -14,6 +19,43 @@ pub trait DisconnectRepo: Send {
         tenant: TenantId,
         external_id: ExternalId,
     ) -> Result<Option<DisconnectOrder>, DomainError>;
+
+    /// Serialises every use-case on one order: an `UPDATE` of the order row (the row lock
+    /// on PostgreSQL, held until the transaction ends; SQLite has one writer), then the
+    /// order and its charge items read under it. `None` when the tenant has no such order.
+    /// Call it before reading anything else of the order.
+    async fn lock_disconnect_order(
+        &mut self,
+        tenant: TenantId,
+        external_id: ExternalId,
+    ) -> Result<Option<LockedOrder>, DomainError>;
+
+    /// [`DisconnectRepo::lock_disconnect_order`] by the order's own id (the queue's jobs).
+    async fn lock_disconnect_order_by_id(
+        &mut self,
+        tenant: TenantId,
+        id: DisconnectOrderId,
+    ) -> Result<Option<LockedOrder>, DomainError>;
+
+    /// Records answers to charge items still awaiting one (items already answered are
+    /// left as they are).
+    async fn record_charge_answers(
+        &mut self,
+        order: DisconnectOrderId,
+        answers: &[(String, Acceptance)],
+        by: ApiUserId,
+        at: DateTime<Utc>,
+    ) -> Result<(), DomainError>;
+
+    /// Moves the order to `state` and bumps its version, if the version is still
+    /// `expected`; otherwise `Conflict { constraint: "disconnect_orders.version" }`.
+    async fn advance_disconnect_order(
+        &mut self,
+        order: DisconnectOrderId,
+        expected: i64,
+        state: OrderState,
+        at: DateTime<Utc>,
+    ) -> Result<(), DomainError>;
 
     /// Inserts the order with its charge items unless the tenant has one with its external
     /// id (`uq_disconnect_orders_external_id`): true when inserted (the fixture import).

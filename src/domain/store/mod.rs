@@ -2,37 +2,39 @@
 //! implements them for SQLite and PostgreSQL. A use-case opens one [`Tx`], does all its
 //! reads and writes (its audit row included) through it, and commits once.
 //!
-//! The repository traits are split by area so each file stays small; [`Tx`] is all of them.
+//! One repository trait per aggregate (docs/design.md §4: by aggregate, never by vendor; the
+//! table is in docs/architecture.md "The storage port"); [`Tx`] is all of them. A vendor's
+//! use-case composes aggregate methods.
 
 mod accounts;
 mod audit;
-mod billing_care;
+mod bundles;
 mod catalog;
-mod crmcom;
 mod customers;
-mod debitsuccess;
 mod disconnect;
-mod flolive;
 mod idempotency;
+mod instances;
+mod operations;
+mod provisioning;
 mod queue;
 mod tenants;
+mod tokens;
 mod unit;
-mod verizon;
 
 pub use accounts::AccountRepo;
 pub use audit::AuditRepo;
-pub use billing_care::BillingCareRepo;
+pub use bundles::BundleRepo;
 pub use catalog::CatalogRepo;
-pub use crmcom::CrmcomRepo;
 pub use customers::CustomerRepo;
-pub use debitsuccess::DebitsuccessRepo;
 pub use disconnect::DisconnectRepo;
-pub use flolive::FloliveRepo;
 pub use idempotency::{IdempotencyRecord, IdempotencyRepo, StoredReply};
+pub use instances::ProductInstanceRepo;
+pub use operations::OperationRepo;
+pub use provisioning::ProvisioningRepo;
 pub use queue::{FinishedStatus, Job, JobId, NewJob, QueueRepo};
 pub use tenants::{NewApiUser, TenantRepo};
+pub use tokens::TokenRepo;
 pub use unit::{erase, run, value_of, Batching, Committed, Kept, Settled, Unit, UnitFuture};
-pub use verizon::VerizonRepo;
 
 use async_trait::async_trait;
 
@@ -86,15 +88,15 @@ pub trait Tx:
     + CustomerRepo
     + AccountRepo
     + CatalogRepo
+    + ProductInstanceRepo
+    + BundleRepo
     + DisconnectRepo
+    + ProvisioningRepo
+    + OperationRepo
+    + TokenRepo
     + AuditRepo
-    + IdempotencyRepo
     + QueueRepo
-    + DebitsuccessRepo
-    + FloliveRepo
-    + CrmcomRepo
-    + BillingCareRepo
-    + VerizonRepo
+    + IdempotencyRepo
     + Send
 {
     /// Atomically increments and returns the named per-tenant counter (CRM.COM numbers):

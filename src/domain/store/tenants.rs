@@ -1,7 +1,7 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use crate::domain::ids::{ApiUserId, CustomerId};
+use crate::domain::ids::{ApiUserId, CustomerId, TenantId};
 use crate::domain::tenant::{Tenant, TenantCode};
 use crate::domain::user::{ApiSet, ApiUser, Username};
 use crate::domain::DomainError;
@@ -10,7 +10,7 @@ use crate::domain::DomainError;
 #[derive(Clone, Debug)]
 pub struct NewApiUser {
     pub id: ApiUserId,
-    pub tenant: crate::domain::ids::TenantId,
+    pub tenant: TenantId,
     pub username: Username,
     pub password_hash: String,
     /// SHA-256 (hex) of the API key: keys are 128-bit random tokens, so a fast hash is
@@ -20,6 +20,7 @@ pub struct NewApiUser {
     pub customer: Option<CustomerId>,
 }
 
+/// Tenants and their API users.
 #[async_trait]
 pub trait TenantRepo: Send {
     async fn insert_tenant(
@@ -28,11 +29,15 @@ pub trait TenantRepo: Send {
         created_at: DateTime<Utc>,
     ) -> Result<(), DomainError>;
     async fn tenant_by_code(&mut self, code: &TenantCode) -> Result<Option<Tenant>, DomainError>;
+    /// The tenant by id (a job knows only the id; "today" is judged in its zone).
+    async fn tenant(&mut self, id: TenantId) -> Result<Option<Tenant>, DomainError>;
 
     async fn insert_user(&mut self, user: &NewApiUser) -> Result<(), DomainError>;
     /// Usernames are unique across tenants: SOAP and Basic callers name no tenant.
     async fn user_by_username(&mut self, username: &str) -> Result<Option<ApiUser>, DomainError>;
     async fn user_by_api_key_hash(&mut self, hash: &str) -> Result<Option<ApiUser>, DomainError>;
+    /// The user (with its tenant) by id: a token names its user by id.
+    async fn api_user(&mut self, id: ApiUserId) -> Result<Option<ApiUser>, DomainError>;
     async fn set_password_hash(&mut self, user: ApiUserId, hash: &str) -> Result<(), DomainError>;
 
     /// Inserts the tenant unless one with its code exists (`uq_tenants_code`): true when

@@ -17,6 +17,7 @@
 //! Concurrent first requests with the same credentials share one verification (single
 //! flight): a burst on a cold cache costs one hash, not one per request (issue 9).
 
+mod secret;
 pub mod throttle;
 pub mod verifier;
 
@@ -36,6 +37,7 @@ use crate::domain::store::Store;
 use crate::domain::user::{Api, ApiUser, Principal};
 use crate::domain::DomainError;
 
+pub use secret::token_secret;
 pub use throttle::{Throttle, ThrottleSettings};
 pub use verifier::{Saturated, Verifier};
 

@@ -10,16 +10,14 @@ use std::time::Duration;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use rand::rngs::OsRng;
-use rand::RngCore;
 use serde_json::json;
 
-use crate::domain::access_token::NewAccessToken;
 use crate::domain::audit::AuditEvent;
 use crate::domain::store::Kept;
+use crate::domain::token::{Token, TokenId, TokenKind};
 use crate::domain::user::{Api, Principal};
 use crate::domain::DomainError;
-use crate::service::auth::hash_api_key;
+use crate::service::auth::{hash_api_key, token_secret};
 use crate::service::{Origin, Services};
 
 /// A freshly issued token. `Debug` hides the secret.
@@ -58,17 +56,23 @@ pub async fn issue(
     services
         .write(move |tx| {
             Box::pin(async move {
-                tx.purge_expired_tokens(user, now).await?;
-                tx.insert_access_token(&NewAccessToken {
-                    hash,
+                tx.delete_expired_tokens(TokenKind::BillingCare, user, now)
+                    .await?;
+                tx.insert_token(&Token {
+                    id: TokenId::new(),
+                    kind: TokenKind::BillingCare,
                     tenant,
                     user,
+                    hash,
+                    unit: None,
                     issued_at: now,
+                    last_used_at: now,
                     expires_at: now + lifetime,
+                    released_at: None,
                 })
                 .await?;
                 let revoked = tx
-                    .revoke_access_tokens_beyond(user, per_user.max(1), now)
+                    .cap_live_tokens(TokenKind::BillingCare, user, per_user.max(1), now)
                     .await?;
                 if revoked > 0 {
                     tracing::info!(revoked, "live-token cap reached; oldest revoked");
@@ -105,15 +109,18 @@ pub async fn issue(
 pub async fn authenticate(services: &Services, token: &str) -> Result<Principal, DomainError> {
     let now = services.clock.now();
     let mut tx = services.store.read().await?;
-    let grant = tx.access_token(&hash_api_key(token)).await?;
-    let Some(grant) = grant.filter(|g| g.is_live_at(now)) else {
+    let found = tx
+        .token(TokenKind::BillingCare, &hash_api_key(token))
+        .await?;
+    let Some(found) = found.filter(|t| t.is_live_at(now)) else {
         tracing::info!("bearer token refused (unknown or expired)");
         return Err(DomainError::Unauthenticated);
     };
+    // The user must still belong to the token's tenant (a token never moves tenants).
     let user = tx
-        .user_by_username(&grant.username)
+        .api_user(found.user)
         .await?
-        .filter(|u| u.id == grant.user && u.tenant.id == grant.tenant);
+        .filter(|u| u.tenant.id == found.tenant);
     match user {
         Some(user) if user.apis.contains(Api::BillingCare) => Ok(Principal::from(user)),
         _ => {
@@ -123,10 +130,9 @@ pub async fn authenticate(services: &Services, token: &str) -> Result<Principal,
     }
 }
 
+/// The token as Billing Care clients know it: the secret in base64url (43 characters).
 fn random_token() -> String {
-    let mut bytes = [0u8; 32];
-    OsRng.fill_bytes(&mut bytes);
-    URL_SAFE_NO_PAD.encode(bytes)
+    URL_SAFE_NO_PAD.encode(token_secret())
 }
 
 #[cfg(test)]

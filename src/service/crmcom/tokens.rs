@@ -8,18 +8,16 @@
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use rand::rngs::OsRng;
-use rand::RngCore;
 
 use crate::domain::audit::AuditEvent;
-use crate::domain::crmcom_token::{CrmToken, TokenId, TokenState};
 use crate::domain::provisioning::Unit;
 use crate::domain::rules::CrmcomRule;
 use crate::domain::store::{Kept, StoredReply};
 use crate::domain::tenant::TenantCode;
+use crate::domain::token::{Token, TokenId, TokenKind, TokenState};
 use crate::domain::user::{Api, Principal};
 use crate::domain::DomainError;
-use crate::service::auth::{hash_api_key, Attempt};
+use crate::service::auth::{hash_api_key, token_secret, Attempt};
 use crate::service::idempotency::{self, IdempotentRequest};
 use crate::service::{Origin, Services};
 
@@ -126,13 +124,14 @@ pub async fn login(
     let now = services.clock.now();
     services.mint_rate.take(principal.user_id, now)?;
     let token = new_token_text();
-    let record = CrmToken {
+    let record = Token {
         id: TokenId::new(),
+        kind: TokenKind::Crmcom,
         tenant: tenant.id,
         user: principal.user_id,
         hash: hash_api_key(&token),
-        unit: unit.clone(),
-        created_at: now,
+        unit: Some(unit.clone()),
+        issued_at: now,
         last_used_at: now,
         expires_at: now + idle_of(idle),
         released_at: None,
@@ -150,7 +149,9 @@ pub async fn login(
         .write(move |tx| {
             Box::pin(async move {
                 tx.insert_token(&record).await?;
-                let released = tx.release_tokens_beyond(user, per_user, now).await?;
+                let released = tx
+                    .cap_live_tokens(TokenKind::Crmcom, user, per_user, now)
+                    .await?;
                 if released > 0 {
                     tracing::info!(
                         released,
@@ -179,14 +180,17 @@ pub async fn authenticate(
     services
         .write(move |tx| {
             Box::pin(async move {
-                let Some(record) = tx.touch_token(&hash, now, now + idle_of(idle)).await? else {
-                    let found = tx.token_by_hash(&hash).await?;
+                let touched = tx
+                    .touch_token(TokenKind::Crmcom, &hash, now, now + idle_of(idle))
+                    .await?;
+                let Some(record) = touched else {
+                    let found = tx.token(TokenKind::Crmcom, &hash).await?;
                     return Err(refusal(found.map(|t| t.state_at(now))));
                 };
                 let principal = principal_of(tx, &record).await?;
                 Ok(Kept::commit(Session {
                     principal,
-                    unit: record.unit,
+                    unit: unit_of(&record)?,
                     token: record.id,
                 }))
             })
@@ -208,7 +212,7 @@ pub async fn release(
     let (record, principal) = {
         let mut tx = services.store.read().await?;
         let record = tx
-            .token_by_hash(&hash)
+            .token(TokenKind::Crmcom, &hash)
             .await?
             .ok_or_else(|| refusal(None))?;
         let principal = principal_of(tx.as_mut(), &record).await?;
@@ -229,7 +233,7 @@ pub async fn release(
         idempotency,
         move |tx| {
             Box::pin(async move {
-                let current = tx.token_by_hash(&hash).await?;
+                let current = tx.token(TokenKind::Crmcom, &hash).await?;
                 match current.as_ref().map(|t| t.state_at(now)) {
                     Some(TokenState::Active) => {}
                     other => return Err(refusal(other)),
@@ -270,7 +274,7 @@ fn refusal(state: Option<TokenState>) -> DomainError {
 /// The token's user, still allowed CRM.COM and still in the token's organisation.
 async fn principal_of(
     tx: &mut dyn crate::domain::store::Tx,
-    record: &CrmToken,
+    record: &Token,
 ) -> Result<Principal, DomainError> {
     match tx.api_user(record.user).await? {
         Some(user) if user.apis.contains(Api::Crmcom) && user.tenant.id == record.tenant => {
@@ -280,10 +284,17 @@ async fn principal_of(
     }
 }
 
+/// The unit a CRM.COM token was issued for (every one has one: `ck_tokens_kind`).
+fn unit_of(record: &Token) -> Result<Unit, DomainError> {
+    record
+        .unit
+        .clone()
+        .ok_or_else(|| DomainError::internal("a CRM.COM token without a unit"))
+}
+
+/// The token as CRM.COM clients know it: the secret in upper-case hex (64 characters).
 fn new_token_text() -> String {
-    let mut bytes = [0u8; 32];
-    OsRng.fill_bytes(&mut bytes);
-    hex::encode_upper(bytes)
+    hex::encode_upper(token_secret())
 }
 
 fn audit(

@@ -92,7 +92,7 @@ async fn disconnect(
         return Ok(());
     }
     let tenant = tx
-        .verizon_tenant(tenant_id)
+        .tenant(tenant_id)
         .await?
         .ok_or(DomainError::NotFound("tenant"))?;
     let now = services.clock.now();

@@ -12,6 +12,15 @@ use crate::domain::DomainError;
 use super::row::{date, date_text, opt_date, opt_int, opt_text, parsed, text, uuid};
 use super::{Dialect, SqlTx};
 
+/// SQLite's column lists for this table's unique constraints (see `errors.rs`).
+pub(crate) const SQLITE_UNIQUE: &[(&str, &str)] = &[
+    (
+        "accounts.tenant_id, accounts.reference_no",
+        "uq_accounts_reference_no",
+    ),
+    ("accounts.tenant_id, accounts.poid", "uq_accounts_poid"),
+];
+
 const COLUMNS: &str =
     "id, tenant_id, customer_id, reference_no, external_reference_no, poid, status, \
      start_date, termination_date, final_bill_date, total_contract_value";
@@ -96,6 +105,21 @@ impl<D: Dialect> AccountRepo for SqlTx<'_, D> {
         .await?
         .map(|row| account_from(&row))
         .transpose()
+    }
+
+    async fn account_id_by_poid(
+        &mut self,
+        tenant: TenantId,
+        poid: &Poid,
+    ) -> Result<Option<AccountId>, DomainError> {
+        let row = self
+            .query("SELECT id FROM accounts WHERE tenant_id = $1 AND poid = $2")
+            .bind(tenant.to_string())
+            .bind(poid.to_string())
+            .fetch_optional()
+            .await?;
+        row.map(|row| Ok(AccountId::from_uuid(uuid(&row, "id")?)))
+            .transpose()
     }
 
     async fn find_accounts(

@@ -1,14 +1,41 @@
-use async_trait::async_trait;
+//! Disconnect orders and their charge items (migrations 0001 and 0006): taken under a
+//! per-order lock, answers with who and when, versioned state changes.
 
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+use crate::domain::clock;
 use crate::domain::disconnect::{Acceptance, ChargeItem, DisconnectOrder, ExternalId, OrderState};
-use crate::domain::ids::{AccountId, DisconnectOrderId, TenantId};
+use crate::domain::disconnect_answers::LockedOrder;
+use crate::domain::ids::{AccountId, ApiUserId, DisconnectOrderId, TenantId};
 use crate::domain::money::Money;
 use crate::domain::store::DisconnectRepo;
 use crate::domain::DomainError;
 
-use super::exec::Row;
+use super::exec::{Arg, Row};
 use super::row::{int, parsed, text, uuid};
 use super::{Dialect, SqlTx};
+
+/// SQLite's column lists for these tables' unique constraints (see `errors.rs`).
+pub(crate) const SQLITE_UNIQUE: &[(&str, &str)] = &[
+    (
+        "disconnect_orders.tenant_id, disconnect_orders.external_id",
+        "uq_disconnect_orders_external_id",
+    ),
+    (
+        "charge_items.order_id, charge_items.item_id",
+        "pk_charge_items",
+    ),
+];
+
+/// The constraint name a lost version race reports (the order changed under us).
+const VERSION_CONFLICT: &str = "disconnect_orders.version";
+
+/// How a use-case names the order it locks.
+enum OrderKey {
+    External(ExternalId),
+    Id(DisconnectOrderId),
+}
 
 #[async_trait]
 impl<D: Dialect> DisconnectRepo for SqlTx<'_, D> {
@@ -61,6 +88,72 @@ impl<D: Dialect> DisconnectRepo for SqlTx<'_, D> {
         self.order_with_items(&row).await.map(Some)
     }
 
+    async fn lock_disconnect_order(
+        &mut self,
+        tenant: TenantId,
+        external_id: ExternalId,
+    ) -> Result<Option<LockedOrder>, DomainError> {
+        self.locked(tenant, OrderKey::External(external_id)).await
+    }
+
+    async fn lock_disconnect_order_by_id(
+        &mut self,
+        tenant: TenantId,
+        id: DisconnectOrderId,
+    ) -> Result<Option<LockedOrder>, DomainError> {
+        self.locked(tenant, OrderKey::Id(id)).await
+    }
+
+    async fn record_charge_answers(
+        &mut self,
+        order: DisconnectOrderId,
+        answers: &[(String, Acceptance)],
+        by: ApiUserId,
+        at: DateTime<Utc>,
+    ) -> Result<(), DomainError> {
+        for (item, acceptance) in answers {
+            self.query(
+                "UPDATE charge_items SET acceptance = $1, answered_at = $2, answered_by = $3 \
+                 WHERE order_id = $4 AND item_id = $5 AND acceptance = 'awaitingResponse'",
+            )
+            .bind(acceptance.as_str())
+            .bind(clock::to_storage(at))
+            .bind(by.to_string())
+            .bind(order.to_string())
+            .bind(item)
+            .execute()
+            .await?;
+        }
+        Ok(())
+    }
+
+    async fn advance_disconnect_order(
+        &mut self,
+        order: DisconnectOrderId,
+        expected: i64,
+        state: OrderState,
+        at: DateTime<Utc>,
+    ) -> Result<(), DomainError> {
+        let done = self
+            .query(
+                "UPDATE disconnect_orders SET state = $1, version = version + 1, updated_at = $2 \
+             WHERE id = $3 AND version = $4",
+            )
+            .bind(state.as_str())
+            .bind(clock::to_storage(at))
+            .bind(order.to_string())
+            .bind(expected)
+            .execute()
+            .await?;
+        if done == 1 {
+            Ok(())
+        } else {
+            Err(DomainError::Conflict {
+                constraint: VERSION_CONFLICT.to_owned(),
+            })
+        }
+    }
+
     async fn insert_disconnect_order_if_absent(
         &mut self,
         order: &DisconnectOrder,
@@ -99,16 +192,13 @@ impl<D: Dialect> DisconnectRepo for SqlTx<'_, D> {
 }
 
 /// The order columns [`SqlTx::order_with_items`] reads.
-pub(super) const ORDER_COLUMNS: &str = "id, tenant_id, external_id, account_id, state";
+const ORDER_COLUMNS: &str = "id, tenant_id, external_id, account_id, state";
 
 impl<D: Dialect> SqlTx<'_, D> {
     /// The order in `row` (its [`ORDER_COLUMNS`]) with its charge items, read in position
     /// order. Shared by the plain read and the Verizon lock, whose `UPDATE … RETURNING`
     /// hands over the row it locked (one statement for the look-up and the lock).
-    pub(super) async fn order_with_items(
-        &mut self,
-        row: &Row,
-    ) -> Result<DisconnectOrder, DomainError> {
+    async fn order_with_items(&mut self, row: &Row) -> Result<DisconnectOrder, DomainError> {
         let id = DisconnectOrderId::from_uuid(uuid(row, "id")?);
         let items = self.query(
             "SELECT item_id, description, amount, acceptance FROM charge_items WHERE order_id = $1 ORDER BY position",
@@ -139,5 +229,36 @@ impl<D: Dialect> SqlTx<'_, D> {
             state: parsed("state", &text(row, "state")?, OrderState::parse)?,
             charge_items,
         })
+    }
+
+    /// Takes the order's row lock and reads it in one statement, then its items.
+    /// `SET version = version` changes nothing but is an `UPDATE`: on PostgreSQL it holds the
+    /// row lock until the transaction ends, so a second caller waits here and then gets the
+    /// first's committed row (READ COMMITTED re-reads a row it waited for); its `RETURNING`
+    /// is the look-up (issue 15: one round trip fewer than a lock followed by a read).
+    async fn locked(
+        &mut self,
+        tenant: TenantId,
+        key: OrderKey,
+    ) -> Result<Option<LockedOrder>, DomainError> {
+        let (column, value) = match key {
+            OrderKey::External(external_id) => ("external_id", Arg::from(external_id.value())),
+            OrderKey::Id(id) => ("id", Arg::from(id.to_string())),
+        };
+        let Some(row) = self
+            .query(&format!(
+                "UPDATE disconnect_orders SET version = version \
+                 WHERE tenant_id = $1 AND {column} = $2 RETURNING {ORDER_COLUMNS}, version"
+            ))
+            .bind(tenant.to_string())
+            .bind(value)
+            .fetch_optional()
+            .await?
+        else {
+            return Ok(None);
+        };
+        let version = int(&row, "version")?;
+        let order = self.order_with_items(&row).await?;
+        Ok(Some(LockedOrder { order, version }))
     }
 }

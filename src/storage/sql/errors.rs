@@ -8,51 +8,21 @@ use sqlx::error::ErrorKind;
 
 use crate::domain::{DomainError, Unavailability};
 
-/// SQLite's `UNIQUE constraint failed: <cols>` text → our constraint name.
-const SQLITE_UNIQUE: &[(&str, &str)] = &[
-    ("tenants.code", "uq_tenants_code"),
-    ("api_users.username", "uq_api_users_username"),
-    ("api_users.api_key_hash", "uq_api_users_api_key"),
-    (
-        "accounts.tenant_id, accounts.reference_no",
-        "uq_accounts_reference_no",
-    ),
-    ("accounts.tenant_id, accounts.poid", "uq_accounts_poid"),
-    ("products.tenant_id, products.code", "uq_products_code"),
-    (
-        "subscriptions.tenant_id, subscriptions.number",
-        "uq_subscriptions_number",
-    ),
-    (
-        "installed_items.tenant_id, installed_items.serial_number",
-        "uq_installed_items_serial_number",
-    ),
-    ("bundles.tenant_id, bundles.poid", "uq_bundles_poid"),
-    (
-        "disconnect_orders.tenant_id, disconnect_orders.external_id",
-        "uq_disconnect_orders_external_id",
-    ),
-    (
-        "charge_items.order_id, charge_items.item_id",
-        "pk_charge_items",
-    ),
-    (
-        "idempotency_keys.tenant_id, idempotency_keys.api_user_id, idempotency_keys.key",
-        "pk_idempotency_keys",
-    ),
-    ("counters.tenant_id, counters.name", "pk_counters"),
-];
-
-/// Each API's storage module lists the column sets of the constraints its migration adds.
+/// SQLite's `UNIQUE constraint failed: <cols>` text → our constraint name: each aggregate's
+/// storage file lists the column sets of its tables' constraints.
 fn sqlite_constraint(message: &str) -> Option<String> {
     let columns = message.strip_prefix("UNIQUE constraint failed: ")?;
     let lists = [
-        SQLITE_UNIQUE,
-        super::debitsuccess::SQLITE_UNIQUE,
-        super::flolive::SQLITE_UNIQUE,
-        super::crmcom::SQLITE_UNIQUE,
-        super::billing_care::SQLITE_UNIQUE,
-        super::verizon::SQLITE_UNIQUE,
+        super::tenants::SQLITE_UNIQUE,
+        super::accounts::SQLITE_UNIQUE,
+        super::catalog::SQLITE_UNIQUE,
+        super::bundles::SQLITE_UNIQUE,
+        super::disconnect::SQLITE_UNIQUE,
+        super::provisioning::SQLITE_UNIQUE,
+        super::operations::SQLITE_UNIQUE,
+        super::tokens::SQLITE_UNIQUE,
+        super::idempotency::SQLITE_UNIQUE,
+        super::COUNTERS_UNIQUE,
     ];
     if let Some((_, name)) = lists
         .iter()

@@ -10,6 +10,12 @@ use crate::domain::DomainError;
 use super::row::{int, text, timestamp};
 use super::{Dialect, SqlTx};
 
+/// SQLite's column lists for this table's unique constraints (see `errors.rs`).
+pub(crate) const SQLITE_UNIQUE: &[(&str, &str)] = &[(
+    "idempotency_keys.tenant_id, idempotency_keys.api_user_id, idempotency_keys.key",
+    "pk_idempotency_keys",
+)];
+
 fn record_from(row: &Row) -> Result<IdempotencyRecord, DomainError> {
     Ok(IdempotencyRecord {
         request_hash: text(row, "request_hash")?,

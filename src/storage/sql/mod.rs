@@ -1,27 +1,30 @@
 //! One SQL implementation of the store for both backends. Queries are written once
 //! (sqlx's `Any` driver passes `$N` placeholders to both); what the dialects do not share
 //! lives in [`dialect`]. See `migrations/README.md` for the column conventions.
+//!
+//! One file per aggregate, as the port (`domain::store`) is split: each implements its
+//! repository trait and lists its tables' unique constraints for `errors.rs`.
 
 mod accounts;
 mod audit;
-mod billing_care;
+mod bundles;
 mod catalog;
-mod crmcom;
 mod customers;
-mod debitsuccess;
 mod dialect;
 mod disconnect;
 pub(crate) mod errors;
 pub(crate) mod exec;
-mod flolive;
 mod idempotency;
+mod instances;
+mod operations;
+mod provisioning;
 mod queue;
 mod row;
 mod sqlite_checkpoint;
 mod sqlite_lookups;
 mod sqlite_writer;
 mod tenants;
-mod verizon;
+mod tokens;
 
 use std::marker::PhantomData;
 use std::time::Duration;
@@ -349,6 +352,10 @@ impl<D: Dialect> Store for SqlStore<D> {
         }
     }
 }
+
+/// SQLite's column list for the counters' key (see `errors.rs`).
+pub(crate) const COUNTERS_UNIQUE: &[(&str, &str)] =
+    &[("counters.tenant_id, counters.name", "pk_counters")];
 
 #[async_trait]
 impl<D: Dialect> Tx for SqlTx<'_, D> {

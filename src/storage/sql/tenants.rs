@@ -1,3 +1,6 @@
+//! Tenants and their API users (migration 0001): the credential look-ups run on every request
+//! (`Store::user_by_username`, `sqlite_lookups.rs`), the rest inside units of work.
+
 use crate::storage::sql::exec::Row;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -12,6 +15,13 @@ use crate::domain::DomainError;
 use super::errors::db_error;
 use super::row::{opt_uuid, parsed, text, uuid};
 use super::{Dialect, SqlTx};
+
+/// SQLite's column lists for these tables' unique constraints (see `errors.rs`).
+pub(crate) const SQLITE_UNIQUE: &[(&str, &str)] = &[
+    ("tenants.code", "uq_tenants_code"),
+    ("api_users.username", "uq_api_users_username"),
+    ("api_users.api_key_hash", "uq_api_users_api_key"),
+];
 
 /// A user with its tenant, by one unique column.
 macro_rules! user_by {
@@ -29,6 +39,7 @@ macro_rules! user_by {
 
 pub(super) const USER_BY_USERNAME: &str = user_by!("username");
 pub(super) const USER_BY_API_KEY_HASH: &str = user_by!("api_key_hash");
+const USER_BY_ID: &str = user_by!("id");
 
 /// One of the `USER_BY_*` look-ups, straight on a pool.
 pub(super) async fn user_where<'c, E>(
@@ -62,7 +73,7 @@ pub(super) async fn user_in<D: Dialect>(
         .transpose()
 }
 
-pub(super) fn tenant_from(row: &Row, prefix: &str) -> Result<Tenant, DomainError> {
+fn tenant_from(row: &Row, prefix: &str) -> Result<Tenant, DomainError> {
     let col = |name: &str| format!("{prefix}{name}");
     Ok(Tenant {
         id: TenantId::from_uuid(uuid(row, &col("id"))?),
@@ -110,6 +121,15 @@ impl<D: Dialect> TenantRepo for SqlTx<'_, D> {
             .transpose()
     }
 
+    async fn tenant(&mut self, id: TenantId) -> Result<Option<Tenant>, DomainError> {
+        self.query("SELECT id, code, name, timezone FROM tenants WHERE id = $1")
+            .bind(id.to_string())
+            .fetch_optional()
+            .await?
+            .map(|row| tenant_from(&row, ""))
+            .transpose()
+    }
+
     async fn insert_user(&mut self, user: &NewApiUser) -> Result<(), DomainError> {
         self.query(
             "INSERT INTO api_users (id, tenant_id, username, password_hash, api_key_hash, apis, customer_id) \
@@ -133,6 +153,10 @@ impl<D: Dialect> TenantRepo for SqlTx<'_, D> {
 
     async fn user_by_api_key_hash(&mut self, hash: &str) -> Result<Option<ApiUser>, DomainError> {
         user_in(self, USER_BY_API_KEY_HASH, hash).await
+    }
+
+    async fn api_user(&mut self, id: ApiUserId) -> Result<Option<ApiUser>, DomainError> {
+        user_in(self, USER_BY_ID, &id.to_string()).await
     }
 
     async fn set_password_hash(&mut self, user: ApiUserId, hash: &str) -> Result<(), DomainError> {

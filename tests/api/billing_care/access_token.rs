@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use billing_compat::domain::token::TokenKind;
 use billing_compat::service::auth::hash_api_key;
 
 use super::support::*;
@@ -69,13 +70,18 @@ async fn tokens_are_stored_only_as_their_hash_and_bound_to_the_user() {
     let token = acme_token(&app).await;
     let mut tx = app.store().read().await.unwrap();
     let grant = tx
-        .access_token(&hash_api_key(&token))
+        .token(TokenKind::BillingCare, &hash_api_key(&token))
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(grant.username, "bc-client");
+    let user = tx.api_user(grant.user).await.unwrap().unwrap();
+    assert_eq!(user.username.as_str(), "bc-client");
     assert_eq!(grant.tenant, tenant(&app, "acme").await);
-    assert!(tx.access_token(&token).await.unwrap().is_none());
+    assert!(tx
+        .token(TokenKind::BillingCare, &token)
+        .await
+        .unwrap()
+        .is_none());
     // Each call issues a new token.
     assert_ne!(acme_token(&app).await, token);
 }
@@ -117,7 +123,7 @@ async fn expiry_follows_the_setting_and_expired_tokens_are_refused_then_purged()
     acme_token(&app).await;
     let mut tx = app.store().read().await.unwrap();
     assert!(tx
-        .access_token(&hash_api_key(&token))
+        .token(TokenKind::BillingCare, &hash_api_key(&token))
         .await
         .unwrap()
         .is_none());

@@ -1,6 +1,7 @@
 //! Issue 13, item 4: a user's live access tokens are capped (the oldest revoked) and minting
 //! is rate-limited (429 in Oracle's error shape, with `Retry-After`).
 
+use billing_compat::domain::token::TokenKind;
 use billing_compat::service::auth::hash_api_key;
 
 use super::support::*;
@@ -21,13 +22,13 @@ async fn past_the_live_token_cap_the_oldest_token_is_revoked() {
     .await;
     let mut tx = app.store().read().await.unwrap();
     assert!(tx
-        .access_token(&hash_api_key(&first))
+        .token(TokenKind::BillingCare, &hash_api_key(&first))
         .await
         .unwrap()
         .is_none());
     for kept in [&second, &third] {
         assert!(tx
-            .access_token(&hash_api_key(kept))
+            .token(TokenKind::BillingCare, &hash_api_key(kept))
             .await
             .unwrap()
             .is_some());

@@ -2,6 +2,7 @@
 //! fault, never across organisations; the token is random and stored hashed.
 
 use billing_compat::domain::tenant::TenantCode;
+use billing_compat::domain::token::TokenKind;
 use billing_compat::service::auth::hash_api_key;
 use serde_json::{json, Value};
 
@@ -35,20 +36,20 @@ async fn a_user_of_the_organisation_gets_a_random_token_stored_only_as_its_hash(
 
     let mut tx = app.store().read().await.unwrap();
     let stored = tx
-        .token_by_hash(&hash_api_key(&token))
+        .token(TokenKind::Crmcom, &hash_api_key(&token))
         .await
         .unwrap()
         .unwrap();
     assert_ne!(stored.hash, token);
-    assert!(tx.token_by_hash(&token).await.unwrap().is_none());
+    assert!(tx.token(TokenKind::Crmcom, &token).await.unwrap().is_none());
     let acme = tx
         .tenant_by_code(&TenantCode::parse("acme").unwrap())
         .await
         .unwrap()
         .unwrap();
     assert_eq!(stored.tenant, acme.id);
-    assert_eq!(stored.unit.as_str(), "HQ", "the default unit");
-    let idle = stored.expires_at - stored.created_at;
+    assert_eq!(stored.unit.unwrap().as_str(), "HQ", "the default unit");
+    let idle = stored.expires_at - stored.issued_at;
     assert_eq!(idle, chrono::Duration::hours(1), "one hour idle by default");
 }
 
@@ -60,11 +61,14 @@ async fn the_unit_given_at_login_is_recorded_and_a_bad_unit_is_refused() {
     let data = assert_ok(try_login(&app, body.clone()).await);
     let mut tx = app.store().read().await.unwrap();
     let stored = tx
-        .token_by_hash(&hash_api_key(data["token"].as_str().unwrap()))
+        .token(
+            TokenKind::Crmcom,
+            &hash_api_key(data["token"].as_str().unwrap()),
+        )
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(stored.unit.as_str(), "Call Centre");
+    assert_eq!(stored.unit.unwrap().as_str(), "Call Centre");
 
     body["unit"] = json!("x".repeat(101));
     assert_error(

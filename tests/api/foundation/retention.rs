@@ -4,12 +4,11 @@
 
 use std::sync::{Arc, Mutex};
 
-use billing_compat::domain::access_token::NewAccessToken;
 use billing_compat::domain::clock::Clock;
-use billing_compat::domain::crmcom_token::{CrmToken, TokenId};
 use billing_compat::domain::ids::{ApiUserId, TenantId};
 use billing_compat::domain::provisioning::Unit;
 use billing_compat::domain::store::{IdempotencyRecord, NewJob, Store, StoredReply};
+use billing_compat::domain::token::{Token, TokenId, TokenKind};
 use billing_compat::domain::user::ApiUser;
 use billing_compat::service::jobs::WorkerSettings;
 use billing_compat::service::retention::{self, Purged};
@@ -58,19 +57,16 @@ fn reply_record(expires_at: DateTime<Utc>) -> IdempotencyRecord {
     }
 }
 
-fn crm_token(
-    user: &ApiUser,
-    expires_at: DateTime<Utc>,
-    released: Option<DateTime<Utc>>,
-) -> CrmToken {
+fn crm_token(user: &ApiUser, expires_at: DateTime<Utc>, released: Option<DateTime<Utc>>) -> Token {
     let id = TokenId::new();
-    CrmToken {
+    Token {
         id,
+        kind: TokenKind::Crmcom,
         tenant: user.tenant.id,
         user: user.id,
         hash: id.0.to_string(),
-        unit: Unit::default_unit(),
-        created_at: expires_at - Duration::hours(1),
+        unit: Some(Unit::default_unit()),
+        issued_at: expires_at - Duration::hours(1),
         last_used_at: expires_at - Duration::hours(1),
         expires_at,
         released_at: released,
@@ -128,12 +124,17 @@ async fn seed(store: &dyn Store, now: DateTime<Utc>) {
                 ("bc-old", now - Duration::seconds(1)),
                 ("bc-live", now + Duration::hours(1)),
             ] {
-                tx.insert_access_token(&NewAccessToken {
-                    hash: hash.into(),
+                tx.insert_token(&Token {
+                    id: TokenId::new(),
+                    kind: TokenKind::BillingCare,
                     tenant: bc.tenant.id,
                     user: bc.id,
+                    hash: hash.into(),
+                    unit: None,
                     issued_at: expires_at - Duration::hours(1),
+                    last_used_at: expires_at - Duration::hours(1),
                     expires_at,
+                    released_at: None,
                 })
                 .await?;
             }
@@ -213,17 +214,24 @@ async fn the_purge_removes_what_has_expired_and_keeps_what_is_live() {
         1
     );
     assert_eq!(count(&db, "SELECT COUNT(*) FROM idempotency_keys").await, 1);
-    assert_eq!(count(&db, "SELECT COUNT(*) FROM crmcom_tokens").await, 2);
+    assert_eq!(
+        count(&db, "SELECT COUNT(*) FROM tokens WHERE kind = 'crmcom'").await,
+        2
+    );
     assert_eq!(
         count(
             &db,
-            "SELECT COUNT(*) FROM billing_care_tokens WHERE token_hash = 'bc-live'"
+            "SELECT COUNT(*) FROM tokens WHERE kind = 'billing_care' AND token_hash = 'bc-live'"
         )
         .await,
         1
     );
     assert_eq!(
-        count(&db, "SELECT COUNT(*) FROM billing_care_tokens").await,
+        count(
+            &db,
+            "SELECT COUNT(*) FROM tokens WHERE kind = 'billing_care'"
+        )
+        .await,
         1
     );
     assert_eq!(count(&db, "SELECT COUNT(*) FROM jobs").await, 3);

@@ -1,5 +1,5 @@
-//! Storage the floLIVE API needs beyond the shared areas (docs/design.md §6.2): its asynchronous
-//! operation requests, and the guarded state change of a detach.
+//! Operations (docs/design.md §6.2): floLIVE's asynchronous operation requests, accepted at once
+//! and completed by the durable queue.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -9,7 +9,7 @@ use crate::domain::operation::{OperationRequest, OperationStatus};
 use crate::domain::DomainError;
 
 #[async_trait]
-pub trait FloliveRepo: Send {
+pub trait OperationRepo: Send {
     /// Records an accepted operation. A second live detach of one instance fails with
     /// `Conflict { constraint: operation::LIVE_DETACH_CONSTRAINT }`.
     async fn insert_operation(&mut self, operation: &OperationRequest) -> Result<(), DomainError>;

@@ -1,7 +1,8 @@
-//! `provisioning_requests`: rows hold ids; reads join the subscription, product, smartcard
-//! and users so a request renders with the numbers and codes clients know.
+//! Provisioning requests (migration 0004; CRM.COM's Conax SMS-SAS requests): rows hold ids;
+//! reads join the subscription, product, smartcard and users so a request renders with the
+//! numbers and codes clients know.
 
-use crate::storage::sql::exec::Row;
+use async_trait::async_trait;
 
 use crate::domain::clock;
 use crate::domain::ids::{
@@ -12,12 +13,26 @@ use crate::domain::provisioning::{
     ProvisioningParameter, ProvisioningRequest, ProvisioningType, ServiceRef, SmartcardRef,
     SubscriptionRef, Unit, UserRef,
 };
+use crate::domain::store::ProvisioningRepo;
 use crate::domain::DomainError;
 
-use super::super::row::{
+use super::exec::Row;
+use super::row::{
     corrupt, date, date_text, int, opt_text, opt_timestamp, parsed, text, timestamp, uuid,
 };
-use super::super::{Dialect, SqlTx};
+use super::{Dialect, SqlTx};
+
+/// SQLite's column lists for this table's unique constraints (see `errors.rs`).
+pub(crate) const SQLITE_UNIQUE: &[(&str, &str)] = &[
+    (
+        "provisioning_requests.tenant_id, provisioning_requests.number",
+        "uq_provisioning_requests_number",
+    ),
+    (
+        "provisioning_requests.tenant_id, provisioning_requests.sequence_number",
+        "uq_provisioning_requests_sequence_number",
+    ),
+];
 
 const SELECT: &str = "SELECT r.id, r.tenant_id, r.number, r.request_type, r.sequence_number, \
      r.scheduled_date, r.executed_at, r.priority, r.life_cycle_state, r.request, r.response, \
@@ -110,7 +125,7 @@ fn request_from(row: &Row) -> Result<ProvisioningRequest, DomainError> {
     })
 }
 
-pub(super) async fn insert<D: Dialect>(
+async fn insert<D: Dialect>(
     tx: &mut SqlTx<'_, D>,
     r: &ProvisioningRequest,
 ) -> Result<(), DomainError> {
@@ -156,7 +171,7 @@ pub(super) async fn insert<D: Dialect>(
 }
 
 /// One request of the tenant whose `column` (`r.id` or `r.number`) equals `value`.
-pub(super) async fn one<D: Dialect>(
+async fn one<D: Dialect>(
     tx: &mut SqlTx<'_, D>,
     tenant: TenantId,
     column: &'static str,
@@ -171,7 +186,7 @@ pub(super) async fn one<D: Dialect>(
         .transpose()
 }
 
-pub(super) async fn list<D: Dialect>(
+async fn list<D: Dialect>(
     tx: &mut SqlTx<'_, D>,
     tenant: TenantId,
     filter: &ProvisioningFilter,
@@ -204,4 +219,38 @@ pub(super) async fn list<D: Dialect>(
         .fetch_all()
         .await?;
     rows.iter().map(request_from).collect()
+}
+
+#[async_trait]
+impl<D: Dialect> ProvisioningRepo for SqlTx<'_, D> {
+    async fn insert_provisioning_request(
+        &mut self,
+        request: &ProvisioningRequest,
+    ) -> Result<(), DomainError> {
+        insert(self, request).await
+    }
+
+    async fn provisioning_request(
+        &mut self,
+        tenant: TenantId,
+        id: ProvisioningRequestId,
+    ) -> Result<Option<ProvisioningRequest>, DomainError> {
+        one(self, tenant, "r.id", &id.to_string()).await
+    }
+
+    async fn provisioning_request_by_number(
+        &mut self,
+        tenant: TenantId,
+        number: &str,
+    ) -> Result<Option<ProvisioningRequest>, DomainError> {
+        one(self, tenant, "r.number", number).await
+    }
+
+    async fn provisioning_requests(
+        &mut self,
+        tenant: TenantId,
+        filter: &ProvisioningFilter,
+    ) -> Result<Vec<ProvisioningRequest>, DomainError> {
+        list(self, tenant, filter).await
+    }
 }

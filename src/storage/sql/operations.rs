@@ -1,6 +1,5 @@
-//! SQL for the floLIVE API's own storage needs (migrations 0003_flolive.sql).
+//! Operations (migration 0003): floLIVE's asynchronous operation requests.
 
-use crate::storage::sql::exec::Row;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
@@ -9,13 +8,14 @@ use crate::domain::ids::{
     ApiUserId, CustomerId, ProductId, ProductInstanceId, RequestId, TenantId,
 };
 use crate::domain::operation::{OperationKind, OperationRequest, OperationStatus};
-use crate::domain::store::FloliveRepo;
+use crate::domain::store::OperationRepo;
 use crate::domain::DomainError;
 
+use super::exec::Row;
 use super::row::{opt_text, opt_uuid, parsed, text, timestamp, uuid};
 use super::{Dialect, SqlTx};
 
-/// SQLite's column lists for this API's unique constraints (see `errors.rs`).
+/// SQLite's column lists for this table's unique constraints (see `errors.rs`).
 pub(crate) const SQLITE_UNIQUE: &[(&str, &str)] = &[(
     "operation_requests.tenant_id, operation_requests.instance_id",
     crate::domain::operation::LIVE_DETACH_CONSTRAINT,
@@ -43,7 +43,7 @@ fn operation_from(row: &Row) -> Result<OperationRequest, DomainError> {
 }
 
 #[async_trait]
-impl<D: Dialect> FloliveRepo for SqlTx<'_, D> {
+impl<D: Dialect> OperationRepo for SqlTx<'_, D> {
     async fn insert_operation(&mut self, op: &OperationRequest) -> Result<(), DomainError> {
         self.query(&format!(
             "INSERT INTO operation_requests ({COLUMNS}) \
