@@ -3,8 +3,9 @@
 //! only as SHA-256). Each API writes it out in its own form: CRM.COM as upper-case hex,
 //! Billing Care as base64url.
 
-use rand::rngs::OsRng;
-use rand::RngCore;
+// The operating system's generator, as the password salts use it (`super::hash_password`):
+// argon2's `password_hash` re-exports it, so no second random-number crate is needed.
+use argon2::password_hash::rand_core::{OsRng, RngCore};
 
 /// 256 bits from the operating system's generator.
 pub fn token_secret() -> [u8; 32] {
