@@ -11,7 +11,7 @@ use crate::domain::audit::{AuditEvent, Channel};
 use crate::domain::catalog::{InstanceStatus, ProductInstance};
 use crate::domain::ids::RequestId;
 use crate::domain::instance_lifecycle::{InstanceEnd, Transition};
-use crate::domain::operation::{OperationRequest, OperationStatus};
+use crate::domain::operation::{OperationKind, OperationRequest, OperationStatus};
 use crate::domain::rules::FloliveRule;
 use crate::domain::store::{Job, Tx};
 use crate::domain::DomainError;
@@ -25,11 +25,25 @@ use super::{not_account_product, not_sub_customer};
 struct Failure {
     rule: FloliveRule,
     message: String,
+    /// The instance's status when the completion gave up, if it was read: the audit row
+    /// records what was seen (docs/design.md §3 "Product instance lifecycle").
+    seen: Option<InstanceStatus>,
 }
 
 impl Failure {
     fn new(rule: FloliveRule, message: String) -> Self {
-        Self { rule, message }
+        Self {
+            rule,
+            message,
+            seen: None,
+        }
+    }
+
+    fn seen(self, status: InstanceStatus) -> Self {
+        Self {
+            seen: Some(status),
+            ..self
+        }
     }
 }
 
@@ -124,7 +138,8 @@ async fn detach_now(
                 op.instance,
                 status.as_str()
             ),
-        )));
+        )
+        .seen(status)));
     }
     // The lifecycle's guarded transition (docs/design.md §3): a cancel committed since our
     // read is seen by the guard, not overwritten.
@@ -133,14 +148,19 @@ async fn detach_now(
         .await?
     {
         Transition::Applied { .. } => Ok(Ok(())),
-        Transition::Refused { .. } | Transition::Missing => Ok(Err(Failure::new(
-            FloliveRule::NotAttached,
-            format!(
-                "product instance {} changed state before the detach completed",
-                op.instance
-            ),
-        ))),
+        Transition::Refused { seen } => Ok(Err(changed_state(op).seen(seen))),
+        Transition::Missing => Ok(Err(changed_state(op))),
     }
+}
+
+fn changed_state(op: &OperationRequest) -> Failure {
+    Failure::new(
+        FloliveRule::NotAttached,
+        format!(
+            "product instance {} changed state before the detach completed",
+            op.instance
+        ),
+    )
 }
 
 /// The eligibility and planType rules are checked again: the hierarchy or the catalogue
@@ -218,6 +238,17 @@ async fn finish(
             "operation left IN_PROGRESS meanwhile",
         ));
     }
+    // The instance as the completion found it and left it: a detach that applied moved it
+    // from ACTIVE (what the guard saw) to DETACHED; an attach created it ACTIVE; a failure
+    // left it as it was seen.
+    let (instance_before, instance_after) = match (&outcome, op.kind) {
+        (Ok(()), OperationKind::DetachProduct) => {
+            (Some(InstanceStatus::Active), Some(InstanceStatus::Detached))
+        }
+        (Ok(()), OperationKind::AttachProduct) => (None, Some(InstanceStatus::Active)),
+        (Err(f), _) => (f.seen, f.seen),
+    };
+    let name = |status: Option<InstanceStatus>| status.map(|s| s.as_str());
     if let Err(f) = &outcome {
         tracing::info!(request = %op.id, code = f.rule.id(), reason = %f.message, "floLIVE operation failed");
     }
@@ -230,10 +261,15 @@ async fn finish(
         operation: format!("flolive.{}.completed", op.kind.as_str().to_lowercase()),
         entity_type: "product_instance".into(),
         entity_id: op.instance.to_string(),
-        before: Some(json!({ "request": op.id.to_string(), "status": op.status.as_str() })),
+        before: Some(json!({
+            "request": op.id.to_string(),
+            "status": op.status.as_str(),
+            "instanceStatus": name(instance_before),
+        })),
         after: Some(json!({
             "request": op.id.to_string(),
             "status": status.as_str(),
+            "instanceStatus": name(instance_after),
             "errorCode": error.map(|(code, _)| code),
             "errorMessage": error.map(|(_, message)| message),
         })),

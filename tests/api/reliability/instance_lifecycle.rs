@@ -18,6 +18,7 @@ use std::time::Duration;
 use billing_compat::domain::catalog::InstanceStatus;
 use billing_compat::domain::ids::ProductInstanceId;
 use billing_compat::service::jobs::{Worker, WorkerSettings};
+use serde_json::json;
 use sqlx::{Connection, Executor, Row};
 
 use billing_compat::domain::instance_lifecycle::{InstanceEnd, Transition};
@@ -135,6 +136,50 @@ async fn a_disconnect_never_overwrites_a_detach_committed_after_its_read() {
         .filter(|e| e.operation == "verizon.disconnect")
         .collect();
     assert!(cancels.is_empty(), "{cancels:?}");
+    let detach = completion_audit(&mut *tx, acme, "flolive.detach_product.completed").await;
+    assert_eq!(
+        (
+            &detach.before.unwrap()["instanceStatus"],
+            &detach.after.unwrap()["instanceStatus"]
+        ),
+        (&json!("ACTIVE"), &json!("DETACHED"))
+    );
+}
+
+/// The floLIVE completion's audit row for this instance.
+async fn completion_audit(
+    tx: &mut dyn billing_compat::domain::store::Tx,
+    tenant: billing_compat::domain::ids::TenantId,
+    operation: &str,
+) -> billing_compat::domain::audit::AuditEvent {
+    tx.recent_audit(tenant, 100)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|e| e.operation == operation && e.entity_id == ON_SOUTH)
+        .expect("the completion is audited")
+}
+
+/// A detach whose instance was cancelled after it was accepted fails, and its audit row
+/// says what the completion found: CANCELLED, left as it was.
+#[tokio::test]
+async fn a_refused_detach_is_audited_with_the_status_it_found() {
+    let app = spawn_app_with(|s| s.run_worker = false).await;
+    let acme = tenant(app.store().as_ref(), "acme").await;
+    let request_id = detach(&app, PARENT_KEY, SOUTH, ON_SOUTH).await.request_id();
+    crate::flolive::end_instance(&app, ON_SOUTH, InstanceEnd::Cancelled).await;
+    assert_eq!(single_job_worker(&app).run_once().await.unwrap(), 1);
+    let done = completed(&app, PARENT_KEY, &request_id).await;
+    assert_eq!(done["status"], "FAILED", "{done}");
+    let mut tx = app.store().read().await.unwrap();
+    let audit = completion_audit(&mut *tx, acme, "flolive.detach_product.completed").await;
+    assert_eq!(
+        (
+            &audit.before.unwrap()["instanceStatus"],
+            &audit.after.unwrap()["instanceStatus"]
+        ),
+        (&json!("CANCELLED"), &json!("CANCELLED"))
+    );
 }
 
 #[tokio::test]
