@@ -1,4 +1,4 @@
-use crate::storage::sql::exec::Row;
+use crate::storage::sql::exec::{Query, Row};
 use async_trait::async_trait;
 use chrono::NaiveDate;
 
@@ -49,12 +49,10 @@ fn account_from(row: &Row) -> Result<Account, DomainError> {
     })
 }
 
-#[async_trait]
-impl<D: Dialect> AccountRepo for SqlTx<'_, D> {
-    async fn insert_account(&mut self, a: &Account) -> Result<(), DomainError> {
-        self.query(&format!(
-            "INSERT INTO accounts ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
-        ))
+/// An account's values, shared by the plain and the if-absent insert: $1 to $11 in
+/// [`COLUMNS`] order.
+fn bind_account<'q, 'c>(query: Query<'q, 'c>, a: &Account) -> Query<'q, 'c> {
+    query
         .bind(a.id.to_string())
         .bind(a.tenant.to_string())
         .bind(a.customer.to_string())
@@ -70,6 +68,17 @@ impl<D: Dialect> AccountRepo for SqlTx<'_, D> {
         .bind(a.termination_date.map(date_text))
         .bind(a.final_bill_date.map(date_text))
         .bind(a.total_contract_value.map(Money::cents))
+}
+
+#[async_trait]
+impl<D: Dialect> AccountRepo for SqlTx<'_, D> {
+    async fn insert_account(&mut self, a: &Account) -> Result<(), DomainError> {
+        bind_account(
+            self.query(&format!(
+                "INSERT INTO accounts ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+            )),
+            a,
+        )
         .execute()
         .await?;
         Ok(())
@@ -188,28 +197,15 @@ impl<D: Dialect> AccountRepo for SqlTx<'_, D> {
     }
 
     async fn insert_account_if_absent(&mut self, a: &Account) -> Result<bool, DomainError> {
-        let inserted = self
-            .query(&format!(
+        let inserted = bind_account(
+            self.query(&format!(
                 "INSERT INTO accounts ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
                  ON CONFLICT (tenant_id, reference_no) DO NOTHING"
-            ))
-            .bind(a.id.to_string())
-            .bind(a.tenant.to_string())
-            .bind(a.customer.to_string())
-            .bind(a.reference_no.as_str())
-            .bind(
-                a.external_reference_no
-                    .as_ref()
-                    .map(|r| r.as_str().to_owned()),
-            )
-            .bind(a.poid.as_ref().map(|p| p.to_string()))
-            .bind(a.status.as_str())
-            .bind(date_text(a.start_date))
-            .bind(a.termination_date.map(date_text))
-            .bind(a.final_bill_date.map(date_text))
-            .bind(a.total_contract_value.map(Money::cents))
-            .execute()
-            .await?;
+            )),
+            a,
+        )
+        .execute()
+        .await?;
         Ok(inserted == 1)
     }
 }

@@ -10,7 +10,7 @@ use crate::domain::poid::Poid;
 use crate::domain::store::BundleRepo;
 use crate::domain::DomainError;
 
-use super::exec::Row;
+use super::exec::{Query, Row};
 use super::row::{int, opt_int, opt_text, opt_timestamp, parsed, text, timestamp, uuid};
 use super::{Dialect, SqlTx};
 
@@ -49,13 +49,11 @@ fn bundle_from(row: &Row) -> Result<Bundle, DomainError> {
     })
 }
 
-#[async_trait]
-impl<D: Dialect> BundleRepo for SqlTx<'_, D> {
-    async fn insert_bundle(&mut self, b: &Bundle) -> Result<(), DomainError> {
-        let cancel = b.cancellation.as_ref();
-        self.query(&format!(
-            "INSERT INTO bundles ({BUNDLE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
-        ))
+/// A bundle's values, shared by the plain and the if-absent insert: $1 to $12 in
+/// [`BUNDLE_COLUMNS`] order.
+fn bind_bundle<'q, 'c>(query: Query<'q, 'c>, b: &Bundle) -> Query<'q, 'c> {
+    let cancel = b.cancellation.as_ref();
+    query
         .bind(b.id.to_string())
         .bind(b.tenant.to_string())
         .bind(b.poid.to_string())
@@ -68,6 +66,17 @@ impl<D: Dialect> BundleRepo for SqlTx<'_, D> {
         .bind(cancel.and_then(|c| c.description.clone()))
         .bind(cancel.and_then(|c| c.flag).map(i64::from))
         .bind(cancel.and_then(|c| c.extension.clone()))
+}
+
+#[async_trait]
+impl<D: Dialect> BundleRepo for SqlTx<'_, D> {
+    async fn insert_bundle(&mut self, b: &Bundle) -> Result<(), DomainError> {
+        bind_bundle(
+            self.query(&format!(
+                "INSERT INTO bundles ({BUNDLE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+            )),
+            b,
+        )
         .execute()
         .await?;
         Ok(())
@@ -149,26 +158,15 @@ impl<D: Dialect> BundleRepo for SqlTx<'_, D> {
     }
 
     async fn insert_bundle_if_absent(&mut self, b: &Bundle) -> Result<bool, DomainError> {
-        let cancel = b.cancellation.as_ref();
-        let inserted = self
-            .query(&format!(
+        let inserted = bind_bundle(
+            self.query(&format!(
                 "INSERT INTO bundles ({BUNDLE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
                  ON CONFLICT (tenant_id, poid) DO NOTHING"
-            ))
-            .bind(b.id.to_string())
-            .bind(b.tenant.to_string())
-            .bind(b.poid.to_string())
-            .bind(b.account.to_string())
-            .bind(b.service.to_string())
-            .bind(b.deal.to_string())
-            .bind(b.package_id)
-            .bind(clock::to_storage(b.purchased_at))
-            .bind(cancel.map(|c| clock::to_storage(c.effective_at)))
-            .bind(cancel.and_then(|c| c.description.clone()))
-            .bind(cancel.and_then(|c| c.flag).map(i64::from))
-            .bind(cancel.and_then(|c| c.extension.clone()))
-            .execute()
-            .await?;
+            )),
+            b,
+        )
+        .execute()
+        .await?;
         Ok(inserted == 1)
     }
 }

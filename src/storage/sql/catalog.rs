@@ -10,7 +10,7 @@ use crate::domain::ids::{AccountId, InstalledItemId, ProductId, SubscriptionId, 
 use crate::domain::store::CatalogRepo;
 use crate::domain::DomainError;
 
-use super::exec::Row;
+use super::exec::{Query, Row};
 use super::row::{opt_text, opt_uuid, parsed, text, uuid};
 use super::{Dialect, SqlTx};
 
@@ -70,12 +70,10 @@ fn item_from(row: &Row) -> Result<InstalledItem, DomainError> {
     })
 }
 
-#[async_trait]
-impl<D: Dialect> CatalogRepo for SqlTx<'_, D> {
-    async fn insert_product(&mut self, p: &Product) -> Result<(), DomainError> {
-        self.query(&format!(
-            "INSERT INTO products ({PRODUCT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)"
-        ))
+/// A product's values, shared by the plain and the if-absent insert: $1 to $7 in
+/// [`PRODUCT_COLUMNS`] order.
+fn bind_product<'q, 'c>(query: Query<'q, 'c>, p: &Product) -> Query<'q, 'c> {
+    query
         .bind(p.id.to_string())
         .bind(p.tenant.to_string())
         .bind(&p.code)
@@ -83,6 +81,39 @@ impl<D: Dialect> CatalogRepo for SqlTx<'_, D> {
         .bind(&p.name)
         .bind(p.classification.as_str())
         .bind(p.plan_type.as_ref().map(|t| t.as_str().to_owned()))
+}
+
+/// A subscription's values, shared by the plain and the if-absent insert: $1 to $4 in
+/// [`SUBSCRIPTION_COLUMNS`] order.
+fn bind_subscription<'q, 'c>(query: Query<'q, 'c>, s: &Subscription) -> Query<'q, 'c> {
+    query
+        .bind(s.id.to_string())
+        .bind(s.tenant.to_string())
+        .bind(&s.number)
+        .bind(s.account.to_string())
+}
+
+/// An installed item's values, shared by the plain and the if-absent insert: $1 to $6 in
+/// [`ITEM_COLUMNS`] order.
+fn bind_item<'q, 'c>(query: Query<'q, 'c>, i: &InstalledItem) -> Query<'q, 'c> {
+    query
+        .bind(i.id.to_string())
+        .bind(i.tenant.to_string())
+        .bind(&i.serial_number)
+        .bind(i.alternative_code.as_deref())
+        .bind(i.kind.as_str())
+        .bind(i.subscription.map(|s| s.to_string()))
+}
+
+#[async_trait]
+impl<D: Dialect> CatalogRepo for SqlTx<'_, D> {
+    async fn insert_product(&mut self, p: &Product) -> Result<(), DomainError> {
+        bind_product(
+            self.query(&format!(
+                "INSERT INTO products ({PRODUCT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+            )),
+            p,
+        )
         .execute()
         .await?;
         Ok(())
@@ -138,13 +169,12 @@ impl<D: Dialect> CatalogRepo for SqlTx<'_, D> {
     }
 
     async fn insert_subscription(&mut self, s: &Subscription) -> Result<(), DomainError> {
-        self.query(&format!(
-            "INSERT INTO subscriptions ({SUBSCRIPTION_COLUMNS}) VALUES ($1, $2, $3, $4)"
-        ))
-        .bind(s.id.to_string())
-        .bind(s.tenant.to_string())
-        .bind(&s.number)
-        .bind(s.account.to_string())
+        bind_subscription(
+            self.query(&format!(
+                "INSERT INTO subscriptions ({SUBSCRIPTION_COLUMNS}) VALUES ($1, $2, $3, $4)"
+            )),
+            s,
+        )
         .execute()
         .await?;
         Ok(())
@@ -184,15 +214,12 @@ impl<D: Dialect> CatalogRepo for SqlTx<'_, D> {
     }
 
     async fn insert_installed_item(&mut self, i: &InstalledItem) -> Result<(), DomainError> {
-        self.query(&format!(
-            "INSERT INTO installed_items ({ITEM_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)"
-        ))
-        .bind(i.id.to_string())
-        .bind(i.tenant.to_string())
-        .bind(&i.serial_number)
-        .bind(i.alternative_code.as_deref())
-        .bind(i.kind.as_str())
-        .bind(i.subscription.map(|s| s.to_string()))
+        bind_item(
+            self.query(&format!(
+                "INSERT INTO installed_items ({ITEM_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)"
+            )),
+            i,
+        )
         .execute()
         .await?;
         Ok(())
@@ -248,20 +275,15 @@ impl<D: Dialect> CatalogRepo for SqlTx<'_, D> {
     }
 
     async fn insert_product_if_absent(&mut self, p: &Product) -> Result<bool, DomainError> {
-        let inserted = self
-            .query(&format!(
+        let inserted = bind_product(
+            self.query(&format!(
                 "INSERT INTO products ({PRODUCT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7) \
                  ON CONFLICT (tenant_id, code) DO NOTHING"
-            ))
-            .bind(p.id.to_string())
-            .bind(p.tenant.to_string())
-            .bind(&p.code)
-            .bind(p.alternative_code.as_deref())
-            .bind(&p.name)
-            .bind(p.classification.as_str())
-            .bind(p.plan_type.as_ref().map(|t| t.as_str().to_owned()))
-            .execute()
-            .await?;
+            )),
+            p,
+        )
+        .execute()
+        .await?;
         Ok(inserted == 1)
     }
 
@@ -273,17 +295,15 @@ impl<D: Dialect> CatalogRepo for SqlTx<'_, D> {
         &mut self,
         s: &Subscription,
     ) -> Result<bool, DomainError> {
-        let inserted = self
-            .query(&format!(
+        let inserted = bind_subscription(
+            self.query(&format!(
                 "INSERT INTO subscriptions ({SUBSCRIPTION_COLUMNS}) SELECT $1, $2, $3, $4 \
                  WHERE NOT EXISTS (SELECT 1 FROM subscriptions WHERE id = $1 AND tenant_id = $2)"
-            ))
-            .bind(s.id.to_string())
-            .bind(s.tenant.to_string())
-            .bind(&s.number)
-            .bind(s.account.to_string())
-            .execute()
-            .await?;
+            )),
+            s,
+        )
+        .execute()
+        .await?;
         Ok(inserted == 1)
     }
 
@@ -291,19 +311,15 @@ impl<D: Dialect> CatalogRepo for SqlTx<'_, D> {
         &mut self,
         i: &InstalledItem,
     ) -> Result<bool, DomainError> {
-        let inserted = self
-            .query(&format!(
+        let inserted = bind_item(
+            self.query(&format!(
                 "INSERT INTO installed_items ({ITEM_COLUMNS}) SELECT $1, $2, $3, $4, $5, $6 \
                  WHERE NOT EXISTS (SELECT 1 FROM installed_items WHERE id = $1 AND tenant_id = $2)"
-            ))
-            .bind(i.id.to_string())
-            .bind(i.tenant.to_string())
-            .bind(&i.serial_number)
-            .bind(i.alternative_code.as_deref())
-            .bind(i.kind.as_str())
-            .bind(i.subscription.map(|s| s.to_string()))
-            .execute()
-            .await?;
+            )),
+            i,
+        )
+        .execute()
+        .await?;
         Ok(inserted == 1)
     }
 }

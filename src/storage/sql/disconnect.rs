@@ -12,7 +12,7 @@ use crate::domain::money::Money;
 use crate::domain::store::DisconnectRepo;
 use crate::domain::DomainError;
 
-use super::exec::{Arg, Row};
+use super::exec::{Arg, Query, Row};
 use super::row::{int, parsed, text, uuid};
 use super::{Dialect, SqlTx};
 
@@ -37,35 +37,30 @@ enum OrderKey {
     Id(DisconnectOrderId),
 }
 
+/// An order's row values, shared by the plain and the if-absent insert: $1 to $5 as
+/// `id, tenant_id, external_id, account_id, state`.
+fn bind_order<'q, 'c>(query: Query<'q, 'c>, order: &DisconnectOrder) -> Query<'q, 'c> {
+    query
+        .bind(order.id.to_string())
+        .bind(order.tenant.to_string())
+        .bind(order.external_id.value())
+        .bind(order.account.to_string())
+        .bind(order.state.as_str())
+}
+
 #[async_trait]
 impl<D: Dialect> DisconnectRepo for SqlTx<'_, D> {
     async fn insert_disconnect_order(
         &mut self,
         order: &DisconnectOrder,
     ) -> Result<(), DomainError> {
-        self.query("INSERT INTO disconnect_orders (id, tenant_id, external_id, account_id, state) VALUES ($1, $2, $3, $4, $5)")
-            .bind(order.id.to_string())
-            .bind(order.tenant.to_string())
-            .bind(order.external_id.value())
-            .bind(order.account.to_string())
-            .bind(order.state.as_str())
-            .execute()
-            .await?;
-        for (position, item) in order.charge_items.iter().enumerate() {
-            self.query(
-                "INSERT INTO charge_items (order_id, item_id, position, description, amount, acceptance) \
-                 VALUES ($1, $2, $3, $4, $5, $6)",
-            )
-            .bind(order.id.to_string())
-            .bind(&item.id)
-            .bind(position as i64)
-            .bind(&item.description)
-            .bind(item.amount.cents())
-            .bind(item.acceptance.as_str())
-            .execute()
-            .await?;
-        }
-        Ok(())
+        bind_order(
+            self.query("INSERT INTO disconnect_orders (id, tenant_id, external_id, account_id, state) VALUES ($1, $2, $3, $4, $5)"),
+            order,
+        )
+        .execute()
+        .await?;
+        self.insert_charge_items(order).await
     }
 
     async fn disconnect_order_by_external_id(
@@ -158,21 +153,30 @@ impl<D: Dialect> DisconnectRepo for SqlTx<'_, D> {
         &mut self,
         order: &DisconnectOrder,
     ) -> Result<bool, DomainError> {
-        let inserted = self
-            .query(
+        let inserted = bind_order(
+            self.query(
                 "INSERT INTO disconnect_orders (id, tenant_id, external_id, account_id, state) \
                  VALUES ($1, $2, $3, $4, $5) ON CONFLICT (tenant_id, external_id) DO NOTHING",
-            )
-            .bind(order.id.to_string())
-            .bind(order.tenant.to_string())
-            .bind(order.external_id.value())
-            .bind(order.account.to_string())
-            .bind(order.state.as_str())
-            .execute()
-            .await?;
+            ),
+            order,
+        )
+        .execute()
+        .await?;
         if inserted == 0 {
             return Ok(false);
         }
+        self.insert_charge_items(order).await?;
+        Ok(true)
+    }
+}
+
+/// The order columns [`SqlTx::order_with_items`] reads.
+const ORDER_COLUMNS: &str = "id, tenant_id, external_id, account_id, state";
+
+impl<D: Dialect> SqlTx<'_, D> {
+    /// The order's charge items, one row each in list order: shared by the plain and the
+    /// if-absent insert, once the order's row is in.
+    async fn insert_charge_items(&mut self, order: &DisconnectOrder) -> Result<(), DomainError> {
         for (position, item) in order.charge_items.iter().enumerate() {
             self.query(
                 "INSERT INTO charge_items (order_id, item_id, position, description, amount, acceptance) \
@@ -187,14 +191,9 @@ impl<D: Dialect> DisconnectRepo for SqlTx<'_, D> {
             .execute()
             .await?;
         }
-        Ok(true)
+        Ok(())
     }
-}
 
-/// The order columns [`SqlTx::order_with_items`] reads.
-const ORDER_COLUMNS: &str = "id, tenant_id, external_id, account_id, state";
-
-impl<D: Dialect> SqlTx<'_, D> {
     /// The order in `row` (its [`ORDER_COLUMNS`]) with its charge items, read in position
     /// order. Shared by the plain read and the Verizon lock, whose `UPDATE … RETURNING`
     /// hands over the row it locked (one statement for the look-up and the lock).

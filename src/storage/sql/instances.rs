@@ -13,7 +13,7 @@ use crate::domain::instance_lifecycle::{InstanceEnd, Transition};
 use crate::domain::store::ProductInstanceRepo;
 use crate::domain::DomainError;
 
-use super::exec::Row;
+use super::exec::{Query, Row};
 use super::row::{opt_timestamp, opt_uuid, parsed, text, uuid};
 use super::{Dialect, SqlTx};
 
@@ -37,12 +37,10 @@ fn instance_from(row: &Row) -> Result<ProductInstance, DomainError> {
     })
 }
 
-#[async_trait]
-impl<D: Dialect> ProductInstanceRepo for SqlTx<'_, D> {
-    async fn insert_product_instance(&mut self, p: &ProductInstance) -> Result<(), DomainError> {
-        self.query(&format!(
-            "INSERT INTO product_instances ({INSTANCE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
-        ))
+/// An instance's values, shared by the plain and the if-absent insert: $1 to $11 in
+/// [`INSTANCE_COLUMNS`] order.
+fn bind_instance<'q, 'c>(query: Query<'q, 'c>, p: &ProductInstance) -> Query<'q, 'c> {
+    query
         .bind(p.id.to_string())
         .bind(p.tenant.to_string())
         .bind(p.product.to_string())
@@ -54,6 +52,17 @@ impl<D: Dialect> ProductInstanceRepo for SqlTx<'_, D> {
         .bind(p.status.as_str())
         .bind(p.effective_from.map(clock::to_storage))
         .bind(p.effective_to.map(clock::to_storage))
+}
+
+#[async_trait]
+impl<D: Dialect> ProductInstanceRepo for SqlTx<'_, D> {
+    async fn insert_product_instance(&mut self, p: &ProductInstance) -> Result<(), DomainError> {
+        bind_instance(
+            self.query(&format!(
+                "INSERT INTO product_instances ({INSTANCE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+            )),
+            p,
+        )
         .execute()
         .await?;
         Ok(())
@@ -153,25 +162,16 @@ impl<D: Dialect> ProductInstanceRepo for SqlTx<'_, D> {
         &mut self,
         p: &ProductInstance,
     ) -> Result<bool, DomainError> {
-        let inserted = self
-            .query(&format!(
+        let inserted = bind_instance(
+            self.query(&format!(
                 "INSERT INTO product_instances ({INSTANCE_COLUMNS}) \
                  SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11 \
                  WHERE NOT EXISTS (SELECT 1 FROM product_instances WHERE id = $1 AND tenant_id = $2)"
-            ))
-            .bind(p.id.to_string())
-            .bind(p.tenant.to_string())
-            .bind(p.product.to_string())
-            .bind(p.customer.to_string())
-            .bind(p.account.map(|v| v.to_string()))
-            .bind(p.subscription.map(|v| v.to_string()))
-            .bind(p.installed_item.map(|v| v.to_string()))
-            .bind(p.bundle.map(|v| v.to_string()))
-            .bind(p.status.as_str())
-            .bind(p.effective_from.map(clock::to_storage))
-            .bind(p.effective_to.map(clock::to_storage))
-            .execute()
-            .await?;
+            )),
+            p,
+        )
+        .execute()
+        .await?;
         Ok(inserted == 1)
     }
 }

@@ -1,7 +1,7 @@
 //! Tenants and their API users (migration 0001): the credential look-ups run on every request
 //! (`Store::user_by_username`, `sqlite_lookups.rs`), the rest inside units of work.
 
-use crate::storage::sql::exec::Row;
+use crate::storage::sql::exec::{Query, Row};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
@@ -94,6 +94,21 @@ fn user_from(row: &Row) -> Result<ApiUser, DomainError> {
     })
 }
 
+/// A tenant's values, shared by the plain and the if-absent insert: $1 to $5 as
+/// `id, code, name, timezone, created_at`.
+fn bind_tenant<'q, 'c>(
+    query: Query<'q, 'c>,
+    tenant: &Tenant,
+    created_at: DateTime<Utc>,
+) -> Query<'q, 'c> {
+    query
+        .bind(tenant.id.to_string())
+        .bind(tenant.code.as_str())
+        .bind(&tenant.name)
+        .bind(tenant.time_zone.name())
+        .bind(clock::to_storage(created_at))
+}
+
 #[async_trait]
 impl<D: Dialect> TenantRepo for SqlTx<'_, D> {
     async fn insert_tenant(
@@ -101,13 +116,12 @@ impl<D: Dialect> TenantRepo for SqlTx<'_, D> {
         tenant: &Tenant,
         created_at: DateTime<Utc>,
     ) -> Result<(), DomainError> {
-        self.query("INSERT INTO tenants (id, code, name, timezone, created_at) VALUES ($1, $2, $3, $4, $5)")
-            .bind(tenant.id.to_string())
-            .bind(tenant.code.as_str())
-            .bind(&tenant.name)
-            .bind(tenant.time_zone.name())
-            .bind(clock::to_storage(created_at))
-            .execute()
+        bind_tenant(
+            self.query("INSERT INTO tenants (id, code, name, timezone, created_at) VALUES ($1, $2, $3, $4, $5)"),
+            tenant,
+            created_at,
+        )
+        .execute()
             .await?;
         Ok(())
     }
@@ -173,18 +187,16 @@ impl<D: Dialect> TenantRepo for SqlTx<'_, D> {
         tenant: &Tenant,
         created_at: DateTime<Utc>,
     ) -> Result<bool, DomainError> {
-        let inserted = self
-            .query(
+        let inserted = bind_tenant(
+            self.query(
                 "INSERT INTO tenants (id, code, name, timezone, created_at) VALUES ($1, $2, $3, $4, $5) \
                  ON CONFLICT (code) DO NOTHING",
-            )
-            .bind(tenant.id.to_string())
-            .bind(tenant.code.as_str())
-            .bind(&tenant.name)
-            .bind(tenant.time_zone.name())
-            .bind(clock::to_storage(created_at))
-            .execute()
-            .await?;
+            ),
+            tenant,
+            created_at,
+        )
+        .execute()
+        .await?;
         Ok(inserted == 1)
     }
 }
