@@ -2,10 +2,8 @@
 //! "unavailable" answer during a database outage and recovery (`outage`); issue 13: the
 //! cost of worst-case bodies just under the size limit (`worst_case_bodies`).
 
-mod attacks;
 mod connections;
 mod crash;
-mod hostile;
 mod instance_lifecycle;
 mod outage;
 mod targets;
