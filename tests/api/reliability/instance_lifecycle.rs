@@ -146,6 +146,16 @@ async fn a_disconnect_never_overwrites_a_detach_committed_after_its_read() {
     );
 }
 
+/// The instance as stored (not as the APIs read it through its bundle).
+async fn stored_instance(
+    store: &dyn billing_compat::domain::store::Store,
+    tenant: billing_compat::domain::ids::TenantId,
+    id: ProductInstanceId,
+) -> billing_compat::domain::catalog::ProductInstance {
+    let mut tx = store.read().await.unwrap();
+    tx.product_instance(tenant, id).await.unwrap().unwrap()
+}
+
 /// The floLIVE completion's audit row for this instance.
 async fn completion_audit(
     tx: &mut dyn billing_compat::domain::store::Tx,
@@ -211,14 +221,7 @@ async fn the_guard_ends_an_active_instance_once_and_reports_what_it_saw() {
         end(InstanceEnd::Cancelled, ProductInstanceId::new()).await,
         Transition::Missing
     );
-    let stored = store
-        .read()
-        .await
-        .unwrap()
-        .product_instance(acme, instance)
-        .await
-        .unwrap()
-        .unwrap();
+    let stored = stored_instance(store.as_ref(), acme, instance).await;
     assert_eq!(
         (stored.status, stored.effective_to),
         (InstanceStatus::Detached, Some(at))
@@ -237,15 +240,7 @@ async fn an_immediate_bundle_cancel_ends_its_instances_a_scheduled_one_does_not(
     let response = cancel_json(&app, &token, SEED_BODY).await;
     assert_eq!(response.status(), 200);
     let id = ProductInstanceId::parse(INSTANCE_5001).unwrap();
-    let stored = app
-        .store()
-        .read()
-        .await
-        .unwrap()
-        .product_instance(acme, id)
-        .await
-        .unwrap()
-        .unwrap();
+    let stored = stored_instance(app.store().as_ref(), acme, id).await;
     assert_eq!(stored.status, InstanceStatus::Cancelled);
     let ended = stored.effective_to.expect("the end is dated");
     assert!(
@@ -261,15 +256,7 @@ async fn an_immediate_bundle_cancel_ends_its_instances_a_scheduled_one_does_not(
     let response = cancel_json(&scheduled, &token, &body.to_string()).await;
     assert_eq!(response.status(), 200);
     let acme = tenant(scheduled.store().as_ref(), "acme").await;
-    let stored = scheduled
-        .store()
-        .read()
-        .await
-        .unwrap()
-        .product_instance(acme, id)
-        .await
-        .unwrap()
-        .unwrap();
+    let stored = stored_instance(scheduled.store().as_ref(), acme, id).await;
     assert_eq!(
         (stored.status, stored.effective_to),
         (InstanceStatus::Active, None)
