@@ -192,8 +192,42 @@ impl Scope {
     }
 }
 
+/// A processing instruction met while reading (SOAP forbids them: SOAP 1.1 §3, SOAP 1.2
+/// Part 1 §5), and where it stood. An XML declaration anywhere but at the very start is
+/// one too: its target `xml` is reserved (XML 1.0 §2.6) and a declaration is only allowed
+/// first (XML 1.0 §2.8).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Instruction {
+    pub target: String,
+    pub place: Place,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Place {
+    /// Before the root element.
+    Prolog,
+    /// Directly inside the element with this qualified name (`{ns}local`).
+    Inside(String),
+    /// After the root element.
+    Epilog,
+}
+
+/// The root element and what the tree otherwise leaves out but a caller must be able to
+/// refuse: the first processing instruction, if any (only the first is kept, so reading
+/// stays linear whatever the body holds).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Document<'a> {
+    pub root: Element<'a>,
+    pub instruction: Option<Instruction>,
+}
+
 /// Reads the whole document; the root element comes back.
 pub fn parse(bytes: &[u8], limits: XmlLimits) -> Result<Element<'_>, TreeError> {
+    parse_document(bytes, limits).map(|document| document.root)
+}
+
+/// Reads the whole document, keeping the first processing instruction seen.
+pub fn parse_document(bytes: &[u8], limits: XmlLimits) -> Result<Document<'_>, TreeError> {
     let mut gate = GatedReader::new(bytes, limits);
     // Checked once here, so names can be re-borrowed without checking each again; a body
     // that is not UTF-8 fails in the reader with its position.
@@ -201,8 +235,12 @@ pub fn parse(bytes: &[u8], limits: XmlLimits) -> Result<Element<'_>, TreeError> 
     let mut stack: Vec<Element> = Vec::with_capacity(8);
     let mut root: Option<Element> = None;
     let mut scope = Scope::default();
+    let mut instruction: Option<Instruction> = None;
+    // Whether anything was read yet: an XML declaration is only one when it comes first.
+    let mut started = false;
     loop {
         let (resolved, event) = gate.next_event()?;
+        let first = !std::mem::replace(&mut started, true);
         match event {
             Event::Start(start) => {
                 scope.enter(stack.len(), &start);
@@ -232,9 +270,25 @@ pub fn parse(bytes: &[u8], limits: XmlLimits) -> Result<Element<'_>, TreeError> 
                 };
                 append(&mut stack, Cow::Owned(text))?;
             }
-            Event::Eof => return root.ok_or(TreeError::Gate(XmlGateError::Empty)),
-            // Declarations, comments and processing instructions carry no data; the gate
-            // has already refused any DOCTYPE.
+            Event::Eof => {
+                let root = root.ok_or(TreeError::Gate(XmlGateError::Empty))?;
+                return Ok(Document { root, instruction });
+            }
+            Event::Decl(_) if first => {}
+            Event::PI(_) | Event::Decl(_) if instruction.is_none() => {
+                let target = match &event {
+                    // Capped: the name is echoed in a fault reason.
+                    Event::PI(pi) => pi.target().chars().take(64).collect(),
+                    _ => "xml".to_owned(),
+                };
+                let place = match (stack.last(), &root) {
+                    (Some(parent), _) => Place::Inside(parent.qualified_name()),
+                    (None, None) => Place::Prolog,
+                    (None, Some(_)) => Place::Epilog,
+                };
+                instruction = Some(Instruction { target, place });
+            }
+            // Comments carry no data; the gate has already refused any DOCTYPE.
             _ => {}
         }
     }
@@ -433,6 +487,45 @@ mod tests {
         // .NET writers with `new UTF8Encoding(true)` start the body with one.
         let root = tree("\u{feff}<?xml version=\"1.0\"?><r/>").unwrap();
         assert_eq!(root.local, "r");
+    }
+
+    #[test]
+    fn the_first_processing_instruction_is_kept_with_its_place() {
+        let instruction = |xml: &str| {
+            parse_document(xml.as_bytes(), XmlLimits::default())
+                .unwrap()
+                .instruction
+        };
+        let at = |target: &str, place: Place| {
+            Some(Instruction {
+                target: target.to_owned(),
+                place,
+            })
+        };
+        // The XML declaration first (after a byte order mark too) is not an instruction.
+        assert_eq!(instruction("<?xml version=\"1.0\"?><r/>"), None);
+        assert_eq!(instruction("\u{feff}<?xml version=\"1.0\"?><r/>"), None);
+        assert_eq!(instruction("<!-- c --><r><a/></r>"), None);
+        assert_eq!(
+            instruction("<?xml version=\"1.0\"?><?xml-stylesheet href=\"a\"?><r/>"),
+            at("xml-stylesheet", Place::Prolog)
+        );
+        assert_eq!(
+            instruction("<r xmlns=\"urn:r\"><a><?p1 x?></a><?p2?></r>"),
+            at("p1", Place::Inside("{urn:r}a".to_owned()))
+        );
+        assert_eq!(instruction("<r/><?p?>"), at("p", Place::Epilog));
+        // A declaration anywhere but first is a misplaced instruction.
+        assert_eq!(
+            instruction("<r><?xml version=\"1.0\"?></r>"),
+            at("xml", Place::Inside("r".to_owned()))
+        );
+        assert_eq!(
+            instruction(" <?xml version=\"1.0\"?><r/>"),
+            at("xml", Place::Prolog)
+        );
+        let long = format!("<?{}?><r/>", "t".repeat(1_000));
+        assert_eq!(instruction(&long).unwrap().target.len(), 64);
     }
 
     #[test]
