@@ -2,7 +2,8 @@
 //! dispatch on the Body's first child by qualified name; the `SOAPAction` header, the SOAP
 //! 1.2 `action` parameter and a WS-Addressing `Action` header may be absent or empty, but
 //! one naming another operation is a sender fault. Checks run in the order SOAP processing
-//! requires: envelope version, then mandatory headers, then the body.
+//! requires: envelope version, then the envelope's structure rules (`structure`), then
+//! mandatory headers, then the body.
 
 use crate::adapters::http::xml_gate::{XmlGateError, XmlLimits};
 use crate::service::debitsuccess::command::{AdjustTerminationDate, GetCustomerAccount};
@@ -10,6 +11,7 @@ use crate::service::debitsuccess::command::{AdjustTerminationDate, GetCustomerAc
 use super::super::fields::{Fields, Namespaces};
 use super::super::xml_tree::{self, Element, TreeError};
 use super::envelope::{Fault, FaultCode, SoapVersion, SOAP11_NS, SOAP12_NS};
+use super::structure;
 
 /// The service namespace (operation wrappers) and the contract's action prefix.
 pub const SERVICE_NS: &str = "Debitsuccess.WebServices.WCF";
@@ -93,7 +95,8 @@ pub fn decode(
     actions: &[String],
     limits: XmlLimits,
 ) -> Result<Message, Fault> {
-    let envelope = xml_tree::parse(body, limits).map_err(|e| unreadable(&e))?;
+    let document = xml_tree::parse_document(body, limits).map_err(|e| unreadable(&e))?;
+    let envelope = &document.root;
     if envelope.local != "Envelope" {
         return Err(Fault::sender(format!(
             "The message is not a SOAP envelope: its root element is '{}'.",
@@ -103,6 +106,9 @@ pub fn decode(
     if envelope.ns.as_deref() != Some(version.namespace()) {
         return Err(version_mismatch(version, envelope.ns.as_deref()));
     }
+    // Issue 17: the version's structure rules hold before any header block or the body
+    // is read (so the Header and Body found below are the only ones).
+    structure::check(version, &document)?;
     let ns = version.namespace();
     let header = envelope.children.iter().find(|c| c.is(ns, "Header"));
     let addressed = match header {

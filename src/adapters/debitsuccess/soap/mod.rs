@@ -4,6 +4,7 @@
 
 pub mod decode;
 pub mod envelope;
+pub mod structure;
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
