@@ -144,6 +144,10 @@ async fn load_demo(url: &str) {
     import::import_yaml(store.as_ref(), &SystemClock, DEMO_FIXTURE)
         .await
         .expect("demo fixture imports");
+    // Closed, not dropped: a dropped SQLite store's writer thread may still be closing (and
+    // checkpointing) while the template is checkpointed and copied, and a copy made then
+    // lacked the demo data (seen under load: tests found no tenant 'acme').
+    store.close().await;
 }
 
 /// The per-process template: migrated, demo data loaded, built once.
@@ -157,7 +161,7 @@ async fn template() -> &'static TestDb {
             if let TestDb::Sqlite { url, .. } = &db {
                 // Fold the WAL into the main file so a plain copy is complete.
                 let store = storage::connect(url, PoolSettings::single()).await.unwrap();
-                drop(store);
+                store.close().await;
                 checkpoint(url).await;
             }
             // A static is never dropped: the template goes when the process exits.
@@ -184,13 +188,22 @@ extern "C" fn remove_template() {
 }
 
 async fn checkpoint(url: &str) {
-    use sqlx::Executor;
     let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(url)
         .await
         .unwrap();
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        .await
-        .unwrap();
+    // The pragma reports a blocked checkpoint in its first column instead of failing; a
+    // copy taken then would miss what is still in the WAL.
+    for _ in 0..50 {
+        let row = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .fetch_one(&mut conn)
+            .await
+            .unwrap();
+        if sqlx::Row::get::<i64, _>(&row, 0) == 0 {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("the template's WAL could not be checkpointed");
 }
 
 /// Test databases are named `<prefix><uuid>`; CI sets its own prefix so it can drop exactly
