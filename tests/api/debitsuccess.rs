@@ -3,6 +3,7 @@
 
 mod account;
 mod envelope;
+mod envelope_rules;
 mod faults;
 mod fixtures;
 mod hostile;
