@@ -211,48 +211,43 @@ async fn processed(app: &TestApp, soap: &str, envelope: String, date: &str) {
 async fn what_soap11_allows_is_still_accepted_for_legacy_clients() {
     let app = spawn_app().await;
     let style = "soapenv:encodingStyle=\"http://schemas.xmlsoap.org/soap/encoding/\"";
-    let cases: Vec<(&str, Box<dyn Fn(String) -> String>)> = vec![
+    let envelope = |date: &str| good(SOAP11, date);
+    let cases = [
         // §4: namespace-qualified elements after the Body (ignored).
         (
             "2031-09-01",
-            Box::new(|e: String| {
-                e.replace(
-                    "</soapenv:Body>",
-                    "</soapenv:Body><deb:Trailer>x</deb:Trailer><soapenv:Extension/>",
-                )
-            }),
+            envelope("2031-09-01").replace(
+                "</soapenv:Body>",
+                "</soapenv:Body><deb:Trailer>x</deb:Trailer><soapenv:Extension/>",
+            ),
         ),
         // §4.1.1: encodingStyle on any element, the Envelope, Header and Body included.
         (
             "2031-09-02",
-            Box::new(move |e: String| {
-                e.replace("<soapenv:Envelope ", &format!("<soapenv:Envelope {style} "))
-                    .replace("<soapenv:Header/>", &format!("<soapenv:Header {style}/>"))
-                    .replace("<soapenv:Body>", &format!("<soapenv:Body {style}>"))
-            }),
+            envelope("2031-09-02")
+                .replace("<soapenv:Envelope ", &format!("<soapenv:Envelope {style} "))
+                .replace("<soapenv:Header/>", &format!("<soapenv:Header {style}/>"))
+                .replace("<soapenv:Body>", &format!("<soapenv:Body {style}>")),
         ),
         // §4.2, §4.3 put no rule on the attributes of Header and Body.
         (
             "2031-09-03",
-            Box::new(|e: String| {
-                e.replace("<soapenv:Header/>", "<soapenv:Header id=\"h\"/>")
-                    .replace("<soapenv:Body>", "<soapenv:Body id=\"b\">")
-            }),
+            envelope("2031-09-03")
+                .replace("<soapenv:Header/>", "<soapenv:Header id=\"h\"/>")
+                .replace("<soapenv:Body>", "<soapenv:Body id=\"b\">"),
         ),
         // §4.2.3 says "1" or "0"; true/false from legacy toolkits are accepted too.
         (
             "2031-09-04",
-            Box::new(|e: String| {
-                e.replace(
-                    "<soapenv:Header/>",
-                    "<soapenv:Header><t:Trace xmlns:t=\"urn:trace\" soapenv:mustUnderstand=\"false\"/>\
-                     <t:Hop xmlns:t=\"urn:trace\" soapenv:mustUnderstand=\"0\"/></soapenv:Header>",
-                )
-            }),
+            envelope("2031-09-04").replace(
+                "<soapenv:Header/>",
+                "<soapenv:Header><t:Trace xmlns:t=\"urn:trace\" soapenv:mustUnderstand=\"false\"/>\
+                 <t:Hop xmlns:t=\"urn:trace\" soapenv:mustUnderstand=\"0\"/></soapenv:Header>",
+            ),
         ),
     ];
-    for (date, edit) in cases {
-        processed(&app, SOAP11, edit(good(SOAP11, date)), date).await;
+    for (date, envelope) in cases {
+        processed(&app, SOAP11, envelope, date).await;
     }
 }
 
