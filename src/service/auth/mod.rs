@@ -41,8 +41,8 @@ use crate::domain::DomainError;
 pub use secret::token_secret;
 pub use throttle::{Throttle, ThrottleSettings};
 pub use username_token::{
-    SecurityFailure, SecurityHeader, SecurityRefusal, Timestamp, TokenError, TokenPassword,
-    UsernameToken,
+    Created, SecurityFailure, SecurityHeader, SecurityRefusal, Timestamp, TokenError,
+    TokenPassword, UsernameToken,
 };
 pub use verifier::{Saturated, Verifier};
 
