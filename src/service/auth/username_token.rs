@@ -336,3 +336,88 @@ impl Authenticator {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(text: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(text)
+            .unwrap()
+            .with_timezone(&Utc)
+    }
+
+    #[test]
+    fn the_digest_is_profile_3_1s_formula() {
+        // Computed independently: base64(sha1(b64decode(nonce) + created + password)) in Python.
+        use base64::Engine;
+        let nonce = base64::engine::general_purpose::STANDARD
+            .decode("WScqanjCEAC4mQoBE07sAQ==")
+            .unwrap();
+        let digest = password_digest(&nonce, "2003-07-16T01:24:32Z", "Digest-Pass-2024");
+        assert_eq!(
+            base64::engine::general_purpose::STANDARD.encode(digest),
+            "hj2YtEmYb6u3/oPgoj6dMbGDLnY="
+        );
+    }
+
+    #[test]
+    fn freshness_allows_the_window_either_side_and_nothing_more() {
+        let now = at("2024-05-01T10:00:00Z");
+        let window = Duration::from_secs(300);
+        let token = |created: &str| SecurityHeader {
+            token: Some(UsernameToken {
+                username: "u".into(),
+                password: TokenPassword::Text("p".into()),
+                nonce: None,
+                created: Some(Created {
+                    text: created.into(),
+                    at: at(created),
+                }),
+            }),
+            timestamp: None,
+        };
+        for ok in ["2024-05-01T09:55:00Z", "2024-05-01T10:05:00Z"] {
+            assert_eq!(check_freshness(&token(ok), now, window), Ok(()), "{ok}");
+        }
+        for late in ["2024-05-01T09:54:59Z", "2024-05-01T10:05:01Z"] {
+            let refusal = check_freshness(&token(late), now, window).unwrap_err();
+            assert_eq!(refusal.failure, SecurityFailure::MessageExpired, "{late}");
+        }
+        let stamp = |created: &str, expires: &str| SecurityHeader {
+            token: None,
+            timestamp: Some(Timestamp {
+                created: Some(at(created)),
+                expires: Some(at(expires)),
+            }),
+        };
+        let passed = stamp("2024-05-01T09:56:00Z", "2024-05-01T10:00:00Z");
+        assert_eq!(
+            check_freshness(&passed, now, window).unwrap_err().failure,
+            SecurityFailure::MessageExpired
+        );
+        let backwards = stamp("2024-05-01T10:01:00Z", "2024-05-01T09:59:00Z");
+        assert_eq!(
+            check_freshness(&backwards, now, window)
+                .unwrap_err()
+                .failure,
+            SecurityFailure::InvalidSecurity
+        );
+        let fine = stamp("2024-05-01T09:59:00Z", "2024-05-01T10:04:00Z");
+        assert_eq!(check_freshness(&fine, now, window), Ok(()));
+    }
+
+    #[test]
+    fn nonce_keys_are_per_user_and_hide_the_nonce() {
+        let (a, b) = (ApiUserId::new(), ApiUserId::new());
+        assert_ne!(nonce_key(a, b"n"), nonce_key(b, b"n"));
+        assert_ne!(nonce_key(a, b"n"), nonce_key(a, b"m"));
+        assert_eq!(nonce_key(a, b"n").len(), 64);
+    }
+
+    #[test]
+    fn passwords_stay_out_of_debug() {
+        let shown = format!("{:?}", TokenPassword::Text("s3cret".into()));
+        assert!(!shown.contains("s3cret"), "{shown}");
+    }
+}

@@ -278,3 +278,118 @@ fn instant(text: &str, what: &str) -> Result<DateTime<Utc>, Fault> {
             ))
         })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::adapters::debitsuccess::xml_tree;
+    use crate::adapters::http::xml_gate::XmlLimits;
+
+    fn read_xml(content: &str) -> Result<SecurityHeader, Fault> {
+        let xml = format!(
+            "<wsse:Security xmlns:wsse=\"{WSSE_NS}\" xmlns:wsu=\"{WSU_NS}\">{content}</wsse:Security>"
+        );
+        let tree = xml_tree::parse(xml.as_bytes(), XmlLimits::default()).unwrap();
+        read(&tree)
+    }
+
+    fn code(result: Result<SecurityHeader, Fault>) -> WssCode {
+        match result.unwrap_err().code {
+            FaultCode::Security(code) => code,
+            other => panic!("not a WSS fault: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_token_without_a_type_is_password_text_and_keeps_the_created_text() {
+        let header = read_xml(
+            "<wsse:UsernameToken><wsse:Username>ds-gym</wsse:Username>\
+             <wsse:Password>pw</wsse:Password><wsse:Nonce>AAECAw==</wsse:Nonce>\
+             <wsu:Created>2024-05-01T10:00:00.000Z</wsu:Created></wsse:UsernameToken>",
+        )
+        .unwrap();
+        let token = header.token.unwrap();
+        assert_eq!(token.username, "ds-gym");
+        assert_eq!(token.password, TokenPassword::Text("pw".into()));
+        assert_eq!(token.nonce, Some(vec![0, 1, 2, 3]));
+        assert_eq!(token.created.unwrap().text, "2024-05-01T10:00:00.000Z");
+        assert!(header.timestamp.is_none());
+    }
+
+    #[test]
+    fn what_cannot_be_processed_is_refused_by_its_wss_code() {
+        let token = "<wsse:UsernameToken><wsse:Username>u</wsse:Username>\
+                     <wsse:Password>p</wsse:Password></wsse:UsernameToken>";
+        let cases = [
+            (format!("{token}{token}"), WssCode::InvalidSecurity),
+            (
+                "<wsse:UsernameToken><wsse:Password>p</wsse:Password></wsse:UsernameToken>".into(),
+                WssCode::InvalidSecurity,
+            ),
+            (
+                "<wsu:Timestamp><wsu:Created>2024-05-01T10:00:00</wsu:Created></wsu:Timestamp>"
+                    .into(),
+                WssCode::InvalidSecurity,
+            ),
+            (
+                format!("<wsu:Timestamp/><wsu:Timestamp/>{token}"),
+                WssCode::InvalidSecurity,
+            ),
+            (
+                "<wsse:BinarySecurityToken>AA==</wsse:BinarySecurityToken>".into(),
+                WssCode::UnsupportedSecurityToken,
+            ),
+            (
+                "<saml:Assertion xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\"/>".into(),
+                WssCode::UnsupportedSecurityToken,
+            ),
+            (
+                format!("<xenc:EncryptedKey xmlns:xenc=\"{XENC_NS}\"/>"),
+                WssCode::UnsupportedAlgorithm,
+            ),
+            (
+                token.replace("<wsse:Password>", "<wsse:Password Type=\"urn:x\">"),
+                WssCode::UnsupportedSecurityToken,
+            ),
+            (
+                token.replace(
+                    "<wsse:Password>p",
+                    &format!("<wsse:Password Type=\"{PASSWORD_DIGEST}\">not-a-digest"),
+                ),
+                WssCode::InvalidSecurity,
+            ),
+            (
+                token.replace(
+                    "</wsse:UsernameToken>",
+                    &format!(
+                        "<wsse:Nonce>{}</wsse:Nonce></wsse:UsernameToken>",
+                        "A".repeat(88)
+                    ),
+                ),
+                WssCode::InvalidSecurity,
+            ),
+        ];
+        for (content, expected) in cases {
+            assert_eq!(code(read_xml(&content)), expected, "{content}");
+        }
+    }
+
+    #[test]
+    fn wss_faults_declare_their_prefix_in_both_versions() {
+        use super::super::envelope::SoapVersion;
+        let fault = fault(WssCode::MessageExpired, "late");
+        let v11 = fault.body(SoapVersion::V11);
+        assert!(v11.contains(&format!("xmlns:wsu=\"{WSU_NS}\"")), "{v11}");
+        assert!(
+            v11.contains("<faultcode>wsu:MessageExpired</faultcode>"),
+            "{v11}"
+        );
+        assert_eq!(fault.http_status(SoapVersion::V11), 500);
+        let v12 = fault.body(SoapVersion::V12);
+        assert!(
+            v12.contains("<s:Value>s:Sender</s:Value><s:Subcode><s:Value>wsu:MessageExpired</s:Value></s:Subcode>"),
+            "{v12}"
+        );
+        assert_eq!(fault.http_status(SoapVersion::V12), 400);
+    }
+}
