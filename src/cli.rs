@@ -28,10 +28,28 @@ pub enum Command {
     Serve(Box<ServeArgs>),
     /// Bring the database schema up to date.
     Migrate(DatabaseArgs),
+    /// Manage API users.
+    #[command(subcommand)]
+    User(UserCommand),
     /// Load a YAML fixture file (atomic and idempotent).
     Import {
         /// The fixture file (format: fixtures/README.md).
         file: PathBuf,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCommand {
+    /// Enable WS-Security PasswordDigest for USERNAME: reads the user's password on stdin,
+    /// checks it against the stored hash and stores it as the digest secret
+    /// (plaintext-equivalent; docs/operations.md "WS-Security digest secrets").
+    Digest {
+        username: String,
+        /// Clear the digest secret instead (digest sign-ins are refused again).
+        #[arg(long)]
+        disable: bool,
         #[command(flatten)]
         database: DatabaseArgs,
     },
@@ -174,6 +192,11 @@ pub struct ServeArgs {
         value_parser = clap::value_parser!(u64).range(1..)
     )]
     pub billing_care_token_ttl_secs: u64,
+    /// WS-Security freshness window, in seconds: how far a UsernameToken's or Timestamp's
+    /// Created may be from now either side, and how long a nonce is remembered (default
+    /// 300, WCF's MaxClockSkew).
+    #[arg(long, env = "BILLING_COMPAT_WSS_WINDOW_SECS", default_value_t = 300)]
+    pub wss_window_secs: u64,
     /// How log lines are written to stderr: `text`, or `json` (one JSON object per line,
     /// with the request's span and its `request_id`, for log collectors).
     #[arg(long, env = "BILLING_COMPAT_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
@@ -292,6 +315,7 @@ impl ServeArgs {
         settings.worker.crmcom_token_retention = secs(self.crmcom_token_retention_secs);
         settings.log_lines_per_client = self.log_lines_per_client;
         settings.vendors.billing_care_token_ttl = secs(self.billing_care_token_ttl_secs);
+        settings.service.auth.wss_window = secs(self.wss_window_secs);
         settings
     }
 }

@@ -1,8 +1,9 @@
 //! A thin shim: logging, arguments, then the library does the work.
 
 use anyhow::Context;
-use billing_compat::cli::{Cli, Command};
+use billing_compat::cli::{Cli, Command, UserCommand};
 use billing_compat::domain::clock::SystemClock;
+use billing_compat::service::auth::digest_secret::set_digest_secret;
 use billing_compat::service::import;
 use billing_compat::{startup, storage, telemetry};
 use clap::Parser;
@@ -14,7 +15,9 @@ async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let format = match &cli.command {
         Command::Serve(args) => args.log_format,
-        Command::Migrate(_) | Command::Import { .. } => telemetry::LogFormat::Text,
+        Command::Migrate(_) | Command::Import { .. } | Command::User(_) => {
+            telemetry::LogFormat::Text
+        }
     };
     telemetry::init_stderr("info", format);
     match cli.command {
@@ -25,6 +28,36 @@ async fn main() -> anyhow::Result<()> {
         Command::Migrate(db) => {
             storage::migrate(&db.url).await?;
             println!("migrated {}", startup::redact(&db.url));
+        }
+        Command::User(UserCommand::Digest {
+            username,
+            disable,
+            database,
+        }) => {
+            // The password comes on stdin, never as an argument (it would show in `ps`).
+            let password = match disable {
+                true => None,
+                false => {
+                    let mut line = String::new();
+                    std::io::stdin()
+                        .read_line(&mut line)
+                        .context("cannot read the password from stdin")?;
+                    Some(line.trim_end_matches(['\r', '\n']).to_owned())
+                }
+            };
+            storage::migrate(&database.url).await?;
+            let store = storage::connect(&database.url, storage::PoolSettings::single()).await?;
+            let set = set_digest_secret(store.as_ref(), &username, password.as_deref()).await;
+            store.close().await;
+            match set {
+                Ok(()) if disable => println!("WS-Security digest disabled for {username}"),
+                Ok(()) => println!("WS-Security digest enabled for {username}"),
+                Err(error) => {
+                    eprintln!("{username}: {error}");
+                    eprintln!("nothing was changed");
+                    std::process::exit(2);
+                }
+            }
         }
         Command::Import { file, database } => {
             let text = std::fs::read_to_string(&file)

@@ -123,6 +123,31 @@ pub struct ApiUser {
     pub apis: ApiSet,
     /// The floLIVE requestor: the customer this user acts as.
     pub customer: Option<CustomerId>,
+    /// Set only for users an operator enabled WS-Security PasswordDigest for (migration
+    /// 0009; docs/debitsuccess.md "WS-Security").
+    pub digest_secret: Option<DigestSecret>,
+}
+
+/// The secret a WS-Security PasswordDigest is checked against: the user's password itself
+/// (UsernameToken Profile 1.0 §3.1 digests the plain password), so it is
+/// plaintext-equivalent. Kept out of `Debug`, so it never reaches a log.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DigestSecret(String);
+
+impl DigestSecret {
+    pub fn new(secret: impl Into<String>) -> Self {
+        Self(secret.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for DigestSecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("DigestSecret(***)")
+    }
 }
 
 /// Who is calling, once authenticated.

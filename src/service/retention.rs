@@ -10,7 +10,10 @@
 //!   tokens expired or released more than `crmcom_token_retention` ago (a client is told
 //!   "expired" or "released" until then); Billing Care access tokens once expired (a refusal
 //!   says the same for an expired and an unknown token, so nothing is lost by forgetting
-//!   them at once).
+//!   them at once);
+//! - WS-Security nonces (`ws_nonces`) once expired: a nonce is remembered only for as long
+//!   as a token carrying it could still pass the freshness window (docs/debitsuccess.md
+//!   "WS-Security"), so the table holds at most one window's accepted nonces.
 //!
 //! Each statement deletes at most `purge_batch` rows in its own transaction, so a purge of
 //! a large backlog never holds SQLite's single writer for long: requests and jobs get the
@@ -44,6 +47,8 @@ pub struct Purged {
     pub crmcom_tokens: u64,
     /// `tokens` of kind Billing Care.
     pub billing_care_tokens: u64,
+    /// `ws_nonces`.
+    pub nonces: u64,
 }
 
 /// What one batch deletes, with its cut-off.
@@ -55,6 +60,10 @@ enum Target {
     Jobs(FinishedStatus, DateTime<Utc>),
     /// Tokens of the kind that expired or were released before the cut-off.
     Tokens(TokenKind, DateTime<Utc>),
+    /// WS-Security nonces expired at or before `now`.
+    Nonces {
+        now: DateTime<Utc>,
+    },
 }
 
 impl Target {
@@ -63,6 +72,7 @@ impl Target {
             Target::Replies { now } => tx.purge_idempotency_records(now, limit).await,
             Target::Jobs(status, before) => tx.purge_finished_jobs(status, before, limit).await,
             Target::Tokens(kind, before) => tx.purge_tokens(kind, before, limit).await,
+            Target::Nonces { now } => tx.purge_nonces(now, limit).await,
         }
     }
 }
@@ -113,6 +123,7 @@ pub async fn purge(services: &Services, settings: &WorkerSettings) -> Result<Pur
         .await?,
         crmcom_tokens: drain(services, tokens(TokenKind::Crmcom), batch).await?,
         billing_care_tokens: drain(services, tokens(TokenKind::BillingCare), batch).await?,
+        nonces: drain(services, Target::Nonces { now }, batch).await?,
     };
     tracing::info!(?purged, "purge done");
     Ok(purged)

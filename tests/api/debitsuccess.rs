@@ -14,4 +14,5 @@ mod rules;
 mod soapui;
 mod support;
 mod validator;
+mod ws_security;
 mod wsdl;

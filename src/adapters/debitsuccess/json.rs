@@ -128,7 +128,7 @@ async fn handle(
     let services = &state.services;
     match Message::from_fields(operation, fields) {
         Message::Adjust(m) => {
-            let result = adjust_termination_date(services, &m, &origin, adjust_result).await;
+            let result = adjust_termination_date(services, &m, &origin, None, adjust_result).await;
             respond(
                 operation,
                 reply,
@@ -136,7 +136,7 @@ async fn handle(
             )
         }
         Message::GetAccount(m) => {
-            let result = customer_account(services, &m, &origin, account_result).await;
+            let result = customer_account(services, &m, &origin, None, account_result).await;
             respond(
                 operation,
                 reply,

@@ -14,6 +14,7 @@ mod customers;
 mod disconnect;
 mod idempotency;
 mod instances;
+mod nonces;
 mod operations;
 mod provisioning;
 mod queue;
@@ -29,6 +30,7 @@ pub use customers::CustomerRepo;
 pub use disconnect::DisconnectRepo;
 pub use idempotency::{IdempotencyRecord, IdempotencyRepo, StoredReply};
 pub use instances::ProductInstanceRepo;
+pub use nonces::{NonceRepo, NONCE_CONSTRAINT};
 pub use operations::OperationRepo;
 pub use provisioning::ProvisioningRepo;
 pub use queue::{FinishedStatus, Job, JobId, NewJob, QueueRepo};
@@ -97,6 +99,7 @@ pub trait Tx:
     + AuditRepo
     + QueueRepo
     + IdempotencyRepo
+    + NonceRepo
     + Send
 {
     /// Atomically increments and returns the named per-tenant counter (CRM.COM numbers):

@@ -3,7 +3,7 @@ use chrono::{DateTime, Utc};
 
 use crate::domain::ids::{ApiUserId, CustomerId, TenantId};
 use crate::domain::tenant::{Tenant, TenantCode};
-use crate::domain::user::{ApiSet, ApiUser, Username};
+use crate::domain::user::{ApiSet, ApiUser, DigestSecret, Username};
 use crate::domain::DomainError;
 
 /// A user to create; secrets arrive already hashed.
@@ -39,6 +39,13 @@ pub trait TenantRepo: Send {
     /// The user (with its tenant) by id: a token names its user by id.
     async fn api_user(&mut self, id: ApiUserId) -> Result<Option<ApiUser>, DomainError>;
     async fn set_password_hash(&mut self, user: ApiUserId, hash: &str) -> Result<(), DomainError>;
+    /// Enables (`Some`) or disables (`None`) WS-Security PasswordDigest for the user
+    /// (docs/operations.md "WS-Security digest secrets").
+    async fn set_digest_secret(
+        &mut self,
+        user: ApiUserId,
+        secret: Option<&DigestSecret>,
+    ) -> Result<(), DomainError>;
 
     /// Inserts the tenant unless one with its code exists (`uq_tenants_code`): true when
     /// inserted. One statement (the fixture import, docs/design.md §5).

@@ -17,8 +17,10 @@
 //! Concurrent first requests with the same credentials share one verification (single
 //! flight): a burst on a cold cache costs one hash, not one per request (issue 9).
 
+pub mod digest_secret;
 mod secret;
 pub mod throttle;
+pub mod username_token;
 pub mod verifier;
 
 use std::net::IpAddr;
@@ -39,6 +41,10 @@ use crate::domain::DomainError;
 
 pub use secret::token_secret;
 pub use throttle::{Throttle, ThrottleSettings};
+pub use username_token::{
+    Created, SecurityFailure, SecurityHeader, SecurityRefusal, Timestamp, TokenError,
+    TokenPassword, UsernameToken,
+};
 pub use verifier::{Saturated, Verifier};
 
 /// How credential checks are bounded (settings; see `config.rs`).
@@ -53,6 +59,10 @@ pub struct AuthSettings {
     /// Every refused password (and every throttled attempt) is answered after this delay.
     pub failure_delay: Duration,
     pub throttle: ThrottleSettings,
+    /// WS-Security freshness: how far a `Created` may be from now either side, and how
+    /// long a nonce is remembered (docs/debitsuccess.md "WS-Security"; WCF's MaxClockSkew
+    /// default, 5 minutes).
+    pub wss_window: Duration,
 }
 
 impl Default for AuthSettings {
@@ -63,6 +73,7 @@ impl Default for AuthSettings {
             verify_wait: Duration::from_millis(500),
             failure_delay: Duration::from_millis(250),
             throttle: ThrottleSettings::default(),
+            wss_window: Duration::from_secs(300),
         }
     }
 }
@@ -73,6 +84,7 @@ pub struct Authenticator {
     verifier: Verifier,
     throttle: Throttle,
     failure_delay: Duration,
+    wss_window: Duration,
     /// argon2 verifications run so far (each costs tens of milliseconds of CPU).
     hashes: AtomicU64,
 }
@@ -85,6 +97,8 @@ pub enum Refusal {
     WrongSecret,
     ApiNotAllowed,
     Throttled,
+    /// A WS-Security PasswordDigest for a user without a digest secret.
+    DigestNotEnabled,
 }
 
 /// A password sign-in as presented: who, with what, from where.
@@ -110,6 +124,7 @@ impl Authenticator {
             verifier: Verifier::new(settings.verify_slots, settings.verify_wait),
             throttle: Throttle::new(settings.throttle.clone()),
             failure_delay: settings.failure_delay,
+            wss_window: settings.wss_window,
             hashes: AtomicU64::new(0),
         }
     }

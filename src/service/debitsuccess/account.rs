@@ -11,12 +11,13 @@ use crate::domain::account::Account;
 use crate::domain::catalog::{Bundle, InstanceStatus};
 use crate::domain::ids::{BundleId, ProductId};
 use crate::domain::store::Tx;
+use crate::domain::user::Principal;
 use crate::domain::DomainError;
 use crate::service::{Origin, Services};
 
 use super::command::GetCustomerAccount;
 use super::rules;
-use super::run::{operation, run, Answer, Context};
+use super::run::{operation, run, Answer, Caller, Context};
 
 pub const OPERATION: &str = "GetCustomerAccountByAccountId";
 
@@ -41,6 +42,7 @@ pub async fn customer_account<D>(
     services: &Services,
     message: &GetCustomerAccount,
     origin: &Origin,
+    signed_in: Option<Principal>,
     render: impl Fn(&Answer<AccountView>) -> D + Clone + Send + 'static,
 ) -> Result<D, DomainError>
 where
@@ -59,7 +61,8 @@ where
             Ok(AccountView { account, products })
         })
     });
-    run(services, &base, origin, None, work, render).await
+    let caller = Caller { origin, signed_in };
+    run(services, &base, caller, None, work, render).await
 }
 
 async fn products(

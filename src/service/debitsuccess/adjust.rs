@@ -10,12 +10,13 @@ use crate::domain::account::{AccountReferenceNo, AccountStatus};
 use crate::domain::audit::AuditEvent;
 use crate::domain::rules::DebitsuccessRule;
 use crate::domain::store::Tx;
+use crate::domain::user::Principal;
 use crate::domain::DomainError;
 use crate::service::{Origin, Services};
 
 use super::command::AdjustTerminationDate;
 use super::rules::{self, Warning};
-use super::run::{operation, run, Answer, Context, Replay};
+use super::run::{operation, run, Answer, Caller, Context, Replay};
 
 pub const OPERATION: &str = "AdjustAccountTerminationDate";
 
@@ -33,6 +34,7 @@ pub async fn adjust_termination_date<D>(
     services: &Services,
     message: &AdjustTerminationDate,
     origin: &Origin,
+    signed_in: Option<Principal>,
     render: impl Fn(&Answer<Adjusted>) -> D + Clone + Send + 'static,
 ) -> Result<D, DomainError>
 where
@@ -111,5 +113,6 @@ where
             })
         })
     });
-    run(services, &message.base, origin, Some(replay), work, render).await
+    let caller = Caller { origin, signed_in };
+    run(services, &message.base, caller, Some(replay), work, render).await
 }

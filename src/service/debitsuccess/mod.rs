@@ -8,6 +8,7 @@ pub mod adjust;
 pub mod command;
 pub mod rules;
 pub mod run;
+pub mod ws_security;
 
 use std::sync::Arc;
 

@@ -60,6 +60,13 @@ impl Replay {
     }
 }
 
+/// Who is calling: how the call arrived and, when the envelope's WS-Security header
+/// authenticated it ([`super::ws_security`]), as whom.
+pub struct Caller<'a> {
+    pub origin: &'a Origin,
+    pub signed_in: Option<Principal>,
+}
+
 /// The context the operation's work is given.
 pub struct Context {
     pub principal: Principal,
@@ -102,7 +109,7 @@ impl<D: Serialize + DeserializeOwned + Send + 'static> Reply for Doc<D> {
 pub async fn run<T, D, W, R>(
     services: &Services,
     base: &RequestBase,
-    origin: &Origin,
+    caller: Caller<'_>,
     replay: Option<Replay>,
     work: W,
     render: R,
@@ -120,7 +127,7 @@ where
         warnings,
         result,
     };
-    let principal = match authenticate(services, base, origin).await {
+    let principal = match authenticate(services, base, caller).await {
         Ok(principal) => principal,
         Err(error) => return unstored(&render, answer(TimeZone::default(), vec![], Err(error))),
     };
@@ -180,16 +187,34 @@ where
 }
 
 /// 02 for anything wrong with `User`: missing, unknown user, wrong password, no API access.
+/// A caller the WS-Security header signed in needs no `User`; a password the body carries
+/// anyway is checked as always, for that user (docs/debitsuccess.md "WS-Security": the
+/// usernames were already found to agree).
 async fn authenticate(
     services: &Services,
     base: &RequestBase,
-    origin: &Origin,
+    caller: Caller<'_>,
 ) -> Result<Principal, DomainError> {
     let user = base.user.as_ref();
+    let password = user.and_then(|u| u.password.as_deref());
+    if let Some(principal) = caller.signed_in {
+        let Some(password) = password.filter(|p| !p.is_empty()) else {
+            return Ok(principal);
+        };
+        let attempt = Attempt {
+            username: principal.username.as_str(),
+            password,
+            source: caller.origin.client,
+        };
+        return services
+            .auth
+            .password(services.store.as_ref(), attempt, Api::Debitsuccess)
+            .await;
+    }
     let attempt = Attempt {
         username: user.and_then(|u| u.username.as_deref()).unwrap_or(""),
-        password: user.and_then(|u| u.password.as_deref()).unwrap_or(""),
-        source: origin.client,
+        password: password.unwrap_or(""),
+        source: caller.origin.client,
     };
     services
         .auth

@@ -77,6 +77,10 @@ pub struct RawUser {
     pub api_key: Option<String>,
     pub apis: Vec<String>,
     pub customer: Option<String>,
+    /// Enables WS-Security PasswordDigest: the password is also stored as the user's digest
+    /// secret (plaintext-equivalent; docs/debitsuccess.md "WS-Security").
+    #[serde(default)]
+    pub ws_digest: bool,
 }
 
 #[derive(Deserialize)]

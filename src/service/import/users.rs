@@ -4,7 +4,7 @@
 
 use crate::domain::ids::ApiUserId;
 use crate::domain::store::NewApiUser;
-use crate::domain::user::{Api, ApiSet, Username};
+use crate::domain::user::{Api, ApiSet, DigestSecret, Username};
 use crate::service::auth::{hash_api_key, hash_password};
 
 use super::importer::{Ctx, Importer};
@@ -56,6 +56,12 @@ impl Importer<'_> {
                     customer,
                 };
                 ctx.store(self.tx.insert_user(&user).await)?;
+                // Only for users an operator enables, as the fixture says (the secret is
+                // the password itself: docs/debitsuccess.md "WS-Security").
+                if u.ws_digest {
+                    let secret = DigestSecret::new(u.password.clone());
+                    ctx.store(self.tx.set_digest_secret(user.id, Some(&secret)).await)?;
+                }
             }
             self.counted(existing.is_none());
         }

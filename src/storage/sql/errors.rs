@@ -22,6 +22,7 @@ fn sqlite_constraint(message: &str) -> Option<String> {
         super::operations::SQLITE_UNIQUE,
         super::tokens::SQLITE_UNIQUE,
         super::idempotency::SQLITE_UNIQUE,
+        super::nonces::SQLITE_UNIQUE,
         super::COUNTERS_UNIQUE,
     ];
     if let Some((_, name)) = lists

@@ -16,6 +16,7 @@ pub(crate) mod errors;
 pub(crate) mod exec;
 mod idempotency;
 mod instances;
+mod nonces;
 mod operations;
 mod provisioning;
 mod queue;

@@ -9,11 +9,11 @@ use crate::domain::clock;
 use crate::domain::ids::{ApiUserId, CustomerId, TenantId};
 use crate::domain::store::{NewApiUser, TenantRepo};
 use crate::domain::tenant::{Tenant, TenantCode, TimeZone};
-use crate::domain::user::{ApiSet, ApiUser, Username};
+use crate::domain::user::{ApiSet, ApiUser, DigestSecret, Username};
 use crate::domain::DomainError;
 
 use super::errors::db_error;
-use super::row::{opt_uuid, parsed, text, uuid};
+use super::row::{opt_text, opt_uuid, parsed, text, uuid};
 use super::{Dialect, SqlTx};
 
 /// SQLite's column lists for these tables' unique constraints (see `errors.rs`).
@@ -27,7 +27,7 @@ pub(crate) const SQLITE_UNIQUE: &[(&str, &str)] = &[
 macro_rules! user_by {
     ($column:literal) => {
         concat!(
-            "SELECT u.id, u.username, u.password_hash, u.apis, u.customer_id, ",
+            "SELECT u.id, u.username, u.password_hash, u.apis, u.customer_id, u.wss_digest_secret, ",
             "t.id AS tenant_id, t.code AS tenant_code, t.name AS tenant_name, ",
             "t.timezone AS tenant_timezone ",
             "FROM api_users u JOIN tenants t ON t.id = u.tenant_id WHERE u.",
@@ -91,6 +91,7 @@ fn user_from(row: &Row) -> Result<ApiUser, DomainError> {
         password_hash: text(row, "password_hash")?,
         apis: parsed("apis", &text(row, "apis")?, ApiSet::from_csv)?,
         customer: opt_uuid(row, "customer_id")?.map(CustomerId::from_uuid),
+        digest_secret: opt_text(row, "wss_digest_secret")?.map(DigestSecret::new),
     })
 }
 
@@ -176,6 +177,19 @@ impl<D: Dialect> TenantRepo for SqlTx<'_, D> {
     async fn set_password_hash(&mut self, user: ApiUserId, hash: &str) -> Result<(), DomainError> {
         self.query("UPDATE api_users SET password_hash = $1 WHERE id = $2")
             .bind(hash)
+            .bind(user.to_string())
+            .execute()
+            .await?;
+        Ok(())
+    }
+
+    async fn set_digest_secret(
+        &mut self,
+        user: ApiUserId,
+        secret: Option<&DigestSecret>,
+    ) -> Result<(), DomainError> {
+        self.query("UPDATE api_users SET wss_digest_secret = $1 WHERE id = $2")
+            .bind(secret.map(|s| s.expose().to_owned()))
             .bind(user.to_string())
             .execute()
             .await?;

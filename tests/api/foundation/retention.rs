@@ -203,6 +203,7 @@ async fn the_purge_removes_what_has_expired_and_keeps_what_is_live() {
             failed_jobs: 0,
             crmcom_tokens: 2,
             billing_care_tokens: 1,
+            nonces: 0,
         }
     );
     assert_eq!(

@@ -6,12 +6,15 @@
 //! mandatory headers, then the body.
 
 use crate::adapters::http::xml_gate::{XmlGateError, XmlLimits};
-use crate::service::debitsuccess::command::{AdjustTerminationDate, GetCustomerAccount};
+use crate::service::auth::SecurityHeader;
+use crate::service::debitsuccess::command::{
+    AdjustTerminationDate, GetCustomerAccount, RequestBase,
+};
 
 use super::super::fields::{Fields, Namespaces};
 use super::super::xml_tree::{self, Element, TreeError};
 use super::envelope::{Fault, FaultCode, SoapVersion, SOAP11_NS, SOAP12_NS};
-use super::structure;
+use super::{security, structure};
 
 /// The service namespace (operation wrappers) and the contract's action prefix.
 pub const SERVICE_NS: &str = "Debitsuccess.WebServices.WCF";
@@ -60,6 +63,14 @@ pub enum Message {
 }
 
 impl Message {
+    /// The base fields every request carries (`User` among them).
+    pub fn base(&self) -> &RequestBase {
+        match self {
+            Message::Adjust(m) => &m.base,
+            Message::GetAccount(m) => &m.base,
+        }
+    }
+
     pub fn operation(&self) -> Operation {
         match self {
             Message::Adjust(_) => Operation::AdjustAccountTerminationDate,
@@ -95,6 +106,17 @@ pub fn decode(
     actions: &[String],
     limits: XmlLimits,
 ) -> Result<Message, Fault> {
+    decode_secured(version, body, actions, limits).map(|(message, _)| message)
+}
+
+/// [`decode`], with the `wsse:Security` header addressed to us, if any (docs/debitsuccess.md
+/// "WS-Security").
+pub fn decode_secured(
+    version: SoapVersion,
+    body: &[u8],
+    actions: &[String],
+    limits: XmlLimits,
+) -> Result<(Message, Option<SecurityHeader>), Fault> {
     let document = xml_tree::parse_document(body, limits).map_err(|e| unreadable(&e))?;
     let envelope = &document.root;
     if envelope.local != "Envelope" {
@@ -111,9 +133,9 @@ pub fn decode(
     structure::check(version, &document)?;
     let ns = version.namespace();
     let header = envelope.children.iter().find(|c| c.is(ns, "Header"));
-    let addressed = match header {
+    let (addressed, security) = match header {
         Some(header) => understand_headers(version, header)?,
-        None => Vec::new(),
+        None => (Vec::new(), None),
     };
     let Some(body) = envelope.children.iter().find(|c| c.is(ns, "Body")) else {
         return Err(Fault::sender("The SOAP envelope has no Body."));
@@ -139,7 +161,7 @@ pub fn decode(
         .iter()
         .find(|c| c.local == "request" && matches!(c.ns.as_deref(), Some(SERVICE_NS) | None));
     let fields = Fields::from_xml(request, Namespaces::DataContract);
-    Ok(Message::from_fields(operation, fields))
+    Ok((Message::from_fields(operation, fields), security))
 }
 
 fn version_mismatch(version: SoapVersion, found: Option<&str>) -> Fault {
@@ -164,16 +186,33 @@ fn version_mismatch(version: SoapVersion, found: Option<&str>) -> Fault {
 }
 
 /// Fails with MustUnderstand for mandatory blocks we do not process; returns the
-/// WS-Addressing `Action` values (they must agree with the body like `SOAPAction`).
-fn understand_headers(version: SoapVersion, header: &Element) -> Result<Vec<String>, Fault> {
+/// WS-Addressing `Action` values (they must agree with the body like `SOAPAction`) and the
+/// `wsse:Security` block addressed to us, read (a second one is InvalidSecurity: WSS 1.0
+/// §6.1 allows one per actor/role).
+fn understand_headers(
+    version: SoapVersion,
+    header: &Element,
+) -> Result<(Vec<String>, Option<SecurityHeader>), Fault> {
     let mut actions = Vec::new();
+    let mut secured = None;
     let mut not_understood = Vec::new();
     for block in &header.children {
         let addressing = block.ns.as_deref() == Some(WSA_NS);
         if addressing && block.local == "Action" {
             actions.push(block.text.to_string());
         }
-        let understood = addressing && WSA_UNDERSTOOD.contains(&block.local.as_ref());
+        // A Security block for another actor/role is not ours to process (SOAP 1.1 §4.2.2).
+        let ours = security::is_security(block) && version.targets_us(block);
+        if ours {
+            if secured.is_some() {
+                return Err(security::fault(
+                    security::WssCode::InvalidSecurity,
+                    "The message carries more than one Security header for this service.",
+                ));
+            }
+            secured = Some(security::read(block)?);
+        }
+        let understood = ours || (addressing && WSA_UNDERSTOOD.contains(&block.local.as_ref()));
         if !understood && version.must_understand(block) {
             not_understood.push((
                 block.ns.as_deref().map(str::to_owned),
@@ -182,7 +221,7 @@ fn understand_headers(version: SoapVersion, header: &Element) -> Result<Vec<Stri
         }
     }
     if not_understood.is_empty() {
-        return Ok(actions);
+        return Ok((actions, secured));
     }
     let names: Vec<String> = not_understood
         .iter()

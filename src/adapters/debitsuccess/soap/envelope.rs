@@ -9,6 +9,7 @@ use crate::adapters::http::xml_text;
 use crate::domain::audit::Channel;
 
 use super::super::xml_tree::Element;
+use super::security::WssCode;
 
 pub const SOAP11_NS: &str = "http://schemas.xmlsoap.org/soap/envelope/";
 pub const SOAP12_NS: &str = "http://www.w3.org/2003/05/soap-envelope";
@@ -56,7 +57,14 @@ impl SoapVersion {
         let ns = Some(self.namespace());
         let flag = block.attribute(ns, "mustUnderstand").map(str::trim);
         let flagged = matches!(flag, Some("1" | "true"));
-        let for_us = match self {
+        flagged && self.targets_us(block)
+    }
+
+    /// A header block addressed to us: SOAP 1.1 `actor` absent or `next`; SOAP 1.2 `role`
+    /// absent, `next` or `ultimateReceiver`.
+    pub fn targets_us(self, block: &Element) -> bool {
+        let ns = Some(self.namespace());
+        match self {
             SoapVersion::V11 => block
                 .attribute(ns, "actor")
                 .is_none_or(|a| a.trim() == "http://schemas.xmlsoap.org/soap/actor/next"),
@@ -67,8 +75,7 @@ impl SoapVersion {
                         | "http://www.w3.org/2003/05/soap-envelope/role/ultimateReceiver"
                 )
             }),
-        };
-        flagged && for_us
+        }
     }
 }
 
@@ -82,6 +89,9 @@ pub enum FaultCode {
     Sender,
     /// SOAP 1.1 `Server`, SOAP 1.2 `Receiver`: we are.
     Receiver,
+    /// A WS-Security fault (WSS 1.0 §12): SOAP 1.1 `faultcode` is the WSS QName itself,
+    /// SOAP 1.2 a `Sender` with the QName as its `Subcode`.
+    Security(WssCode),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -119,7 +129,9 @@ impl Fault {
     /// (Part 2 §7.5.1.2): Sender 400, everything else 500.
     pub fn http_status(&self, version: SoapVersion) -> StatusCode {
         self.status.unwrap_or(match (version, &self.code) {
-            (SoapVersion::V12, FaultCode::Sender) => StatusCode::BAD_REQUEST,
+            (SoapVersion::V12, FaultCode::Sender | FaultCode::Security(_)) => {
+                StatusCode::BAD_REQUEST
+            }
             _ => StatusCode::INTERNAL_SERVER_ERROR,
         })
     }
@@ -127,16 +139,19 @@ impl Fault {
     pub fn body(&self, version: SoapVersion) -> String {
         let ns = version.namespace();
         let reason = xml_text::text(&self.reason);
+        let declaration = security_declaration(&self.code);
         match version {
             SoapVersion::V11 => {
                 let code = match self.code {
-                    FaultCode::VersionMismatch => "VersionMismatch",
-                    FaultCode::MustUnderstand(_) => "MustUnderstand",
-                    FaultCode::Sender => "Client",
-                    FaultCode::Receiver => "Server",
+                    FaultCode::VersionMismatch => "s:VersionMismatch".to_owned(),
+                    FaultCode::MustUnderstand(_) => "s:MustUnderstand".to_owned(),
+                    FaultCode::Sender => "s:Client".to_owned(),
+                    FaultCode::Receiver => "s:Server".to_owned(),
+                    // The WSS QName's prefix is declared where it is used.
+                    FaultCode::Security(wss) => security_qname(wss),
                 };
                 format!(
-                    "<s:Envelope xmlns:s=\"{ns}\"><s:Body><s:Fault><faultcode>s:{code}</faultcode>\
+                    "<s:Envelope xmlns:s=\"{ns}\"><s:Body><s:Fault{declaration}><faultcode>{code}</faultcode>\
                      <faultstring xml:lang=\"en-US\">{reason}</faultstring></s:Fault></s:Body></s:Envelope>"
                 )
             }
@@ -150,11 +165,19 @@ impl Fault {
                         ),
                     ),
                     FaultCode::MustUnderstand(blocks) => ("MustUnderstand", not_understood(blocks)),
-                    FaultCode::Sender => ("Sender", String::new()),
+                    FaultCode::Sender | FaultCode::Security(_) => ("Sender", String::new()),
                     FaultCode::Receiver => ("Receiver", String::new()),
                 };
+                // SOAP 1.2 §5.4.6: the WSS code is a Subcode of Sender (WSS 1.0 §12).
+                let subcode = match self.code {
+                    FaultCode::Security(wss) => format!(
+                        "<s:Subcode><s:Value>{}</s:Value></s:Subcode>",
+                        security_qname(wss)
+                    ),
+                    _ => String::new(),
+                };
                 format!(
-                    "<s:Envelope xmlns:s=\"{ns}\">{header}<s:Body><s:Fault><s:Code><s:Value>s:{code}</s:Value></s:Code>\
+                    "<s:Envelope xmlns:s=\"{ns}\">{header}<s:Body><s:Fault{declaration}><s:Code><s:Value>s:{code}</s:Value>{subcode}</s:Code>\
                      <s:Reason><s:Text xml:lang=\"en-US\">{reason}</s:Text></s:Reason></s:Fault></s:Body></s:Envelope>"
                 )
             }
@@ -165,6 +188,23 @@ impl Fault {
         HttpResponse::build(self.http_status(version))
             .content_type(version.content_type())
             .body(self.body(version))
+    }
+}
+
+/// A WSS fault code's QName as element content; [`security_declaration`] declares its prefix.
+fn security_qname(wss: WssCode) -> String {
+    let (prefix, _, local) = wss.qname();
+    format!("{prefix}:{local}")
+}
+
+/// The namespace declaration a WSS fault code's prefix needs, for the `Fault` element.
+fn security_declaration(code: &FaultCode) -> String {
+    match code {
+        FaultCode::Security(wss) => {
+            let (prefix, ns, _) = wss.qname();
+            format!(" xmlns:{prefix}=\"{ns}\"")
+        }
+        _ => String::new(),
     }
 }
 

@@ -4,6 +4,7 @@
 
 pub mod decode;
 pub mod envelope;
+pub mod security;
 pub mod structure;
 
 use actix_web::http::{header, StatusCode};
@@ -13,11 +14,13 @@ use crate::adapters::http::negotiation::{read_body, Format, WireError};
 use crate::adapters::http::observability::record_outcome;
 use crate::adapters::http::origin::origin_of;
 use crate::adapters::http::AppState;
-use crate::service::debitsuccess::{adjust_termination_date, customer_account};
+use crate::domain::DomainError;
+use crate::service::auth::TokenError;
+use crate::service::debitsuccess::{adjust_termination_date, customer_account, ws_security};
 
 use super::reply::{account_result, adjust_result};
 use super::result_xml::{soap_envelope, ResultXml};
-use decode::{decode, Message, Operation};
+use decode::{decode, decode_secured, Message, Operation};
 use envelope::{Fault, SoapVersion};
 
 /// WCF's own words for an unhandled exception; the cause is logged, never sent.
@@ -64,25 +67,59 @@ pub async fn post(
         }
         Err(other) => return Fault::sender(format!("{other}.")).response(version),
     };
-    let message = match decode(version, &body, &actions, state.settings.xml) {
-        Ok(message) => message,
+    let (message, security) = match decode_secured(version, &body, &actions, state.settings.xml) {
+        Ok(decoded) => decoded,
         Err(fault) => return fault.response(version),
     };
     let origin = origin_of(&req, version.channel());
     let services = &state.services;
     let operation = message.operation();
+    // WS-Security (docs/debitsuccess.md "WS-Security"): a header failure is a SOAP fault, as
+    // WCF answers it, before the operation runs; nothing has changed.
+    let signed_in = match &security {
+        None => None,
+        Some(header) => match ws_security::sign_in(services, header, message.base(), &origin).await
+        {
+            Ok(signed_in) => signed_in,
+            Err(error) => return security_failure(version, operation, error),
+        },
+    };
     let reply = match message {
-        Message::Adjust(m) => adjust_termination_date(services, &m, &origin, adjust_result)
-            .await
-            .map(|result| soap_reply(version, operation, &result)),
-        Message::GetAccount(m) => customer_account(services, &m, &origin, account_result)
-            .await
-            .map(|result| soap_reply(version, operation, &result)),
+        Message::Adjust(m) => {
+            adjust_termination_date(services, &m, &origin, signed_in, adjust_result)
+                .await
+                .map(|result| soap_reply(version, operation, &result))
+        }
+        Message::GetAccount(m) => {
+            customer_account(services, &m, &origin, signed_in, account_result)
+                .await
+                .map(|result| soap_reply(version, operation, &result))
+        }
     };
     reply.unwrap_or_else(|error| {
         tracing::error!(?error, "debitsuccess SOAP request failed");
         Fault::receiver(INTERNAL_ERROR).response(version)
     })
+}
+
+/// A refused header is its WSS fault; an outage is a Receiver fault asking for a retry
+/// (503, as nothing was done); anything else is the internal-error fault.
+fn security_failure(version: SoapVersion, operation: Operation, error: TokenError) -> HttpResponse {
+    match error {
+        TokenError::Refused(refusal) => {
+            record_outcome("debitsuccess", operation.name(), "wsse");
+            security::refusal(&refusal).response(version)
+        }
+        TokenError::Failed(DomainError::Busy(_) | DomainError::Unavailable { .. }) => {
+            Fault::receiver("The service is temporarily unavailable; retry later.")
+                .with_status(StatusCode::SERVICE_UNAVAILABLE)
+                .response(version)
+        }
+        TokenError::Failed(error) => {
+            tracing::error!(?error, "debitsuccess WS-Security check failed");
+            Fault::receiver(INTERNAL_ERROR).response(version)
+        }
+    }
 }
 
 fn soap_reply(version: SoapVersion, operation: Operation, result: &impl ResultXml) -> HttpResponse {
