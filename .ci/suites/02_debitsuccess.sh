@@ -2,8 +2,9 @@
 # Debitsuccess SOAP (docs/design.md §6.1) against a fresh demo server ($BASE_URL): the contract is
 # served, the README's curl requests work, real clients (zeep and suds in Python, node-soap)
 # load the served WSDL and call every operation for success and each error code reachable
-# with the demo data — the Python ones validating each raw reply against the XSD — and
-# schemathesis checks the JSON form's OpenAPI.
+# with the demo data — the Python ones validating each raw reply against the XSD —, zeep and
+# node-soap sign in with a WS-Security UsernameToken (PasswordText and PasswordDigest, with a
+# Timestamp), and schemathesis checks the JSON form's OpenAPI.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 svc="$BASE_URL/DSWebService/DSServices.svc"
@@ -44,6 +45,10 @@ echo "-- suds"
 python .ci/clients/debitsuccess/suds_client.py
 echo "-- node-soap"
 node .ci/clients/debitsuccess/node_soap_client.js
+
+echo "-- WS-Security UsernameToken (zeep plain/digest/timestamp, node-soap WSSecurity)"
+python .ci/clients/debitsuccess/zeep_wss_client.py
+node .ci/clients/debitsuccess/node_soap_wss_client.js
 
 echo "-- schemathesis (JSON form)"
 # Credentials travel in the body's User, so generated requests are refused with 02 (401):

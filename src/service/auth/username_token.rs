@@ -263,9 +263,6 @@ impl Authenticator {
             tokio::time::sleep(self.failure_delay).await;
             TokenError::refused(SecurityFailure::FailedAuthentication, FAILED)
         };
-        if self.throttle.check(username, source).is_err() {
-            return Err(refused(Refusal::Throttled).await);
-        }
         // A NUL never names a user (see `password`).
         let user = match username.contains('\0') {
             true => None,
@@ -282,6 +279,30 @@ impl Authenticator {
             secret.map_or("\0no digest secret\0", |s| s.expose()),
         );
         let matches: bool = expected.ct_eq(digest).into();
+        // Every digest carries a fresh nonce, so the verdict cache that lets a verified
+        // password through a throttle window cannot be keyed by what was sent. It is keyed
+        // by what was proved instead — the user's stored hash, name and secret, as
+        // `check_password` keys a verified pair — so the real integration keeps signing
+        // in while someone guesses from its address (docs/operations.md "Credential
+        // checks under attack"); a wrong digest never reaches the cache and is throttled.
+        let proved = match (&user, secret) {
+            (Some(user), Some(secret)) if matches => Some(super::verdict_key(
+                &user.password_hash,
+                username,
+                secret.expose(),
+            )),
+            _ => None,
+        };
+        let known = match &proved {
+            Some(key) => self.verified.get(key).await == Some(true),
+            None => false,
+        };
+        if !known && self.throttle.check(username, source).is_err() {
+            return Err(refused(Refusal::Throttled).await);
+        }
+        if let Some(key) = proved {
+            self.verified.insert(key, true).await;
+        }
         let has_secret = secret.is_some();
         let refusal = match (user, has_secret, matches) {
             (None, _, _) => Refusal::UnknownUser,

@@ -422,6 +422,32 @@ async fn digest_failures_count_towards_the_throttle() {
 }
 
 #[tokio::test]
+async fn a_digest_user_already_verified_keeps_signing_in_while_its_source_is_throttled() {
+    let app = spawn_app_with(|settings| {
+        let throttle = &mut settings.service.auth.throttle;
+        throttle.per_user_threshold = 2;
+        throttle.per_source_threshold = 2;
+        throttle.base_window = std::time::Duration::from_secs(60);
+    })
+    .await;
+    let right = || Token::digest(DIGEST_USER, DIGEST_PASSWORD).xml();
+    let signed_in = |body: &str| body.contains(">00<");
+    let (status, body) = send(&app, SOAP11, &read_account(), &security(SOAP11, &right())).await;
+    assert!(status == 200 && signed_in(&body), "{body}");
+    // A guesser from the same address (one NAT) opens a window …
+    for _ in 0..2 {
+        let token = Token::digest(DIGEST_USER, "Wrong-Pass-2024").xml();
+        fault_of(&app, SOAP11, &read_account(), &token).await;
+    }
+    let wrong = Token::digest(DIGEST_USER, "Another-Guess-2024").xml();
+    let (_, code, _) = fault_of(&app, SOAP11, &read_account(), &wrong).await;
+    assert_eq!(code, "wsse:FailedAuthentication");
+    // … and the integration's next digest, with a fresh nonce, still passes.
+    let (status, body) = send(&app, SOAP11, &read_account(), &security(SOAP11, &right())).await;
+    assert!(status == 200 && signed_in(&body), "{body}");
+}
+
+#[tokio::test]
 async fn unsupported_tokens_are_faults_not_ignored() {
     let app = spawn_app().await;
     let token = Token::text(USER, PASSWORD).xml();
