@@ -12,9 +12,11 @@ mod bundles;
 mod catalog;
 mod customers;
 mod disconnect;
+mod events;
 mod idempotency;
 mod instances;
 mod operations;
+mod operators;
 mod provisioning;
 mod queue;
 mod tenants;
@@ -27,9 +29,11 @@ pub use bundles::BundleRepo;
 pub use catalog::CatalogRepo;
 pub use customers::CustomerRepo;
 pub use disconnect::DisconnectRepo;
+pub use events::EventRepo;
 pub use idempotency::{IdempotencyRecord, IdempotencyRepo, StoredReply};
 pub use instances::ProductInstanceRepo;
 pub use operations::OperationRepo;
+pub use operators::OperatorRepo;
 pub use provisioning::ProvisioningRepo;
 pub use queue::{FinishedStatus, Job, JobId, NewJob, QueueRepo};
 pub use tenants::{NewApiUser, TenantRepo};
@@ -95,6 +99,8 @@ pub trait Tx:
     + OperationRepo
     + TokenRepo
     + AuditRepo
+    + EventRepo
+    + OperatorRepo
     + QueueRepo
     + IdempotencyRepo
     + Send

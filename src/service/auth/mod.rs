@@ -17,6 +17,7 @@
 //! Concurrent first requests with the same credentials share one verification (single
 //! flight): a burst on a cold cache costs one hash, not one per request (issue 9).
 
+mod operators;
 mod secret;
 pub mod throttle;
 pub mod verifier;
