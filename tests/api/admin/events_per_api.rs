@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::support::{adjust, all_events, assert_envelope, of_type, operator_app, wait_for};
+use super::support::{adjust, assert_envelope, of_type, operator_app, settled, wait_for};
 
 const ON_SOUTH: &str = "f0000000-0000-4000-8000-000000000002";
 const SOUTH: &str = "c0000000-0000-4000-8000-000000000003";
@@ -19,7 +19,7 @@ fn only<'a>(events: &'a [Value], suffix: &str) -> &'a Value {
 async fn a_debitsuccess_adjustment_is_a_termination_date_changed_event() {
     let app = operator_app(|_| {}).await;
     adjust(&app, "DS1000001", "2031-12-31").await;
-    let events = all_events(&app).await;
+    let events = settled(&app, 1).await;
     assert_eq!(events.len(), 1, "{events:?}");
     let event = only(&events, "account.termination_date_changed");
     assert_envelope(event, "acme", "debitsuccess");
@@ -123,7 +123,7 @@ async fn a_crmcom_cancel_is_a_provisioning_request_created_event_and_its_login_i
         .await
         .unwrap();
     assert_eq!(reply["status"]["code"], "OK", "{reply}");
-    let events = all_events(&app).await;
+    let events = settled(&app, 1).await;
     // The login is audited but is no change to billing data: one event only.
     assert_eq!(events.len(), 1, "{events:?}");
     let created = only(&events, "provisioning_request.created");
@@ -160,7 +160,7 @@ async fn a_billing_care_cancel_is_a_bundle_cancelled_event() {
         .await
         .unwrap();
     assert_eq!(reply.status(), 200, "{}", reply.text().await.unwrap());
-    let events = all_events(&app).await;
+    let events = settled(&app, 1).await;
     assert_eq!(events.len(), 1, "the token mint is no event: {events:?}");
     let cancelled = only(&events, "bundle.cancelled");
     assert_envelope(cancelled, "acme", "billing_care");

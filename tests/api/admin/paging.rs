@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use billing_compat::domain::event::EventType;
 
-use super::support::{change, events, operator_app, record, subjects, tenant_id, Answer};
+use super::support::{change, events, operator_app, record, settled, subjects, tenant_id, Answer};
 use crate::helpers::TestApp;
 
 fn page(answer: &Answer) -> (Vec<String>, String) {
@@ -29,6 +29,7 @@ async fn five_changes(app: &TestApp) {
     ] {
         record(app, change(tenant, event, id)).await;
     }
+    settled(app, 5).await;
 }
 
 #[tokio::test]

@@ -134,6 +134,20 @@ pub async fn adjust(app: &TestApp, reference: &str, date: &str) {
     );
 }
 
+/// Every event from the start once the feed holds at least `count`. On PostgreSQL a change
+/// shows once every transaction older than it has ended, in any database of the cluster
+/// (docs/events.md "The cursor"): other tests' transactions may hold it back a moment.
+pub async fn settled(app: &TestApp, count: usize) -> Vec<Value> {
+    for _ in 0..200 {
+        let found = all_events(app).await;
+        if found.len() >= count {
+            return found;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the feed did not reach {count} events within 10 s");
+}
+
 /// Waits until the feed holds `count` events of type `suffix`.
 pub async fn wait_for(app: &TestApp, suffix: &str, count: usize) -> Vec<Value> {
     for _ in 0..200 {
