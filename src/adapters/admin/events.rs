@@ -8,7 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::adapters::http::AppState;
 use crate::domain::clock;
-use crate::domain::event::FeedEvent;
+use crate::domain::event::{EventType, FeedEvent};
 use crate::domain::DomainError;
 use crate::service::admin::feed::FeedRequest;
 
@@ -23,22 +23,28 @@ pub const PATH: &str = "/admin/v1/events";
 #[allow(dead_code)] // Describes the query for OpenAPI; the handler parses it by hand.
 pub(super) struct EventsQuery {
     /// Continue after this cursor (a page's `next`); from the beginning when absent.
-    #[param(example = "0-12")]
+    #[param(example = "0-12", pattern = "^[0-9]{1,18}-[0-9]{1,18}$")]
     after: Option<String>,
     /// Events per page, 1–1000 (default 100).
     #[param(minimum = 1, maximum = 1000)]
     limit: Option<i64>,
     /// Only this tenant's events (its code); the cursor still passes the others.
+    #[param(example = "acme", pattern = "^[A-Za-z0-9_-]{1,64}$")]
     tenant: Option<String>,
     /// Only events of this CloudEvents type; the cursor still passes the others.
-    #[param(
-        rename = "type",
-        example = "com.billing-compat.account.termination_date_changed"
-    )]
+    #[param(rename = "type", schema_with = event_type_schema)]
     event_type: Option<String>,
     /// Seconds (0–30) to hold an empty page open until an event arrives (long polling).
     #[param(minimum = 0, maximum = 30)]
     wait: Option<u64>,
+}
+
+/// The `type` parameter: one of the event types (docs/events.md "Event types").
+fn event_type_schema() -> utoipa::openapi::Object {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .enum_values(Some(EventType::ALL.iter().map(|t| t.as_str())))
+        .build()
 }
 
 /// A CloudEvents 1.0 event, structured mode (application/cloudevents+json members).

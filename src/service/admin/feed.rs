@@ -6,6 +6,7 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use crate::domain::event::{FeedCursor, FeedEvent, FeedFilter};
+use crate::domain::tenant::TenantCode;
 use crate::domain::DomainError;
 use crate::service::Services;
 
@@ -66,13 +67,14 @@ impl FeedRequest {
                 }
             },
         };
-        let tenant = match tenant {
-            // Tenant codes are short plain text; an empty or huge one names no tenant.
-            Some(code) if code.is_empty() || code.len() > 64 || code.contains('\0') => {
-                return Err(DomainError::invalid("tenant", "not a tenant code"))
-            }
-            other => other.map(str::to_owned),
-        };
+        // A tenant is named by its code (docs/design.md §3): anything else names none.
+        let tenant = tenant
+            .map(|code| {
+                TenantCode::parse(code)
+                    .map(|code| code.as_str().to_owned())
+                    .map_err(|_| DomainError::invalid("tenant", "not a tenant code"))
+            })
+            .transpose()?;
         let event_type = event_type
             .map(crate::domain::event::EventType::parse)
             .transpose()?;
