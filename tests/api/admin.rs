@@ -4,5 +4,6 @@
 mod auth;
 mod events_per_api;
 mod exactly_once;
+mod migration;
 mod paging;
 mod support;
