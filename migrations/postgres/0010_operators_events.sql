@@ -76,8 +76,8 @@ SELECT setval('audit_events_seq', (SELECT COALESCE(MAX(seq), 0) + 1 FROM audit_e
 ALTER TABLE audit_events ALTER COLUMN seq SET DEFAULT nextval('audit_events_seq');
 ALTER TABLE audit_events ALTER COLUMN xid SET DEFAULT (pg_current_xact_id()::text::bigint);
 
--- SQLite draws seq as MAX(seq) + 1 and needs this index for it; here it keeps the two
--- schemas alike and states the invariant.
-CREATE UNIQUE INDEX uq_audit_events_seq ON audit_events (seq);
+-- No unique index on seq here (SQLite has uq_audit_events_seq, which its MAX(seq) + 1 needs):
+-- the sequence already makes seq unique, and one index less to write per audit row is
+-- write-path throughput (docs/events.md "The cursor"; BENCHMARKS.md, issue 18).
 -- The feed's walk: events only, in feed order.
 CREATE INDEX ix_audit_events_feed ON audit_events (xid, seq) WHERE event_type IS NOT NULL;
