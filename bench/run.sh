@@ -14,6 +14,7 @@
 #        bench/run.sh syscalls   (system calls per SOAP request, under strace)
 #        bench/run.sh instructions (item 2 counted by callgrind: decode + render vs raw scan)
 #        bench/run.sh compare BIN_A BIN_B  ((b) on SQLite, two builds alternately)
+#        bench/run.sh compare-pg BIN_A BIN_B  ((b) on PostgreSQL, two builds alternately)
 # env:   BENCH_DURATION (s, default 5), BENCH_CONNS ("1 16 64"), BENCH_TARGETS (fresh bundles and
 #        orders per backend, default 40000), BENCH_PG (postgres://postgres@127.0.0.1:5432),
 #        BENCH_RUST_LOG (server log filter, default warn), BENCH_SCALE ("10000 1000000"),
@@ -418,6 +419,23 @@ run_compare() {
   report
 }
 
+# (b) on PostgreSQL with two builds alternately, each on a fresh database (issue 18: the
+# event feed's cost on the write path, where `seq` and `xid` come from column defaults).
+run_compare_pg() {
+  local a=$1 b=$2 round bin
+  for round in $(seq 1 "${BENCH_ROUNDS:-2}"); do
+    for bin in "$a" "$b"; do
+      BIN=$bin
+      new_pg_db
+      prepare_db "$PG_URL"
+      start_server "$PG_URL"
+      for c in $CONNS; do measure "b soap adjust (postgres), $(basename "$bin"), round $round" "$(soap_url "$PORT")" "$c" bench/soap.lua; done
+      stop_server
+    done
+  done
+  report
+}
+
 touch "$WORK/hwm"
 case $MODE in
   all) run_sqlite; run_postgres; run_peer ;;
@@ -428,7 +446,8 @@ case $MODE in
   syscalls) run_syscalls; exit 0 ;;
   instructions) run_instructions; exit 0 ;;
   compare) run_compare "$2" "$3"; exit 0 ;;
-  *) echo "usage: $0 [all|sqlite|postgres|peer|scale|syscalls|instructions|compare A B]" >&2; exit 2 ;;
+  compare-pg) run_compare_pg "$2" "$3"; exit 0 ;;
+  *) echo "usage: $0 [all|sqlite|postgres|peer|scale|syscalls|instructions|compare A B|compare-pg A B]" >&2; exit 2 ;;
 esac
 report
 cat "$WORK/hwm"

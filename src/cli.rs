@@ -38,6 +38,20 @@ pub enum Command {
         #[command(flatten)]
         database: DatabaseArgs,
     },
+    /// Manage operators, the users of the admin API (docs/operations.md).
+    #[command(subcommand)]
+    Operator(OperatorCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum OperatorCommand {
+    /// Create an operator with a generated password, printed once.
+    Add {
+        /// 1 to 64 letters, digits, '.', '_' or '-'.
+        name: String,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
 }
 
 #[derive(Subcommand, Debug)]

@@ -1,8 +1,10 @@
 //! A thin shim: logging, arguments, then the library does the work.
 
 use anyhow::Context;
-use billing_compat::cli::{Cli, Command, UserCommand};
+use billing_compat::cli::{Cli, Command, OperatorCommand, UserCommand};
+use billing_compat::domain::clock::Clock;
 use billing_compat::domain::clock::SystemClock;
+use billing_compat::service::admin::operators;
 use billing_compat::service::auth::digest_secret::set_digest_secret;
 use billing_compat::service::import;
 use billing_compat::{startup, storage, telemetry};
@@ -15,7 +17,10 @@ async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let format = match &cli.command {
         Command::Serve(args) => args.log_format,
-        Command::Migrate(_) | Command::Import { .. } | Command::User(_) => {
+        Command::Migrate(_)
+        | Command::Import { .. }
+        | Command::User(_)
+        | Command::Operator(_) => {
             telemetry::LogFormat::Text
         }
     };
@@ -78,6 +83,26 @@ async fn main() -> anyhow::Result<()> {
                 Err(error) => {
                     eprintln!("{}: {error}", file.display());
                     eprintln!("nothing was written");
+                    std::process::exit(2);
+                }
+            }
+        }
+        Command::Operator(OperatorCommand::Add { name, database }) => {
+            storage::migrate(&database.url).await?;
+            let store = storage::connect(&database.url, storage::PoolSettings::single()).await?;
+            let password = operators::generate_password();
+            let added =
+                operators::add_operator(store.as_ref(), SystemClock.now(), &name, &password).await;
+            store.close().await;
+            match added {
+                // The only time the password is shown: only its argon2id hash is stored.
+                Ok(_) => println!("operator {name} created; password: {password}"),
+                Err(error) if error.is_conflict_on("uq_operators_name") => {
+                    eprintln!("an operator named {name} already exists; nothing was written");
+                    std::process::exit(2);
+                }
+                Err(error) => {
+                    eprintln!("{error}; nothing was written");
                     std::process::exit(2);
                 }
             }

@@ -158,6 +158,13 @@ async fn load_demo(services: &Services) -> anyhow::Result<()> {
     } else {
         tracing::info!("database already holds data; demo data not loaded");
     }
+    // The demo operator (README "Demo credentials"), unless it exists already.
+    crate::service::admin::operators::ensure_demo_operator(
+        services.store.as_ref(),
+        services.clock.now(),
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("demo operator: {e}"))?;
     Ok(())
 }
 

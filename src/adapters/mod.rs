@@ -2,6 +2,7 @@
 //! private wire types, `TryFrom<Dto>` into domain commands and one error type mapped once
 //! from `DomainError` to the vendor's format.
 
+pub mod admin;
 pub mod billing_care;
 pub mod crmcom;
 pub mod debitsuccess;
@@ -30,7 +31,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .configure(flolive::configure)
     .configure(crmcom::configure)
     .configure(billing_care::configure)
-    .configure(verizon::configure);
+    .configure(verizon::configure)
+    .configure(admin::configure);
 }
 
 /// The REST adapters' OpenAPI fragments, merged into `/openapi.json`.
@@ -41,5 +43,6 @@ pub fn openapi_parts() -> Vec<utoipa::openapi::OpenApi> {
         billing_care::openapi(),
         verizon::openapi(),
         debitsuccess::openapi(),
+        admin::openapi(),
     ]
 }

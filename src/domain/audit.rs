@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use super::catalog::text_enum;
+use super::event::EventType;
 use super::ids::{ApiUserId, TenantId};
 
 text_enum!(
@@ -32,4 +33,7 @@ pub struct AuditEvent {
     pub after: Option<serde_json::Value>,
     /// The `X-Request-Id` of the HTTP request, for correlating logs.
     pub request_id: Option<String>,
+    /// The kind of change this row records, which makes it an event of the feed
+    /// (docs/events.md); `None` for rows that record no change to billing data.
+    pub event: Option<EventType>,
 }

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::Notify;
+use tokio::sync::{watch, Notify};
 
 use crate::domain::clock::{Clock, SystemClock};
 use crate::domain::store::Store;
@@ -50,6 +50,9 @@ pub struct Services {
     pub jobs_ready: Arc<Notify>,
     /// Per-user token-minting rate (this instance's share; see `mint_rate.rs`).
     pub mint_rate: MintRate,
+    /// Bumped after each commit that wrote events: long-polling feed readers of this
+    /// instance wait on it (docs/events.md "Long polling").
+    pub events_committed: watch::Sender<u64>,
 }
 
 impl Services {
@@ -69,6 +72,7 @@ impl Services {
             clock,
             settings,
             jobs_ready: Arc::new(Notify::new()),
+            events_committed: watch::Sender::new(0),
         }
     }
 }

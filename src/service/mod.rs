@@ -1,6 +1,7 @@
 //! Use-cases (docs/design.md §2): authentication, rules, audit, idempotency; one transaction each.
 //! Adapters call in here with domain commands and map the results to their wire format.
 
+pub mod admin;
 pub mod auth;
 pub mod billing_care;
 pub mod context;

@@ -70,7 +70,9 @@ impl Services {
         T: Send + 'static,
         F: for<'t> FnOnce(&'t mut dyn Tx) -> UnitFuture<'t, Kept<T>> + Send + 'static,
     {
-        let (value, enqueued) = store::run(self.store.as_ref(), work).await?;
+        let committed = self.store.write(store::erase(work)).await?;
+        self.wake_feed(committed.recorded_events);
+        let (value, enqueued) = store::value_of(committed)?;
         if enqueued {
             self.jobs_ready.notify_one();
         }
@@ -84,6 +86,7 @@ impl Services {
         F: for<'t> FnOnce(&'t mut dyn Tx) -> UnitFuture<'t, Kept<T>> + Send + 'static,
     {
         let committed = self.store.write_bulk(store::erase(work)).await?;
+        self.wake_feed(committed.recorded_events);
         let (value, enqueued) = store::value_of(committed)?;
         if enqueued {
             self.jobs_ready.notify_one();
@@ -151,6 +154,17 @@ impl Services {
                 }
                 _ => Ok(Written::Reused),
             },
+        }
+    }
+}
+
+impl Services {
+    /// After a commit that wrote events, wakes this instance's long-polling feed readers
+    /// at once (docs/events.md "Long polling"); a commit without events wakes nobody.
+    fn wake_feed(&self, recorded_events: bool) {
+        if recorded_events {
+            self.events_committed
+                .send_modify(|count| *count = count.wrapping_add(1));
         }
     }
 }

@@ -4,6 +4,7 @@
 
 mod helpers;
 
+mod admin;
 mod billing_care;
 mod crmcom;
 mod cross_api;

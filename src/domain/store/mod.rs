@@ -12,10 +12,12 @@ mod bundles;
 mod catalog;
 mod customers;
 mod disconnect;
+mod events;
 mod idempotency;
 mod instances;
 mod nonces;
 mod operations;
+mod operators;
 mod provisioning;
 mod queue;
 mod tenants;
@@ -28,10 +30,12 @@ pub use bundles::BundleRepo;
 pub use catalog::CatalogRepo;
 pub use customers::CustomerRepo;
 pub use disconnect::DisconnectRepo;
+pub use events::EventRepo;
 pub use idempotency::{IdempotencyRecord, IdempotencyRepo, StoredReply};
 pub use instances::ProductInstanceRepo;
 pub use nonces::{NonceRepo, NONCE_CONSTRAINT};
 pub use operations::OperationRepo;
+pub use operators::OperatorRepo;
 pub use provisioning::ProvisioningRepo;
 pub use queue::{FinishedStatus, Job, JobId, NewJob, QueueRepo};
 pub use tenants::{NewApiUser, TenantRepo};
@@ -97,6 +101,8 @@ pub trait Tx:
     + OperationRepo
     + TokenRepo
     + AuditRepo
+    + EventRepo
+    + OperatorRepo
     + QueueRepo
     + IdempotencyRepo
     + NonceRepo

@@ -32,6 +32,8 @@ pub struct Committed {
     pub value: Box<dyn Any + Send>,
     /// The unit put work on the durable queue (and kept it): wake the worker.
     pub enqueued_jobs: bool,
+    /// The unit wrote (and kept) an event of the feed: wake its long-polling readers.
+    pub recorded_events: bool,
 }
 
 /// How SQLite's writer has grouped units into commits since the store opened (for tests,

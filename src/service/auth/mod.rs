@@ -18,6 +18,7 @@
 //! flight): a burst on a cold cache costs one hash, not one per request (issue 9).
 
 pub mod digest_secret;
+mod operators;
 mod secret;
 pub mod throttle;
 pub mod username_token;

@@ -14,6 +14,7 @@ use serde_json::{json, Value};
 
 use crate::domain::audit::AuditEvent;
 use crate::domain::catalog::{Bundle, BundleCancellation, ProductInstance};
+use crate::domain::event::EventType;
 use crate::domain::ids::ProductInstanceId;
 use crate::domain::instance_lifecycle::{InstanceEnd, Transition};
 use crate::domain::poid::Poid;
@@ -137,6 +138,7 @@ pub async fn run(
         before: Some(before_state),
         after: Some(after_state),
         request_id: call.origin.request_id.clone(),
+        event: Some(EventType::BundleCancelled),
     })
     .await?;
     Ok(Cancelled {

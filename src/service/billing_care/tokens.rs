@@ -92,6 +92,8 @@ pub async fn issue(
                         "revoked_over_cap": revoked,
                     })),
                     request_id,
+                    // A minted token is a credential, not a change to billing data: no event.
+                    event: None,
                 })
                 .await?;
                 Ok(Kept::commit(()))

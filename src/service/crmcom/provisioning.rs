@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use crate::domain::audit::AuditEvent;
 use crate::domain::catalog::Classification;
+use crate::domain::event::EventType;
 use crate::domain::ids::ProvisioningRequestId;
 use crate::domain::provisioning::{
     ConaxCall, LifeCycleState, LogInformation, Priority, ProcessName, ProvisioningRequest,
@@ -267,6 +268,7 @@ async fn apply(
             "smartcard": request.smartcard.serial_number,
         })),
         request_id: origin.request_id.clone(),
+        event: Some(EventType::ProvisioningRequestCreated),
     })
     .await?;
     Ok(request)

@@ -317,6 +317,8 @@ fn audit(
         before: None,
         after: unit.map(|u| serde_json::json!({ "unit": u })),
         request_id: origin.request_id.clone(),
+        // Token logins and logouts are credentials, not changes to billing data: no event.
+        event: None,
     }
 }
 

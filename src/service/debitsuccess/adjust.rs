@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::domain::account::{AccountReferenceNo, AccountStatus};
 use crate::domain::audit::AuditEvent;
+use crate::domain::event::EventType;
 use crate::domain::rules::DebitsuccessRule;
 use crate::domain::store::Tx;
 use crate::domain::user::Principal;
@@ -105,6 +106,8 @@ where
                     "termination_date": date.date.to_string(),
                 })),
                 request_id: origin.request_id.clone(),
+                // The account's termination date changed (docs/events.md).
+                event: Some(EventType::AccountTerminationDateChanged),
             })
             .await?;
             Ok(Adjusted {

@@ -9,6 +9,7 @@ use serde_json::json;
 
 use crate::domain::audit::{AuditEvent, Channel};
 use crate::domain::catalog::{InstanceStatus, ProductInstance};
+use crate::domain::event::EventType;
 use crate::domain::ids::RequestId;
 use crate::domain::instance_lifecycle::{InstanceEnd, Transition};
 use crate::domain::operation::{OperationKind, OperationRequest, OperationStatus};
@@ -274,6 +275,13 @@ async fn finish(
             "errorMessage": error.map(|(_, message)| message),
         })),
         request_id: None,
+        // One type per outcome (docs/events.md): the instance detached or attached, or the
+        // request failed and left it as it was.
+        event: Some(match (&outcome, op.kind) {
+            (Ok(()), OperationKind::DetachProduct) => EventType::ProductInstanceDetached,
+            (Ok(()), OperationKind::AttachProduct) => EventType::ProductInstanceAttached,
+            (Err(_), _) => EventType::ProductInstanceOperationFailed,
+        }),
     })
     .await
 }

@@ -18,6 +18,7 @@ use serde_json::json;
 use crate::domain::audit::AuditEvent;
 use crate::domain::catalog::Product;
 use crate::domain::customer::Customer;
+use crate::domain::event::EventType;
 use crate::domain::ids::{CustomerId, ProductInstanceId, RequestId, TenantId};
 use crate::domain::operation::OperationRequest;
 use crate::domain::rules::FloliveRule;
@@ -177,6 +178,8 @@ async fn audit_accepted(
             "productInstance": operation.instance.to_string(),
         })),
         request_id: origin.request_id.clone(),
+        // An accepted request is a change: the request now exists (docs/events.md).
+        event: Some(EventType::OperationRequestAccepted),
     })
     .await
 }

@@ -19,6 +19,7 @@ use std::sync::Arc;
 use crate::domain::audit::AuditEvent;
 use crate::domain::disconnect::{DisconnectOrder, OrderState};
 use crate::domain::disconnect_answers::{decide, Confirmation, Decision};
+use crate::domain::event::EventType;
 use crate::domain::store::{NewJob, StoredReply, Tx};
 use crate::domain::user::Principal;
 use crate::domain::DomainError;
@@ -132,6 +133,7 @@ async fn apply(
         before: Some(snapshot(order)),
         after: Some(snapshot(&after)),
         request_id: origin.request_id.clone(),
+        event: Some(EventType::DisconnectOrderAnswered),
     })
     .await?;
     tracing::info!(

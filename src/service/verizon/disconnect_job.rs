@@ -20,6 +20,7 @@ use serde_json::json;
 use crate::domain::account::AccountStatus;
 use crate::domain::audit::{AuditEvent, Channel};
 use crate::domain::disconnect::OrderState;
+use crate::domain::event::EventType;
 use crate::domain::ids::{DisconnectOrderId, TenantId};
 use crate::domain::instance_lifecycle::InstanceEnd;
 use crate::domain::store::{Job, Tx};
@@ -55,11 +56,12 @@ impl JobHandler for DisconnectJob {
     }
 }
 
+/// The disconnect's audit rows; each is the event of its entity's change (docs/events.md).
 fn audit(
     tenant: TenantId,
     at: chrono::DateTime<chrono::Utc>,
-) -> impl Fn(&str, String, serde_json::Value, serde_json::Value) -> AuditEvent {
-    move |entity_type, entity_id, before, after| AuditEvent {
+) -> impl Fn(EventType, &str, String, serde_json::Value, serde_json::Value) -> AuditEvent {
+    move |event, entity_type, entity_id, before, after| AuditEvent {
         at,
         tenant,
         user: None,
@@ -71,6 +73,7 @@ fn audit(
         before: Some(before),
         after: Some(after),
         request_id: None,
+        event: Some(event),
     }
 }
 
@@ -116,6 +119,7 @@ async fn disconnect(
             continue;
         };
         tx.insert_audit(&event(
+            EventType::ProductInstanceCancelled,
             "product_instance",
             instance.id.to_string(),
             before,
@@ -138,6 +142,7 @@ async fn disconnect(
     tx.set_account_status(tenant_id, account.id, status).await?;
     let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.format("%Y-%m-%d").to_string());
     tx.insert_audit(&event(
+        EventType::AccountCancelled,
         "account",
         account.reference_no.as_str().to_owned(),
         json!({ "status": account.status.as_str(), "terminationDate": date(account.termination_date) }),
@@ -150,6 +155,7 @@ async fn disconnect(
     let mut after = order.clone();
     after.state = OrderState::Completed;
     tx.insert_audit(&event(
+        EventType::DisconnectOrderCompleted,
         "disconnect_order",
         order.external_id.value().to_string(),
         snapshot(&order),

@@ -2,6 +2,7 @@ use async_trait::async_trait;
 
 use crate::domain::audit::{AuditEvent, Channel};
 use crate::domain::clock;
+use crate::domain::event::EventType;
 use crate::domain::ids::{ApiUserId, TenantId};
 use crate::domain::store::AuditRepo;
 use crate::domain::DomainError;
@@ -9,11 +10,11 @@ use crate::domain::DomainError;
 use super::row::{opt_text, opt_uuid, parsed, text, timestamp, uuid};
 use super::{Dialect, SqlTx};
 
-fn json_text(value: &Option<serde_json::Value>) -> Option<String> {
+pub(super) fn json_text(value: &Option<serde_json::Value>) -> Option<String> {
     value.as_ref().map(serde_json::Value::to_string)
 }
 
-fn json_value(
+pub(super) fn json_value(
     column: &str,
     text: Option<String>,
 ) -> Result<Option<serde_json::Value>, DomainError> {
@@ -24,25 +25,24 @@ fn json_value(
 #[async_trait]
 impl<D: Dialect> AuditRepo for SqlTx<'_, D> {
     async fn insert_audit(&mut self, e: &AuditEvent) -> Result<(), DomainError> {
-        self.query(
-            "INSERT INTO audit_events (id, at, tenant_id, api_user_id, initiator, channel, operation, \
-             entity_type, entity_id, before_json, after_json, request_id) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-        )
-        .bind(uuid::Uuid::new_v4().to_string())
-        .bind(clock::to_storage(e.at))
-        .bind(e.tenant.to_string())
-        .bind(e.user.map(|u| u.to_string()))
-        .bind(e.initiator.as_deref())
-        .bind(e.channel.as_str())
-        .bind(&e.operation)
-        .bind(&e.entity_type)
-        .bind(&e.entity_id)
-        .bind(json_text(&e.before))
-        .bind(json_text(&e.after))
-        .bind(e.request_id.as_deref())
-        .execute()
-        .await?;
+        self.query(D::INSERT_AUDIT)
+            .bind(uuid::Uuid::new_v4().to_string())
+            .bind(clock::to_storage(e.at))
+            .bind(e.tenant.to_string())
+            .bind(e.user.map(|u| u.to_string()))
+            .bind(e.initiator.as_deref())
+            .bind(e.channel.as_str())
+            .bind(&e.operation)
+            .bind(&e.entity_type)
+            .bind(&e.entity_id)
+            .bind(json_text(&e.before))
+            .bind(json_text(&e.after))
+            .bind(e.request_id.as_deref())
+            .bind(e.event.map(EventType::as_str))
+            .execute()
+            .await?;
+        // Long-polling feed readers are woken after the commit (docs/events.md).
+        self.evented |= e.event.is_some();
         Ok(())
     }
 
@@ -53,7 +53,7 @@ impl<D: Dialect> AuditRepo for SqlTx<'_, D> {
     ) -> Result<Vec<AuditEvent>, DomainError> {
         let rows = self.query(
             "SELECT at, tenant_id, api_user_id, initiator, channel, operation, entity_type, entity_id, \
-             before_json, after_json, request_id FROM audit_events WHERE tenant_id = $1 \
+             before_json, after_json, request_id, event_type FROM audit_events WHERE tenant_id = $1 \
              ORDER BY at DESC, id DESC LIMIT $2",
         )
         .bind(tenant.to_string())
@@ -74,6 +74,9 @@ impl<D: Dialect> AuditRepo for SqlTx<'_, D> {
                     before: json_value("before_json", opt_text(row, "before_json")?)?,
                     after: json_value("after_json", opt_text(row, "after_json")?)?,
                     request_id: opt_text(row, "request_id")?,
+                    event: opt_text(row, "event_type")?
+                        .map(|t| parsed("event_type", &t, EventType::parse))
+                        .transpose()?,
                 })
             })
             .collect()

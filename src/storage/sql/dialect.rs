@@ -17,6 +17,11 @@ pub trait Dialect: Send + Sync + 'static {
     const PING_BEFORE_USE: bool;
     /// Leases due jobs: `$1` worker, `$2` now, `$3` lease end, `$4` limit.
     const CLAIM_JOBS: &'static str;
+    /// Inserts an audit row (`$1`…`$13`), giving it its place in the event feed
+    /// (docs/events.md "The cursor").
+    const INSERT_AUDIT: &'static str;
+    /// The event feed's horizon (`domain::store::EventRepo::feed_horizon`), as `horizon`.
+    const FEED_HORIZON: &'static str;
 
     fn migrator() -> &'static Migrator;
     fn normalise_url(url: &str) -> String;
@@ -80,6 +85,20 @@ macro_rules! claim_jobs {
     };
 }
 
+/// The audit insert; the dialects differ in how a row gets its feed position.
+macro_rules! insert_audit {
+    ($seq_column:literal, $seq_value:literal) => {
+        concat!(
+            "INSERT INTO audit_events (id, at, tenant_id, api_user_id, initiator, channel, ",
+            "operation, entity_type, entity_id, before_json, after_json, request_id, event_type",
+            $seq_column,
+            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13",
+            $seq_value,
+            ")"
+        )
+    };
+}
+
 impl Dialect for Sqlite {
     const NAME: &'static str = "sqlite";
     const SINGLE_WRITER: bool = true;
@@ -92,6 +111,14 @@ impl Dialect for Sqlite {
         "PRAGMA busy_timeout = 5000",
     ];
     const CLAIM_JOBS: &'static str = claim_jobs!("");
+    // One writer commits in order, so the next number after the highest (one seek of
+    // uq_audit_events_seq) orders the feed by commit; xid keeps its default, 0.
+    const INSERT_AUDIT: &'static str = insert_audit!(
+        ", seq",
+        ", (SELECT COALESCE(MAX(seq), 0) + 1 FROM audit_events)"
+    );
+    // Nothing runs beside the writer: every committed event (xid 0) is below 1.
+    const FEED_HORIZON: &'static str = "SELECT 1 AS horizon";
     // A SQLite connection is a file handle and a thread of our own process: it cannot go
     // stale the way a network connection can, and the ping was a thread hand-off per
     // transaction (a third of the SOAP path's wake-ups, issue 9).
@@ -122,6 +149,13 @@ impl Dialect for Postgres {
     const SESSION_SETUP: &'static [&'static str] = &[];
     // SKIP LOCKED: several instances claim different jobs without waiting on each other.
     const CLAIM_JOBS: &'static str = claim_jobs!("FOR UPDATE OF j SKIP LOCKED");
+    // seq and xid come from the columns' defaults (migration 0010): nextval, which never
+    // waits on another transaction, and the top-level transaction's id.
+    const INSERT_AUDIT: &'static str = insert_audit!("", "");
+    // Every transaction below the snapshot's xmin has finished (committed or rolled back),
+    // so no event below it can still appear (docs/events.md "The cursor").
+    const FEED_HORIZON: &'static str =
+        "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS horizon";
     // Connections die with the server or the network (docs/design.md §4: recovery without a
     // restart, tested by `reliability::outage`): test each before use.
     const PING_BEFORE_USE: bool = true;

@@ -21,6 +21,7 @@ fn sqlite_constraint(message: &str) -> Option<String> {
         super::provisioning::SQLITE_UNIQUE,
         super::operations::SQLITE_UNIQUE,
         super::tokens::SQLITE_UNIQUE,
+        super::operators::SQLITE_UNIQUE,
         super::idempotency::SQLITE_UNIQUE,
         super::nonces::SQLITE_UNIQUE,
         super::COUNTERS_UNIQUE,

@@ -13,11 +13,13 @@ mod customers;
 mod dialect;
 mod disconnect;
 pub(crate) mod errors;
+mod events;
 pub(crate) mod exec;
 mod idempotency;
 mod instances;
 mod nonces;
 mod operations;
+mod operators;
 mod provisioning;
 mod queue;
 mod row;
@@ -99,6 +101,8 @@ pub struct SqlTx<'c, D: Dialect> {
     conn: Conn<'c>,
     /// Set by `enqueue`.
     enqueued: bool,
+    /// Set by an audit row that is an event of the feed (`audit.rs`).
+    evented: bool,
     _dialect: PhantomData<D>,
 }
 
@@ -107,6 +111,7 @@ impl<'c, D: Dialect> SqlTx<'c, D> {
         Self {
             conn,
             enqueued: false,
+            evented: false,
             _dialect: PhantomData,
         }
     }
@@ -261,7 +266,7 @@ async fn run_on<D: Dialect>(
         .catch_unwind()
         .await
         .map_err(|_| DomainError::internal("a unit of work panicked"))??;
-    let enqueued = tx.enqueued;
+    let (enqueued, evented) = (tx.enqueued, tx.evented);
     let Conn::Any(tx) = tx.conn else {
         return Err(DomainError::internal("a pooled unit on the SQLite writer"));
     };
@@ -270,12 +275,14 @@ async fn run_on<D: Dialect>(
         return Ok(Committed {
             value: settled.value,
             enqueued_jobs: false,
+            recorded_events: false,
         });
     }
     tx.commit().await.map_err(db_error)?;
     Ok(Committed {
         value: settled.value,
         enqueued_jobs: enqueued,
+        recorded_events: evented,
     })
 }
 

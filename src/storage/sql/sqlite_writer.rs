@@ -364,11 +364,11 @@ fn run_unit(
     if !bulk {
         conn.execute_batch("SAVEPOINT unit").map_err(lite_error)?;
     }
-    let (settled, enqueued) = {
+    let (settled, enqueued, evented) = {
         let mut tx = SqlTx::<Sqlite>::on(Conn::Lite(conn));
         let settled =
             std::panic::catch_unwind(AssertUnwindSafe(|| runtime.block_on(unit(&mut tx))));
-        (settled, tx.enqueued)
+        (settled, tx.enqueued, tx.evented)
     };
     let settled = match settled {
         Ok(settled) => settled,
@@ -389,6 +389,7 @@ fn run_unit(
     Ok(settled.map(|settled| Committed {
         value: settled.value,
         enqueued_jobs: keep && enqueued,
+        recorded_events: keep && evented,
     }))
 }
 

@@ -283,6 +283,7 @@ async fn audit_events_are_written_in_the_use_case_transaction() {
         before: Some(serde_json::json!({"a": 1})),
         after: None,
         request_id: Some("r".into()),
+        event: None,
     };
     let dropped = event.clone();
     discard(store.as_ref(), move |tx| {

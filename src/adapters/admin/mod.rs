@@ -1,0 +1,73 @@
+//! The admin API (issue 18; docs/events.md, docs/operations.md "Operators and the admin
+//! API"), under `/admin/v1/`, for operators only:
+//! - `POST tokens` — Basic operator credentials → a bearer operator token;
+//! - `GET events` — the event feed.
+//!
+//! Errors are RFC 9457 problem details (`error.rs`).
+
+mod auth;
+mod error;
+mod events;
+mod tokens;
+
+use actix_web::web;
+use serde::Serialize;
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi, ToSchema};
+
+/// The base path of the admin API.
+pub const BASE: &str = "/admin/v1";
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource(tokens::PATH).route(web::post().to(tokens::issue)))
+        .service(web::resource(events::PATH).route(web::get().to(events::list)));
+}
+
+/// RFC 9457 problem details, as every admin error is answered (for OpenAPI).
+#[derive(Serialize, ToSchema)]
+#[schema(as = admin::Problem)]
+#[allow(dead_code)] // Documents `adapters::http::problem`'s body, which is built there.
+pub(crate) struct Problem {
+    #[serde(rename = "type")]
+    #[schema(example = "about:blank")]
+    kind: String,
+    #[schema(example = "Unauthorized")]
+    title: String,
+    #[schema(example = 401)]
+    status: u16,
+    detail: String,
+}
+
+struct SecuritySchemes;
+
+impl Modify for SecuritySchemes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        let mut basic = Http::new(HttpAuthScheme::Basic);
+        basic.description =
+            Some("An operator's name and password (billing-compat operator add NAME)".into());
+        components.add_security_scheme("admin_basic", SecurityScheme::Http(basic));
+        let mut bearer = Http::new(HttpAuthScheme::Bearer);
+        bearer.description = Some("An operator token from POST /admin/v1/tokens".into());
+        components.add_security_scheme("admin_bearer", SecurityScheme::Http(bearer));
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    paths(tokens::issue, events::list),
+    components(schemas(
+        tokens::TokenReply,
+        events::EventPage,
+        events::CloudEvent,
+        events::EventData,
+        Problem,
+    )),
+    modifiers(&SecuritySchemes),
+    tags((name = "admin", description = "Operators only: operator tokens and the event feed (docs/events.md)"))
+)]
+struct AdminDoc;
+
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    AdminDoc::openapi()
+}

@@ -1,0 +1,4 @@
+//! The admin API's use-cases (issue 18): operators, their tokens, and the event feed.
+
+pub mod feed;
+pub mod operators;
