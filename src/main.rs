@@ -17,10 +17,7 @@ async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let format = match &cli.command {
         Command::Serve(args) => args.log_format,
-        Command::Migrate(_)
-        | Command::Import { .. }
-        | Command::User(_)
-        | Command::Operator(_) => {
+        Command::Migrate(_) | Command::Import { .. } | Command::User(_) | Command::Operator(_) => {
             telemetry::LogFormat::Text
         }
     };

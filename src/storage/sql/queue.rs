@@ -87,7 +87,7 @@ impl<D: Dialect> QueueRepo for SqlTx<'_, D> {
         error: &str,
         retry_at: Option<DateTime<Utc>>,
         now: DateTime<Utc>,
-    ) -> Result<(), DomainError> {
+    ) -> Result<bool, DomainError> {
         let (status, run_at) = match retry_at {
             Some(at) => ("queued", Some(clock::to_storage(at))),
             None => ("failed", None),
@@ -103,8 +103,8 @@ impl<D: Dialect> QueueRepo for SqlTx<'_, D> {
         .bind(error)
         .bind(clock::to_storage(now))
         .execute()
-        .await?;
-        Ok(())
+        .await
+        .map(|n| n == 1)
     }
 
     async fn pending_jobs(&mut self) -> Result<i64, DomainError> {
