@@ -290,9 +290,7 @@ impl Worker {
                         let now = services.clock.now();
                         let kept = match next {
                             Next::Done => tx.complete_job(job_in.id, &name, now).await?,
-                            Next::Again(at) => {
-                                tx.release_job(job_in.id, &name, "", Some(at), now).await?
-                            }
+                            Next::Again(at) => tx.reschedule_job(job_in.id, &name, at, now).await?,
                         };
                         if !kept {
                             tracing::warn!("lease lost before completion; effects rolled back");
