@@ -31,8 +31,11 @@ impl std::fmt::Display for EndpointId {
     }
 }
 
-/// Longest URL accepted: browsers' and proxies' common limit; a receiver needs no more.
-pub const MAX_URL_LEN: usize = 2048;
+/// Longest URL accepted as given (the OpenAPI `maxLength`); a receiver needs no more.
+pub const MAX_URL_LEN: usize = 2000;
+/// Longest URL stored, once normalised (browsers' and proxies' common limit): normalising
+/// may lengthen what was given (a trailing `/`, percent-encoding, IDNA).
+pub const MAX_STORED_URL_LEN: usize = 2048;
 
 /// A receiver's URL: absolute http(s), with a host, no credentials, bounded length.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -40,10 +43,16 @@ pub struct WebhookUrl(String);
 
 impl WebhookUrl {
     pub fn parse(text: &str) -> Result<Self, DomainError> {
-        let bad = |why: &str| DomainError::invalid("url", why.to_owned());
         if text.len() > MAX_URL_LEN {
-            return Err(bad(&format!("longer than {MAX_URL_LEN} characters")));
+            let reason = format!("longer than {MAX_URL_LEN} characters");
+            return Err(DomainError::invalid("url", reason));
         }
+        Self::parse_stored(text)
+    }
+
+    /// A URL as stored (already normalised by [`WebhookUrl::parse`]).
+    pub fn parse_stored(text: &str) -> Result<Self, DomainError> {
+        let bad = |why: &str| DomainError::invalid("url", why.to_owned());
         let url = url::Url::parse(text).map_err(|_| bad("not an absolute URL"))?;
         if !matches!(url.scheme(), "http" | "https") {
             return Err(bad("must be http or https"));
@@ -55,7 +64,13 @@ impl WebhookUrl {
         if !url.username().is_empty() || url.password().is_some() {
             return Err(bad("must not carry credentials"));
         }
-        Ok(Self(url.to_string()))
+        // The bound holds for the form stored too (normalising can lengthen it: IDNA,
+        // percent-encoding), so what is stored always parses again.
+        let normalised = url.to_string();
+        if normalised.len() > MAX_STORED_URL_LEN {
+            return Err(bad("too long once normalised (percent-encoded)"));
+        }
+        Ok(Self(normalised))
     }
 
     pub fn as_str(&self) -> &str {
@@ -226,6 +241,14 @@ mod tests {
         }
         let long = format!("https://example.com/{}", "a".repeat(MAX_URL_LEN));
         assert!(WebhookUrl::parse(&long).is_err());
+        // Short enough as given, too long once percent-encoded: refused, never stored.
+        let grows = format!("https://example.com/{}", "é".repeat(700));
+        assert!(WebhookUrl::parse(&grows).is_err());
+        let stored = WebhookUrl::parse("HTTPS://Example.COM/a b").unwrap();
+        assert_eq!(WebhookUrl::parse_stored(stored.as_str()).unwrap(), stored);
+        let longest = format!("https://example.com{}", "a".repeat(MAX_URL_LEN - 19));
+        let stored = WebhookUrl::parse(&longest).unwrap();
+        assert_eq!(WebhookUrl::parse_stored(stored.as_str()).unwrap(), stored);
     }
 
     #[test]

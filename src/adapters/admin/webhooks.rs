@@ -8,9 +8,10 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::adapters::http::AppState;
 use crate::domain::clock;
+use crate::domain::event::EventType;
 use crate::domain::webhook::{Delivery, Endpoint, EndpointId};
 use crate::domain::DomainError;
-use crate::service::webhooks::{NewEndpoint, DEFAULT_PAGE, MAX_PAGE};
+use crate::service::webhooks::{NewEndpoint, DEFAULT_PAGE, MAX_FILTERS, MAX_PAGE};
 
 use super::auth::{self, Accepts};
 use super::error;
@@ -24,17 +25,47 @@ pub const DELIVERIES: &str = "/admin/v1/webhooks/{id}/deliveries";
 #[serde(deny_unknown_fields)]
 #[schema(as = admin::NewWebhook)]
 pub(super) struct NewWebhook {
-    /// Where events are POSTed: http or https, at most 2048 characters. Redirects are not followed.
-    #[schema(example = "https://billing.example.com/hooks/legacy")]
+    /// Where events are POSTed: http or https, at most 2000 characters. Redirects are not followed.
+    #[schema(
+        example = "https://billing.example.com/hooks/legacy",
+        max_length = 2000,
+        pattern = "^https?://([a-z0-9]+\\.)*[a-z][a-z0-9]*(:[1-9][0-9]{0,3})?(/[A-Za-z0-9._~-]*)*$"
+    )]
     url: String,
     /// Event types to send (docs/events.md "Event types"); empty or absent: all.
     #[serde(default)]
+    #[schema(schema_with = event_types_schema)]
     event_types: Vec<String>,
     /// Tenant codes whose events to send; empty or absent: all.
     #[serde(default)]
+    #[schema(schema_with = tenants_schema)]
     tenants: Vec<String>,
-    /// `whsec_` + base64 of 24–64 bytes; generated when absent.
+    /// `whsec_` + base64 of 24–64 bytes; generated when absent. (The pattern shows the
+    /// common case, a whole number of base64 quads.)
+    #[schema(pattern = "^whsec_([A-Za-z0-9+/]{4}){8,16}$")]
     secret: Option<String>,
+}
+
+/// `event_types`: up to 100 of the event types (docs/events.md "Event types").
+fn event_types_schema() -> utoipa::openapi::Array {
+    let item = utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .enum_values(Some(EventType::ALL.iter().map(|t| t.as_str())));
+    utoipa::openapi::ArrayBuilder::new()
+        .items(item)
+        .max_items(Some(MAX_FILTERS))
+        .build()
+}
+
+/// `tenants`: up to 100 tenant codes.
+fn tenants_schema() -> utoipa::openapi::Array {
+    let item = utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .pattern(Some("^[A-Za-z0-9_-]{1,64}$"));
+    utoipa::openapi::ArrayBuilder::new()
+        .items(item)
+        .max_items(Some(MAX_FILTERS))
+        .build()
 }
 
 /// A registered webhook. `secret` is present only in the reply that created it.
@@ -143,6 +174,7 @@ fn json(status: actix_web::http::StatusCode, body: impl Serialize) -> HttpRespon
         (status = 201, description = "Registered; the only reply that shows the secret", body = Webhook),
         (status = 400, description = "Not a valid webhook", body = crate::adapters::admin::Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid operator credentials", body = crate::adapters::admin::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed sign-ins from this client", body = crate::adapters::admin::Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn create(
@@ -189,6 +221,7 @@ pub async fn create(
     responses(
         (status = 200, description = "The webhooks", body = WebhookList),
         (status = 401, description = "No valid operator credentials", body = crate::adapters::admin::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed sign-ins from this client", body = crate::adapters::admin::Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
@@ -214,6 +247,7 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse 
     responses(
         (status = 200, description = "The webhook", body = Webhook),
         (status = 401, description = "No valid operator credentials", body = crate::adapters::admin::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed sign-ins from this client", body = crate::adapters::admin::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such webhook", body = crate::adapters::admin::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -243,6 +277,7 @@ pub async fn get(
     responses(
         (status = 204, description = "Deleted"),
         (status = 401, description = "No valid operator credentials", body = crate::adapters::admin::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed sign-ins from this client", body = crate::adapters::admin::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such webhook", body = crate::adapters::admin::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -273,6 +308,7 @@ pub async fn delete(
         (status = 200, description = "A page of attempts", body = DeliveryPage),
         (status = 400, description = "A parameter is not valid", body = crate::adapters::admin::Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid operator credentials", body = crate::adapters::admin::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed sign-ins from this client", body = crate::adapters::admin::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such webhook", body = crate::adapters::admin::Problem, content_type = "application/problem+json"),
     )
 )]

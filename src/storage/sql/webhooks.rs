@@ -33,7 +33,7 @@ fn endpoint_from(row: &Row) -> Result<Endpoint, DomainError> {
     };
     Ok(Endpoint {
         id: EndpointId(uuid(row, "id")?),
-        url: parsed("url", &text(row, "url")?, WebhookUrl::parse)?,
+        url: parsed("url", &text(row, "url")?, WebhookUrl::parse_stored)?,
         event_types: json_list("event_types", row)?
             .iter()
             .map(|t| parsed("event_types", t, EventType::parse))

@@ -101,13 +101,13 @@ async fn a_webhook_is_created_read_listed_and_deleted_and_its_secret_shown_once(
 #[tokio::test]
 async fn bad_webhooks_are_refused_with_a_problem_and_nothing_is_created() {
     let app = operator_app(|_| {}).await;
-    let long = format!("https://example.com/{}", "a".repeat(2100));
+    let long = format!("https://example.com/{}", "a".repeat(2000));
     for body in [
         json!({"url": "ftp://example.com/"}),
         json!({"url": "not a url"}),
         json!({"url": long}),
         json!({"url": "https://example.com/", "event_types": ["com.billing-compat.nope"]}),
-        json!({"url": "https://example.com/", "tenants": ["no-such-tenant"]}),
+        json!({"url": "https://example.com/", "tenants": ["not a code"]}),
         json!({"url": "https://example.com/", "secret": "plain"}),
         json!({"url": "https://example.com/", "colour": "red"}),
         json!({"event_types": []}),
