@@ -187,6 +187,29 @@ pub struct ServeArgs {
         default_value_t = 86_400
     )]
     pub crmcom_token_retention_secs: u64,
+    /// One webhook delivery attempt's time-out, in seconds (default 10; docs/events.md "Webhooks").
+    #[arg(
+        long,
+        env = "BILLING_COMPAT_WEBHOOK_TIMEOUT_SECS",
+        default_value_t = 10,
+        value_parser = clap::value_parser!(u64).range(1..)
+    )]
+    pub webhook_timeout_secs: u64,
+    /// How long a webhook event is retried before it is given up and its endpoint disabled,
+    /// in seconds (default 24 h).
+    #[arg(
+        long,
+        env = "BILLING_COMPAT_WEBHOOK_RETRY_WINDOW_SECS",
+        default_value_t = 86_400
+    )]
+    pub webhook_retry_window_secs: u64,
+    /// Webhook delivery attempts are listed this long, in seconds (default 7 days).
+    #[arg(
+        long,
+        env = "BILLING_COMPAT_WEBHOOK_DELIVERY_RETENTION_SECS",
+        default_value_t = 604_800
+    )]
+    pub webhook_delivery_retention_secs: u64,
     /// Log lines per second per client address inside requests (refusals…); the rest are
     /// counted and summarised. 0 means no limit. ERROR lines are never held back.
     #[arg(
@@ -326,6 +349,9 @@ impl ServeArgs {
         settings.worker.purge_batch = self.purge_batch;
         settings.worker.done_job_retention = secs(self.done_job_retention_secs);
         settings.worker.failed_job_retention = secs(self.failed_job_retention_secs);
+        settings.worker.webhook_delivery_retention = secs(self.webhook_delivery_retention_secs);
+        settings.service.webhooks.timeout = secs(self.webhook_timeout_secs);
+        settings.service.webhooks.retry_window = secs(self.webhook_retry_window_secs);
         settings.worker.crmcom_token_retention = secs(self.crmcom_token_retention_secs);
         settings.log_lines_per_client = self.log_lines_per_client;
         settings.vendors.billing_care_token_ttl = secs(self.billing_care_token_ttl_secs);

@@ -98,6 +98,18 @@ fn storage_and_fairness_limits_have_flags_with_documented_defaults() {
         defaults.worker.crmcom_token_retention,
         built_in.worker.crmcom_token_retention
     );
+    assert_eq!(
+        defaults.worker.webhook_delivery_retention,
+        built_in.worker.webhook_delivery_retention
+    );
+    assert_eq!(
+        defaults.service.webhooks.timeout,
+        built_in.service.webhooks.timeout
+    );
+    assert_eq!(
+        defaults.service.webhooks.retry_window,
+        built_in.service.webhooks.retry_window
+    );
     let set = parse(&[
         "--max-queued-jobs-per-tenant",
         "5",

@@ -25,5 +25,6 @@ pub mod store;
 pub mod tenant;
 pub mod token;
 pub mod user;
+pub mod webhook;
 
 pub use error::{DomainError, Unavailability};

@@ -26,6 +26,8 @@ pub struct ServiceSettings {
     pub token_mints_per_sec: u32,
     /// …and at once, after a quiet spell (the token bucket's size).
     pub token_mint_burst: u32,
+    /// Webhook delivery's time-out and retry policy (docs/events.md "Webhooks").
+    pub webhooks: crate::service::webhooks::WebhookSettings,
 }
 
 impl Default for ServiceSettings {
@@ -36,6 +38,7 @@ impl Default for ServiceSettings {
             max_queued_jobs_per_tenant: 1000,
             token_mints_per_sec: 10,
             token_mint_burst: 50,
+            webhooks: Default::default(),
         }
     }
 }

@@ -76,11 +76,41 @@ impl From<DomainError> for JobError {
     }
 }
 
+/// What a handler that prepared its work outside the transaction found there
+/// ([`JobHandler::prepare`]), handed to [`JobHandler::run_prepared`].
+pub type Prepared = Box<dyn std::any::Any + Send>;
+
+/// After a successful run: the job is done, or (a job that lives on, such as a webhook
+/// endpoint's delivery, docs/events.md "Webhooks") runs again at the time given.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Next {
+    Done,
+    Again(DateTime<Utc>),
+}
+
 #[async_trait]
 pub trait JobHandler: Send + Sync + 'static {
     /// Does the job's work inside `tx`; the worker commits it together with the job's
     /// completion, so the effect happens exactly once.
     async fn run(&self, tx: &mut dyn Tx, job: &Job, services: &Services) -> Result<(), JobError>;
+
+    /// Work done before the transaction and outside it — a network call, which must not
+    /// hold SQLite's single writer or a pooled connection while it waits. The default
+    /// prepares nothing.
+    async fn prepare(&self, _job: &Job, _services: &Services) -> Result<Prepared, JobError> {
+        Ok(Box::new(()))
+    }
+
+    /// [`JobHandler::run`] given what `prepare` found; the default ignores it and is done.
+    async fn run_prepared(
+        &self,
+        tx: &mut dyn Tx,
+        job: &Job,
+        services: &Services,
+        _prepared: Prepared,
+    ) -> Result<Next, JobError> {
+        self.run(tx, job, services).await.map(|()| Next::Done)
+    }
 
     /// The job will not run again (a permanent failure, or its attempts are spent): record
     /// that where clients look, in the transaction that marks the job failed, so nothing is
@@ -136,6 +166,8 @@ pub struct WorkerSettings {
     /// Expired or released CRM.COM tokens are kept this long, so a client still hears
     /// "expired"/"released" rather than "invalid"; then purged.
     pub crmcom_token_retention: Duration,
+    /// Webhook delivery attempts are kept this long (docs/operations.md "Retention").
+    pub webhook_delivery_retention: Duration,
 }
 
 impl Default for WorkerSettings {
@@ -149,6 +181,7 @@ impl Default for WorkerSettings {
             done_job_retention: Duration::from_secs(24 * 3600),
             failed_job_retention: Duration::from_secs(7 * 24 * 3600),
             crmcom_token_retention: Duration::from_secs(24 * 3600),
+            webhook_delivery_retention: Duration::from_secs(7 * 24 * 3600),
         }
     }
 }
@@ -238,25 +271,38 @@ impl Worker {
             self.services.clone(),
             self.name.clone(),
         );
-        // The handler's effects and the job's completion are one unit of work.
-        let result = self
-            .services
-            .write(move |tx| {
-                Box::pin(async move {
-                    if let Err(error) = handler_in.run(tx, &job_in, &services).await {
-                        return Ok(Kept::discard(Err(error)));
-                    }
-                    let now = services.clock.now();
-                    if !tx.complete_job(job_in.id, &name, now).await? {
-                        tracing::warn!("lease lost before completion; effects rolled back");
-                        return Ok(Kept::discard(Ok(())));
-                    }
-                    Ok(Kept::commit(Ok(())))
+        // Outside any transaction: the handler's slow part, if it has one.
+        let prepared = handler.prepare(job, &self.services).await;
+        // The handler's effects and the job's completion (or its next turn) are one unit of work.
+        let result = match prepared {
+            Err(error) => Err(error),
+            Ok(prepared) => self
+                .services
+                .write(move |tx| {
+                    Box::pin(async move {
+                        let next = match handler_in
+                            .run_prepared(tx, &job_in, &services, prepared)
+                            .await
+                        {
+                            Ok(next) => next,
+                            Err(error) => return Ok(Kept::discard(Err(error))),
+                        };
+                        let now = services.clock.now();
+                        let kept = match next {
+                            Next::Done => tx.complete_job(job_in.id, &name, now).await?,
+                            Next::Again(at) => tx.reschedule_job(job_in.id, &name, at, now).await?,
+                        };
+                        if !kept {
+                            tracing::warn!("lease lost before completion; effects rolled back");
+                            return Ok(Kept::discard(Ok(())));
+                        }
+                        Ok(Kept::commit(Ok(())))
+                    })
                 })
-            })
-            .await
-            .map_err(JobError::from)
-            .and_then(|outcome| outcome);
+                .await
+                .map_err(JobError::from)
+                .and_then(|outcome| outcome),
+        };
         let outcome = match &result {
             Ok(()) => "done",
             Err(JobError::Transient(_)) if job.attempts < job.max_attempts => "retry",

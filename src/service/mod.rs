@@ -16,6 +16,7 @@ pub mod origin;
 pub mod retention;
 pub mod unit_of_work;
 pub mod verizon;
+pub mod webhooks;
 
 pub use context::{ServiceSettings, Services};
 pub use origin::Origin;
@@ -28,4 +29,5 @@ pub fn job_registry() -> jobs::Registry {
         .with(crmcom::job_handlers())
         .with(billing_care::job_handlers())
         .with(verizon::job_handlers())
+        .with(webhooks::delivery::job_handlers())
 }

@@ -14,6 +14,8 @@
 //! - WS-Security nonces (`ws_nonces`) once expired: a nonce is remembered only for as long
 //!   as a token carrying it could still pass the freshness window (docs/debitsuccess.md
 //!   "WS-Security"), so the table holds at most one window's accepted nonces.
+//! - webhook delivery attempts (`webhook_deliveries`) after `webhook_delivery_retention`
+//!   (docs/events.md "Webhooks"): the listing is for diagnosing a receiver, not an archive.
 //!
 //! Each statement deletes at most `purge_batch` rows in its own transaction, so a purge of
 //! a large backlog never holds SQLite's single writer for long: requests and jobs get the
@@ -49,6 +51,8 @@ pub struct Purged {
     pub billing_care_tokens: u64,
     /// `ws_nonces`.
     pub nonces: u64,
+    /// `webhook_deliveries`.
+    pub webhook_deliveries: u64,
 }
 
 /// What one batch deletes, with its cut-off.
@@ -64,6 +68,8 @@ enum Target {
     Nonces {
         now: DateTime<Utc>,
     },
+    /// Webhook delivery attempts made before the cut-off.
+    Deliveries(DateTime<Utc>),
 }
 
 impl Target {
@@ -73,6 +79,7 @@ impl Target {
             Target::Jobs(status, before) => tx.purge_finished_jobs(status, before, limit).await,
             Target::Tokens(kind, before) => tx.purge_tokens(kind, before, limit).await,
             Target::Nonces { now } => tx.purge_nonces(now, limit).await,
+            Target::Deliveries(before) => tx.purge_deliveries(before, limit).await,
         }
     }
 }
@@ -124,6 +131,12 @@ pub async fn purge(services: &Services, settings: &WorkerSettings) -> Result<Pur
         crmcom_tokens: drain(services, tokens(TokenKind::Crmcom), batch).await?,
         billing_care_tokens: drain(services, tokens(TokenKind::BillingCare), batch).await?,
         nonces: drain(services, Target::Nonces { now }, batch).await?,
+        webhook_deliveries: drain(
+            services,
+            Target::Deliveries(ago(now, settings.webhook_delivery_retention)),
+            batch,
+        )
+        .await?,
     };
     tracing::info!(?purged, "purge done");
     Ok(purged)

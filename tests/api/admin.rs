@@ -6,4 +6,7 @@ mod events_per_api;
 mod exactly_once;
 mod migration;
 mod paging;
+mod receiver;
 mod support;
+mod webhook_delivery;
+mod webhooks;

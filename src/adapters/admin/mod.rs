@@ -1,7 +1,8 @@
 //! The admin API (issue 18; docs/events.md, docs/operations.md "Operators and the admin
 //! API"), under `/admin/v1/`, for operators only:
 //! - `POST tokens` — Basic operator credentials → a bearer operator token;
-//! - `GET events` — the event feed.
+//! - `GET events` — the event feed;
+//! - `webhooks` — receivers the feed is POSTed to (docs/events.md "Webhooks").
 //!
 //! Errors are RFC 9457 problem details (`error.rs`).
 
@@ -9,6 +10,7 @@ mod auth;
 mod error;
 mod events;
 mod tokens;
+mod webhooks;
 
 use actix_web::web;
 use serde::Serialize;
@@ -20,7 +22,18 @@ pub const BASE: &str = "/admin/v1";
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource(tokens::PATH).route(web::post().to(tokens::issue)))
-        .service(web::resource(events::PATH).route(web::get().to(events::list)));
+        .service(web::resource(events::PATH).route(web::get().to(events::list)))
+        .service(
+            web::resource(webhooks::PATH)
+                .route(web::post().to(webhooks::create))
+                .route(web::get().to(webhooks::list)),
+        )
+        .service(
+            web::resource(webhooks::ONE)
+                .route(web::get().to(webhooks::get))
+                .route(web::delete().to(webhooks::delete)),
+        )
+        .service(web::resource(webhooks::DELIVERIES).route(web::get().to(webhooks::deliveries)));
 }
 
 /// RFC 9457 problem details, as every admin error is answered (for OpenAPI).
@@ -55,16 +68,29 @@ impl Modify for SecuritySchemes {
 
 #[derive(OpenApi)]
 #[openapi(
-    paths(tokens::issue, events::list),
+    paths(
+        tokens::issue,
+        events::list,
+        webhooks::create,
+        webhooks::list,
+        webhooks::get,
+        webhooks::delete,
+        webhooks::deliveries,
+    ),
     components(schemas(
         tokens::TokenReply,
         events::EventPage,
         events::CloudEvent,
         events::EventData,
+        webhooks::NewWebhook,
+        webhooks::Webhook,
+        webhooks::WebhookList,
+        webhooks::DeliveryReply,
+        webhooks::DeliveryPage,
         Problem,
     )),
     modifiers(&SecuritySchemes),
-    tags((name = "admin", description = "Operators only: operator tokens and the event feed (docs/events.md)"))
+    tags((name = "admin", description = "Operators only: operator tokens, the event feed and webhooks (docs/events.md)"))
 )]
 struct AdminDoc;
 

@@ -23,6 +23,7 @@ mod queue;
 mod tenants;
 mod tokens;
 mod unit;
+mod webhooks;
 
 pub use accounts::AccountRepo;
 pub use audit::AuditRepo;
@@ -41,6 +42,7 @@ pub use queue::{FinishedStatus, Job, JobId, NewJob, QueueRepo};
 pub use tenants::{NewApiUser, TenantRepo};
 pub use tokens::TokenRepo;
 pub use unit::{erase, run, value_of, Batching, Committed, Kept, Settled, Unit, UnitFuture};
+pub use webhooks::WebhookRepo;
 
 use async_trait::async_trait;
 
@@ -106,6 +108,7 @@ pub trait Tx:
     + QueueRepo
     + IdempotencyRepo
     + NonceRepo
+    + WebhookRepo
     + Send
 {
     /// Atomically increments and returns the named per-tenant counter (CRM.COM numbers):

@@ -55,7 +55,7 @@ pub trait QueueRepo: Send {
         now: DateTime<Utc>,
     ) -> Result<bool, DomainError>;
     /// Gives the job back at `now` for another attempt at `retry_at`, or marks it failed
-    /// when `retry_at` is `None`.
+    /// when `retry_at` is `None`; false if the lease was lost to another worker meanwhile.
     async fn release_job(
         &mut self,
         id: JobId,
@@ -63,7 +63,18 @@ pub trait QueueRepo: Send {
         error: &str,
         retry_at: Option<DateTime<Utc>>,
         now: DateTime<Utc>,
-    ) -> Result<(), DomainError>;
+    ) -> Result<bool, DomainError>;
+    /// Gives a leased job that lives on (`service::jobs::Next::Again`) its next turn at
+    /// `run_at`, its attempts counted afresh from there: the worker's backoff after a
+    /// transient failure counts only the failures since the last good turn. False if the
+    /// lease was lost meanwhile.
+    async fn reschedule_job(
+        &mut self,
+        id: JobId,
+        worker: &str,
+        run_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<bool, DomainError>;
     /// Jobs not yet done (queued or leased), for tests and operators.
     async fn pending_jobs(&mut self) -> Result<i64, DomainError>;
 

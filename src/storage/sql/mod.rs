@@ -28,6 +28,7 @@ mod sqlite_lookups;
 mod sqlite_writer;
 mod tenants;
 mod tokens;
+mod webhooks;
 
 use std::marker::PhantomData;
 use std::time::Duration;

@@ -87,7 +87,7 @@ impl<D: Dialect> QueueRepo for SqlTx<'_, D> {
         error: &str,
         retry_at: Option<DateTime<Utc>>,
         now: DateTime<Utc>,
-    ) -> Result<(), DomainError> {
+    ) -> Result<bool, DomainError> {
         let (status, run_at) = match retry_at {
             Some(at) => ("queued", Some(clock::to_storage(at))),
             None => ("failed", None),
@@ -103,8 +103,29 @@ impl<D: Dialect> QueueRepo for SqlTx<'_, D> {
         .bind(error)
         .bind(clock::to_storage(now))
         .execute()
-        .await?;
-        Ok(())
+        .await
+        .map(|n| n == 1)
+    }
+
+    async fn reschedule_job(
+        &mut self,
+        id: JobId,
+        worker: &str,
+        run_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<bool, DomainError> {
+        self.query(
+            "UPDATE jobs SET status = 'queued', run_at = $3, attempts = 0, last_error = NULL, \
+             locked_by = NULL, locked_until = NULL, updated_at = $4 \
+             WHERE id = $1 AND status = 'running' AND locked_by = $2",
+        )
+        .bind(id.0.to_string())
+        .bind(worker)
+        .bind(clock::to_storage(run_at))
+        .bind(clock::to_storage(now))
+        .execute()
+        .await
+        .map(|n| n == 1)
     }
 
     async fn pending_jobs(&mut self) -> Result<i64, DomainError> {

@@ -204,6 +204,7 @@ async fn the_purge_removes_what_has_expired_and_keeps_what_is_live() {
             crmcom_tokens: 2,
             billing_care_tokens: 1,
             nonces: 0,
+            webhook_deliveries: 0,
         }
     );
     assert_eq!(
