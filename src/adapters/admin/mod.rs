@@ -87,6 +87,7 @@ impl Modify for SecuritySchemes {
         webhooks::WebhookList,
         webhooks::DeliveryReply,
         webhooks::DeliveryPage,
+        webhooks::Deleted,
         Problem,
     )),
     modifiers(&SecuritySchemes),

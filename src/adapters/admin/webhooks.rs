@@ -269,13 +269,20 @@ pub async fn get(
     }
 }
 
+/// The answer to a deletion.
+#[derive(Serialize, ToSchema)]
+pub struct Deleted {
+    pub id: String,
+    pub deleted: bool,
+}
+
 /// Deletes a webhook and its delivery record; deliveries stop.
 #[utoipa::path(
     delete, path = "/admin/v1/webhooks/{id}", tag = "admin", operation_id = "adminDeleteWebhook",
     params(("id" = String, Path, description = "The webhook's id")),
     security(("admin_basic" = []), ("admin_bearer" = [])),
     responses(
-        (status = 204, description = "Deleted"),
+        (status = 200, description = "Deleted (every answer has a body)", body = Deleted),
         (status = 401, description = "No valid operator credentials", body = crate::adapters::admin::Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many failed sign-ins from this client", body = crate::adapters::admin::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such webhook", body = crate::adapters::admin::Problem, content_type = "application/problem+json"),
@@ -294,7 +301,14 @@ pub async fn delete(
         Err(e) => Err(e),
     };
     match deleted {
-        Ok(()) => HttpResponse::NoContent().finish(),
+        // Not 204: every answer of ours has a body (docs/design.md, "Bad input").
+        Ok(()) => json(
+            actix_web::http::StatusCode::OK,
+            Deleted {
+                id: id.into_inner(),
+                deleted: true,
+            },
+        ),
         Err(e) => error::respond(&req, &e),
     }
 }

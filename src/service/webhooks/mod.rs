@@ -38,6 +38,9 @@ pub struct WebhookSettings {
     pub retry_cap: Duration,
     /// An endpoint with nothing to deliver looks at the feed again after this.
     pub idle_poll: Duration,
+    /// Most webhooks that may exist at once: each is a row, a job polling the feed and a
+    /// stream of delivery attempts, so their number is bounded like every table's growth.
+    pub max_webhooks: usize,
 }
 
 impl Default for WebhookSettings {
@@ -48,6 +51,7 @@ impl Default for WebhookSettings {
             retry_base: Duration::from_secs(1),
             retry_cap: Duration::from_secs(3600),
             idle_poll: Duration::from_secs(1),
+            max_webhooks: 100,
         }
     }
 }
@@ -107,6 +111,7 @@ impl Services {
             None => WebhookSecret::generate(),
         };
         let now = self.clock.now();
+        let max_webhooks = self.settings.webhooks.max_webhooks;
         let endpoint = Endpoint {
             id: EndpointId(uuid::Uuid::new_v4()),
             url,
@@ -129,6 +134,14 @@ impl Services {
                     .feed_last(FeedCursor::START, horizon)
                     .await?
                     .unwrap_or(FeedCursor::START);
+                // `max_webhooks` (docs/events.md "Webhooks"): counted inside the
+                // transaction that inserts, so concurrent registrations cannot pass it.
+                if tx.endpoints().await?.len() >= max_webhooks {
+                    return Err(DomainError::invalid(
+                        "url",
+                        format!("at most {max_webhooks} webhooks may exist; delete one first"),
+                    ));
+                }
                 tx.insert_endpoint(&endpoint).await?;
                 // The job belongs to no tenant (the queue's fairness treats webhook
                 // delivery as one more tenant); it lives as long as the endpoint and is

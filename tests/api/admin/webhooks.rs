@@ -93,7 +93,10 @@ async fn a_webhook_is_created_read_listed_and_deleted_and_its_secret_shown_once(
         .send()
         .await
         .unwrap();
-    assert_eq!(deleted.status().as_u16(), 204);
+    assert_eq!(deleted.status().as_u16(), 200);
+    let body: serde_json::Value = deleted.json().await.unwrap();
+    assert_eq!(body["deleted"], true);
+    assert_eq!(body["id"], id);
     assert_eq!(get(&app, &format!("{WEBHOOKS}/{id}")).await.status, 404);
     assert_eq!(get(&app, &format!("{WEBHOOKS}/nope")).await.status, 404);
 }
@@ -117,6 +120,28 @@ async fn bad_webhooks_are_refused_with_a_problem_and_nothing_is_created() {
         assert_eq!(refused.content_type, "application/problem+json");
     }
     assert_eq!(get(&app, WEBHOOKS).await.json["webhooks"], json!([]));
+}
+
+#[tokio::test]
+async fn no_more_webhooks_than_the_cap_may_exist() {
+    let app = operator_app(|settings| settings.service.webhooks.max_webhooks = 2).await;
+    for n in 0..2 {
+        register(&app, &format!("https://example.com/{n}"), json!({})).await;
+    }
+    let refused = create(&app, json!({"url": "https://example.com/2"})).await;
+    assert_eq!(refused.status, 400, "{}", refused.json);
+    assert!(
+        refused.json.to_string().contains("at most 2 webhooks"),
+        "{}",
+        refused.json
+    );
+    assert_eq!(
+        get(&app, WEBHOOKS).await.json["webhooks"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
 }
 
 #[tokio::test]
