@@ -13,6 +13,10 @@ use crate::service::Services;
 /// Page sizes (docs/events.md "Reading the feed"): 1–1000, 100 when not given.
 pub const MAX_LIMIT: i64 = 1000;
 pub const DEFAULT_LIMIT: i64 = 100;
+/// Most events one filtered read examines (docs/events.md "Reading the feed"): a filter
+/// that matches rarely comes back with a short page and a cursor moved past the window,
+/// instead of walking every event after the cursor.
+pub const MAX_SCAN: i64 = 10_000;
 /// Longest `wait` a reader may ask for.
 pub const MAX_WAIT: Duration = Duration::from_secs(30);
 /// While waiting, the feed is read again at least this often: a commit of another
@@ -131,17 +135,21 @@ impl Services {
     ) -> Result<FeedPage, DomainError> {
         let mut read = self.store.read().await?;
         let horizon = read.feed_horizon().await?;
-        let events = read
-            .feed_page(after, horizon, &request.filter, request.limit)
-            .await?;
         let filtered = request.filter != FeedFilter::default();
+        let scan = if filtered { MAX_SCAN } else { request.limit };
+        let events = read
+            .feed_page(after, horizon, &request.filter, request.limit, scan)
+            .await?;
         let next = match events.last() {
             // A full page ends at its last event; more may follow.
             Some(last) if events.len() as i64 == request.limit => last.position,
             // Unfiltered, a short page ends at the last event there is.
             Some(last) if !filtered => last.position,
-            // Filtered, the page went to the end: the cursor passes what was skipped.
-            _ if filtered => read.feed_last(after, horizon).await?.unwrap_or(after),
+            // Filtered, the window was read to its end: the cursor passes what it skipped.
+            _ if filtered => read
+                .feed_window_end(after, horizon, scan)
+                .await?
+                .unwrap_or(after),
             // Nothing new: the cursor given.
             _ => after,
         };

@@ -140,7 +140,7 @@ impl JobHandler for Deliver {
         };
         let horizon = read.feed_horizon().await?;
         let page = read
-            .feed_page(endpoint.cursor, horizon, &FeedFilter::default(), PAGE)
+            .feed_page(endpoint.cursor, horizon, &FeedFilter::default(), PAGE, PAGE)
             .await?;
         drop(read);
         let from = endpoint.cursor;

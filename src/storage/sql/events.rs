@@ -50,10 +50,11 @@ impl<D: Dialect> EventRepo for SqlTx<'_, D> {
         horizon: i64,
         filter: &FeedFilter,
         limit: i64,
+        scan: i64,
     ) -> Result<Vec<FeedEvent>, DomainError> {
-        // The filters' placeholders follow the fixed four.
+        // The filters' placeholders follow the fixed five.
         let mut conditions = String::new();
-        let mut next = 5;
+        let mut next = 6;
         if filter.tenant.is_some() {
             conditions.push_str(&format!(" AND t.code = ${next}"));
             next += 1;
@@ -61,19 +62,24 @@ impl<D: Dialect> EventRepo for SqlTx<'_, D> {
         if filter.event_type.is_some() {
             conditions.push_str(&format!(" AND a.event_type = ${next}"));
         }
+        // The window (the first `scan` events, walked on the feed index) is filtered, not
+        // the table: a filter that rarely matches costs `scan` rows, not every row after
+        // the cursor.
         let sql = format!(
             "SELECT a.id, a.xid, a.seq, a.event_type, t.code AS tenant_code, a.at, \
              a.entity_type, a.entity_id, a.before_json, a.after_json, a.operation, a.channel, \
              a.initiator, a.request_id \
-             FROM audit_events a JOIN tenants t ON t.id = a.tenant_id \
-             WHERE {AFTER}{conditions} ORDER BY a.xid, a.seq LIMIT $4"
+             FROM (SELECT * FROM audit_events a WHERE {AFTER} ORDER BY a.xid, a.seq LIMIT $5) a \
+             JOIN tenants t ON t.id = a.tenant_id \
+             WHERE TRUE{conditions} ORDER BY a.xid, a.seq LIMIT $4"
         );
         let mut query = self
             .query(&sql)
             .bind(horizon)
             .bind(after.xid)
             .bind(after.seq)
-            .bind(limit);
+            .bind(limit)
+            .bind(scan);
         if let Some(code) = &filter.tenant {
             query = query.bind(code.as_str());
         }
@@ -81,6 +87,33 @@ impl<D: Dialect> EventRepo for SqlTx<'_, D> {
             query = query.bind(event_type.as_str());
         }
         query.fetch_all().await?.iter().map(event_from).collect()
+    }
+
+    async fn feed_window_end(
+        &mut self,
+        after: FeedCursor,
+        horizon: i64,
+        scan: i64,
+    ) -> Result<Option<FeedCursor>, DomainError> {
+        let sql = format!(
+            "SELECT w.xid, w.seq FROM (SELECT a.xid, a.seq FROM audit_events a WHERE {AFTER} \
+             ORDER BY a.xid, a.seq LIMIT $4) w ORDER BY w.xid DESC, w.seq DESC LIMIT 1"
+        );
+        let row = self
+            .query(&sql)
+            .bind(horizon)
+            .bind(after.xid)
+            .bind(after.seq)
+            .bind(scan)
+            .fetch_optional()
+            .await?;
+        row.map(|row| {
+            Ok(FeedCursor {
+                xid: int(&row, "xid")?,
+                seq: int(&row, "seq")?,
+            })
+        })
+        .transpose()
     }
 
     async fn feed_last(

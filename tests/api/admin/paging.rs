@@ -89,6 +89,41 @@ async fn filters_keep_their_events_and_the_cursor_passes_the_rest() {
 }
 
 #[tokio::test]
+async fn a_filtered_read_examines_a_bounded_window_and_never_passes_a_match() {
+    use billing_compat::domain::event::{FeedCursor, FeedFilter};
+    let app = operator_app(|_| {}).await;
+    five_changes(&app).await;
+    let globex = FeedFilter {
+        tenant: Some("globex".to_owned()),
+        ..FeedFilter::default()
+    };
+    // A window of two events at a time: a1 a2 | a3 g1 | b1. Walk it as a follower would.
+    let (mut after, mut seen, mut reads) = (FeedCursor::START, Vec::new(), 0);
+    loop {
+        let mut read = app.store().read().await.unwrap();
+        let horizon = read.feed_horizon().await.unwrap();
+        let page = read
+            .feed_page(after, horizon, &globex, 10, 2)
+            .await
+            .unwrap();
+        seen.extend(page.iter().map(|e| e.entity_id.clone()));
+        reads += 1;
+        // A short filtered page moves the cursor to the window's end, never further.
+        let end = read.feed_window_end(after, horizon, 2).await.unwrap();
+        match end {
+            Some(end) => after = end,
+            None => break,
+        }
+    }
+    assert_eq!(
+        seen,
+        ["g1"],
+        "the match in the second window was not passed over"
+    );
+    assert_eq!(reads, 4, "three windows of at most two, then the end");
+}
+
+#[tokio::test]
 async fn bad_parameters_are_400_problems() {
     let app = operator_app(|_| {}).await;
     for query in [
