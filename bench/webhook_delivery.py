@@ -69,8 +69,8 @@ def main():
     receiver_port, port = free_port(), free_port()
     receiver = http.server.ThreadingHTTPServer(("127.0.0.1", receiver_port), Receiver)
     threading.Thread(target=receiver.serve_forever, daemon=True).start()
+    name = f"bench_hooks_{os.getpid()}"
     if BACKEND == "postgres":
-        name = f"bench_hooks_{os.getpid()}"
         subprocess.run(["psql", "-X", "-q", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres",
                         "-c", f"CREATE DATABASE {name}"], check=True)
         database = f"postgres://postgres@127.0.0.1:5432/{name}"
@@ -122,6 +122,9 @@ def main():
         server.terminate()
         server.wait()
         receiver.shutdown()
+        if BACKEND == "postgres":
+            subprocess.run(["psql", "-X", "-q", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres",
+                            "-c", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], check=False)
 
 
 main()
