@@ -361,15 +361,20 @@ async fn header_and_body_naming_different_users_are_refused() {
     assert!(reason.contains("differ"), "{reason}");
 }
 
-#[tokio::test]
-async fn header_failures_are_throttled_and_then_refused_without_a_hash() {
-    let app = spawn_app_with(|settings| {
+/// A server whose throttle opens a minute-long window after two failures.
+async fn throttled_app() -> TestApp {
+    spawn_app_with(|settings| {
         let throttle = &mut settings.service.auth.throttle;
         throttle.per_user_threshold = 2;
         throttle.per_source_threshold = 2;
         throttle.base_window = std::time::Duration::from_secs(60);
     })
-    .await;
+    .await
+}
+
+#[tokio::test]
+async fn header_failures_are_throttled_and_then_refused_without_a_hash() {
+    let app = throttled_app().await;
     for guess in ["Guess-One-2024", "Guess-Two-2024"] {
         let (_, code, _) = fault_of(
             &app,
@@ -405,13 +410,7 @@ async fn header_failures_are_throttled_and_then_refused_without_a_hash() {
 
 #[tokio::test]
 async fn digest_failures_count_towards_the_throttle() {
-    let app = spawn_app_with(|settings| {
-        let throttle = &mut settings.service.auth.throttle;
-        throttle.per_user_threshold = 2;
-        throttle.per_source_threshold = 2;
-        throttle.base_window = std::time::Duration::from_secs(60);
-    })
-    .await;
+    let app = throttled_app().await;
     for _ in 0..2 {
         let token = Token::digest(DIGEST_USER, "Wrong-Pass-2024").xml();
         fault_of(&app, SOAP11, &read_account(), &token).await;
@@ -423,13 +422,7 @@ async fn digest_failures_count_towards_the_throttle() {
 
 #[tokio::test]
 async fn a_digest_user_already_verified_keeps_signing_in_while_its_source_is_throttled() {
-    let app = spawn_app_with(|settings| {
-        let throttle = &mut settings.service.auth.throttle;
-        throttle.per_user_threshold = 2;
-        throttle.per_source_threshold = 2;
-        throttle.base_window = std::time::Duration::from_secs(60);
-    })
-    .await;
+    let app = throttled_app().await;
     let right = || Token::digest(DIGEST_USER, DIGEST_PASSWORD).xml();
     let signed_in = |body: &str| body.contains(">00<");
     let (status, body) = send(&app, SOAP11, &read_account(), &security(SOAP11, &right())).await;
