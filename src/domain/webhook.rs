@@ -9,7 +9,9 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
+use regex::Regex;
 use sha2::Sha256;
+use std::sync::LazyLock;
 
 use super::event::{EventType, FeedCursor};
 use super::DomainError;
@@ -37,15 +39,43 @@ pub const MAX_URL_LEN: usize = 2000;
 /// may lengthen what was given (a trailing `/`, percent-encoding, IDNA).
 pub const MAX_STORED_URL_LEN: usize = 2048;
 
+/// What a receiver's URL may be, as given: the OpenAPI `pattern` and the server's own
+/// check are this one expression, so the contract and the answer cannot disagree
+/// (docs/events.md "Registering a webhook"). `http` or `https`; a lower-case host name
+/// whose last label starts with a letter (a numeric one would be read as an IPv4
+/// address), labels without `--` (punycode is not taken) or a dotted-decimal IPv4
+/// address; a port from 1 to 65535; a path and a query of URL characters; no
+/// credentials and no fragment. Every URL matching it parses, and within
+/// [`MAX_URL_LEN`] normalises within [`MAX_STORED_URL_LEN`] (no character here is
+/// percent-encoded by normalising).
+pub const URL_PATTERN: &str = concat!(
+    "^https?://",
+    "(([a-z0-9]+(-[a-z0-9]+)*\\.)*[a-z][a-z0-9]*(-[a-z0-9]+)*",
+    "|(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3})",
+    "(:(6553[0-5]|655[0-2][0-9]|65[0-4][0-9][0-9]|6[0-4][0-9]{3}|[1-5][0-9]{4}|[1-9][0-9]{0,3}))?",
+    "(/[A-Za-z0-9._~!$&'()*+,;=:@%-]*)*",
+    "(\\?[A-Za-z0-9._~!$&()*+,;=:@/?%-]*)?$",
+);
+
 /// A receiver's URL: absolute http(s), with a host, no credentials, bounded length.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct WebhookUrl(String);
 
 impl WebhookUrl {
+    /// A URL as an operator gives it: it must match [`URL_PATTERN`].
     pub fn parse(text: &str) -> Result<Self, DomainError> {
         if text.len() > MAX_URL_LEN {
             let reason = format!("longer than {MAX_URL_LEN} characters");
             return Err(DomainError::invalid("url", reason));
+        }
+        static PATTERN: LazyLock<Regex> = LazyLock::new(|| compiled(URL_PATTERN));
+        if !PATTERN.is_match(text) {
+            return Err(DomainError::invalid(
+                "url",
+                "must be http(s)://, a lower-case host name or an IPv4 address, an optional \
+                 port, then a path and query of URL characters (no credentials, no fragment)"
+                    .to_owned(),
+            ));
         }
         Self::parse_stored(text)
     }
@@ -83,6 +113,16 @@ pub const SECRET_PREFIX: &str = "whsec_";
 /// Key sizes accepted: the spec suggests 24–64 random bytes.
 const KEY_BYTES: std::ops::RangeInclusive<usize> = 24..=64;
 
+/// What a secret may be: `whsec_` and the canonical padded base64 of 24 to 64 bytes
+/// (the last quad's unused bits zero, as the decoder demands). Shown as the OpenAPI
+/// `pattern` and checked by the server, so both say the same.
+pub const SECRET_PATTERN: &str = concat!(
+    "^whsec_(",
+    "([A-Za-z0-9+/]{4}){8,20}([A-Za-z0-9+/][AQgw]==|[A-Za-z0-9+/]{2}[AEIMQUYcgkosw048]=)?",
+    "|([A-Za-z0-9+/]{4}){21}([A-Za-z0-9+/][AQgw]==)?",
+    ")$",
+);
+
 /// A signing secret, `whsec_<base64 key>`. Its `Debug` hides it (never logged).
 #[derive(Clone, PartialEq, Eq)]
 pub struct WebhookSecret {
@@ -114,6 +154,10 @@ impl WebhookSecret {
                 "must be whsec_ followed by the base64 of 24 to 64 bytes",
             )
         };
+        static PATTERN: LazyLock<Regex> = LazyLock::new(|| compiled(SECRET_PATTERN));
+        if !PATTERN.is_match(text) {
+            return Err(bad());
+        }
         let encoded = text.strip_prefix(SECRET_PREFIX).ok_or_else(bad)?;
         let key = STANDARD.decode(encoded).map_err(|_| bad())?;
         if !KEY_BYTES.contains(&key.len()) {
@@ -139,6 +183,11 @@ impl WebhookSecret {
         mac.update(body);
         format!("v1,{}", STANDARD.encode(mac.finalize().into_bytes()))
     }
+}
+
+/// The patterns are constants checked by the tests below: compiling cannot fail.
+fn compiled(pattern: &str) -> Regex {
+    Regex::new(pattern).expect("a constant, valid pattern")
 }
 
 /// A registered receiver.
@@ -229,26 +278,52 @@ mod tests {
 
     #[test]
     fn urls_must_be_bounded_http() {
-        assert!(WebhookUrl::parse("https://example.com/hook").is_ok());
-        assert!(WebhookUrl::parse("http://127.0.0.1:9/x?y=1").is_ok());
+        for good in [
+            "https://example.com/hook",
+            "http://127.0.0.1:9/x?y=1",
+            "http://localhost:65535",
+            "https://a-b.c9.example/p/q;r=s/%41?x=1&y=/z",
+        ] {
+            assert!(WebhookUrl::parse(good).is_ok(), "{good}");
+        }
         for bad in [
             "ftp://example.com/",
             "example.com",
             "",
             "https://u:p@example.com/",
+            "HTTPS://Example.COM/",
+            " https://example.com/",
+            "https://example.com/#frag",
+            "https://example.com/a b",
+            "https://example.com:65536/",
+            "https://example.com:0/",
+            "https://256.1.1.1/",
+            "https://a.123/",
+            "https://xn--nxasmq6b.example/",
+            "https://example.com/\n",
         ] {
             assert!(WebhookUrl::parse(bad).is_err(), "{bad}");
         }
         let long = format!("https://example.com/{}", "a".repeat(MAX_URL_LEN));
         assert!(WebhookUrl::parse(&long).is_err());
-        // Short enough as given, too long once percent-encoded: refused, never stored.
-        let grows = format!("https://example.com/{}", "é".repeat(700));
-        assert!(WebhookUrl::parse(&grows).is_err());
-        let stored = WebhookUrl::parse("HTTPS://Example.COM/a b").unwrap();
-        assert_eq!(WebhookUrl::parse_stored(stored.as_str()).unwrap(), stored);
-        let longest = format!("https://example.com{}", "a".repeat(MAX_URL_LEN - 19));
+        // The longest URL the pattern takes, with every character a path may hold, stays
+        // within the stored bound once normalised and parses again as stored.
+        let prefix = "https://example.com/";
+        let chars = "._~!$&'()*+,;=:@%-";
+        let path: String = chars
+            .chars()
+            .cycle()
+            .take(MAX_URL_LEN - prefix.len())
+            .collect();
+        let longest = format!("{prefix}{path}");
         let stored = WebhookUrl::parse(&longest).unwrap();
+        assert!(stored.as_str().len() <= MAX_STORED_URL_LEN);
         assert_eq!(WebhookUrl::parse_stored(stored.as_str()).unwrap(), stored);
+        let query: String = "?/%=&".chars().cycle().take(MAX_URL_LEN - 19).collect();
+        let stored = WebhookUrl::parse(&format!("https://example.com{query}")).unwrap();
+        assert!(stored.as_str().len() <= MAX_STORED_URL_LEN);
+        // Rows stored before the pattern existed still load.
+        assert!(WebhookUrl::parse_stored("https://example.com/a%20b").is_ok());
     }
 
     #[test]
@@ -259,6 +334,36 @@ mod tests {
         assert!(WebhookSecret::parse("whsec_c2hvcnQ=").is_err());
         assert!(WebhookSecret::parse("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").is_err());
         assert_eq!(format!("{generated:?}"), "WebhookSecret(…)");
+    }
+
+    /// The pattern shown in the contract takes exactly the secrets the decoder takes: every
+    /// key length from 0 to 70 bytes, and every last character of a padded quad.
+    #[test]
+    fn the_secret_pattern_is_exactly_what_decodes() {
+        let pattern = compiled(SECRET_PATTERN);
+        let alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        for len in 0..=70usize {
+            let key: Vec<u8> = (0..len).map(|i| (i * 37 + 11) as u8).collect();
+            let text = format!("{SECRET_PREFIX}{}", STANDARD.encode(&key));
+            let decodes = KEY_BYTES.contains(&len);
+            assert_eq!(pattern.is_match(&text), decodes, "{len} bytes");
+            assert_eq!(WebhookSecret::parse(&text).is_ok(), decodes, "{len} bytes");
+            let Some(stem) = text.strip_suffix('=') else {
+                continue;
+            };
+            // Vary the last data character: only canonical ones (unused bits zero) decode.
+            let (head, _) = stem
+                .trim_end_matches('=')
+                .split_at(stem.trim_end_matches('=').len() - 1);
+            let pad = &text[head.len() + 1..];
+            for c in alphabet.chars() {
+                let variant = format!("{head}{c}{pad}");
+                let decodes = STANDARD
+                    .decode(&variant[SECRET_PREFIX.len()..])
+                    .is_ok_and(|k| KEY_BYTES.contains(&k.len()));
+                assert_eq!(pattern.is_match(&variant), decodes, "{variant}");
+            }
+        }
     }
 
     #[test]

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::{watch, Notify};
+use tokio::sync::watch;
 
 use crate::domain::clock::{Clock, SystemClock};
 use crate::domain::store::Store;
@@ -48,9 +48,9 @@ pub struct Services {
     pub auth: Authenticator,
     pub clock: Arc<dyn Clock>,
     pub settings: ServiceSettings,
-    /// Pinged after a commit that enqueued work, so the local worker starts at once
-    /// instead of at its next poll.
-    pub jobs_ready: Arc<Notify>,
+    /// Bumped after a commit that enqueued work, so the local worker's lanes start at once
+    /// instead of at their next poll (a watch: every lane sees it, also one that was busy).
+    pub jobs_ready: watch::Sender<u64>,
     /// Per-user token-minting rate (this instance's share; see `mint_rate.rs`).
     pub mint_rate: MintRate,
     /// Bumped after each commit that wrote events: long-polling feed readers of this
@@ -74,7 +74,7 @@ impl Services {
             store,
             clock,
             settings,
-            jobs_ready: Arc::new(Notify::new()),
+            jobs_ready: watch::Sender::new(0),
             events_committed: watch::Sender::new(0),
         }
     }

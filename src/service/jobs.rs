@@ -10,14 +10,15 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use futures_util::StreamExt;
 use tokio::sync::watch;
 
 use crate::domain::limits::{Busy, Limit};
-use crate::domain::store::{Job, JobId, Kept, NewJob, Tx};
+use crate::domain::store::{Job, JobId, JobLane, Kept, NewJob, Tx};
 use crate::domain::DomainError;
 
 use super::{ServiceSettings, Services};
@@ -112,6 +113,15 @@ pub trait JobHandler: Send + Sync + 'static {
         self.run(tx, job, services).await.map(|()| Next::Done)
     }
 
+    /// Whether what `prepare` found is "nothing to do yet", and when to look again. In a
+    /// lane of its own ([`Registry::with_own_lane`]) such a job is held, its lease kept,
+    /// and prepared again at that interval or at once when a change commits — a read
+    /// each time, where finishing the turn would be a write (docs/operations.md
+    /// "Background work and fairness"). The default: never idle.
+    fn idle(&self, _prepared: &Prepared, _services: &Services) -> Option<Duration> {
+        None
+    }
+
     /// The job will not run again (a permanent failure, or its attempts are spent): record
     /// that where clients look, in the transaction that marks the job failed, so nothing is
     /// left "in progress" for ever. The default records nothing (the `jobs` row keeps the
@@ -130,11 +140,21 @@ pub trait JobHandler: Send + Sync + 'static {
 #[derive(Default, Clone)]
 pub struct Registry {
     handlers: HashMap<&'static str, Arc<dyn JobHandler>>,
+    own_lane: Option<&'static str>,
 }
 
 impl Registry {
     pub fn register(&mut self, kind: &'static str, handler: Arc<dyn JobHandler>) {
         self.handlers.insert(kind, handler);
+    }
+
+    /// Jobs of `kind` run in a lane of their own, each as soon as it is due and none
+    /// waiting for another: they wait on other people's servers (webhook receivers), and
+    /// the batches of everything else must not wait with them (docs/operations.md
+    /// "Background work and fairness").
+    pub fn with_own_lane(mut self, kind: &'static str) -> Self {
+        self.own_lane = Some(kind);
+        self
     }
 
     pub fn with(
@@ -168,6 +188,9 @@ pub struct WorkerSettings {
     pub crmcom_token_retention: Duration,
     /// Webhook delivery attempts are kept this long (docs/operations.md "Retention").
     pub webhook_delivery_retention: Duration,
+    /// Jobs the own lane runs at once ([`Registry::with_own_lane`]); the default is the
+    /// cap on webhooks, so every endpoint's job fits.
+    pub own_lane_capacity: usize,
 }
 
 impl Default for WorkerSettings {
@@ -182,6 +205,7 @@ impl Default for WorkerSettings {
             failed_job_retention: Duration::from_secs(7 * 24 * 3600),
             crmcom_token_retention: Duration::from_secs(24 * 3600),
             webhook_delivery_retention: Duration::from_secs(7 * 24 * 3600),
+            own_lane_capacity: super::webhooks::DEFAULT_MAX_WEBHOOKS,
         }
     }
 }
@@ -204,10 +228,26 @@ impl Worker {
         }
     }
 
-    /// Runs until `shutdown` turns true; finishes the job in hand first.
-    pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
+    /// Runs until `shutdown` turns true; finishes the jobs in hand first. Two lanes run
+    /// side by side: batches of every kind but the own lane's, and the own lane.
+    pub async fn run(self, shutdown: watch::Receiver<bool>) {
         tracing::info!(worker = %self.name, "job worker started");
+        match self.registry.own_lane {
+            Some(kind) => {
+                tokio::join!(
+                    self.run_batches(shutdown.clone()),
+                    self.run_own_lane(kind, shutdown)
+                );
+            }
+            None => self.run_batches(shutdown).await,
+        }
+        tracing::info!(worker = %self.name, "job worker stopped");
+    }
+
+    async fn run_batches(&self, mut shutdown: watch::Receiver<bool>) {
+        let mut ready = self.services.jobs_ready.subscribe();
         loop {
+            ready.borrow_and_update();
             let ran = match self.run_once().await {
                 Ok(n) => n,
                 Err(error) => {
@@ -221,7 +261,7 @@ impl Worker {
             if ran == 0 {
                 tokio::select! {
                     _ = tokio::time::sleep(self.settings.poll_interval) => {}
-                    _ = self.services.jobs_ready.notified() => {}
+                    Ok(()) = ready.changed() => {}
                     _ = shutdown.changed() => {}
                 }
             }
@@ -229,25 +269,68 @@ impl Worker {
                 break;
             }
         }
-        tracing::info!(worker = %self.name, "job worker stopped");
     }
 
-    /// Claims and runs one batch of jobs due at the services' clock's `now`; returns how many ran.
-    pub async fn run_once(&self) -> Result<usize, DomainError> {
+    /// The own lane: claims its jobs as room frees up and runs each on its own, so one
+    /// waiting on a slow receiver holds up no other.
+    async fn run_own_lane(&self, kind: &'static str, mut shutdown: watch::Receiver<bool>) {
+        let mut ready = self.services.jobs_ready.subscribe();
+        let mut running = futures_util::stream::FuturesUnordered::new();
+        while !*shutdown.borrow() {
+            ready.borrow_and_update();
+            let room = self
+                .settings
+                .own_lane_capacity
+                .saturating_sub(running.len());
+            if room > 0 {
+                let limit = i64::try_from(room).unwrap_or(i64::MAX);
+                match self.claim(JobLane::Only(kind), limit).await {
+                    Ok(jobs) => {
+                        for job in jobs {
+                            running.push(self.run_held(job, shutdown.clone()));
+                        }
+                    }
+                    Err(error) => tracing::warn!(?error, "job worker could not claim work"),
+                }
+            }
+            tokio::select! {
+                Some(()) = running.next(), if !running.is_empty() => {}
+                _ = tokio::time::sleep(self.settings.poll_interval) => {}
+                Ok(()) = ready.changed() => {}
+                _ = shutdown.changed() => {}
+            }
+        }
+        // Each held job sees the shutdown and finishes its turn, releasing its lease.
+        while running.next().await.is_some() {}
+    }
+
+    /// Leases up to `limit` due jobs of `lane`.
+    async fn claim(&self, lane: JobLane<'static>, limit: i64) -> Result<Vec<Job>, DomainError> {
         let now = self.services.clock.now();
-        let lease_until = now
-            + chrono::Duration::from_std(self.settings.lease)
-                .unwrap_or(chrono::Duration::seconds(30));
-        let (name, batch) = (self.name.clone(), self.settings.batch);
-        let jobs = self
-            .services
+        let lease_until = now + self.lease();
+        let name = self.name.clone();
+        self.services
             .write(move |tx| {
                 Box::pin(async move {
-                    let jobs = tx.claim_jobs(&name, now, lease_until, batch).await?;
+                    let jobs = tx.claim_jobs(&name, now, lease_until, limit, lane).await?;
                     Ok(Kept::commit(jobs))
                 })
             })
-            .await?;
+            .await
+    }
+
+    fn lease(&self) -> chrono::Duration {
+        chrono::Duration::from_std(self.settings.lease).unwrap_or(chrono::Duration::seconds(30))
+    }
+
+    /// Claims and runs one batch of jobs due at the services' clock's `now` (every kind but
+    /// the own lane's); returns how many ran.
+    pub async fn run_once(&self) -> Result<usize, DomainError> {
+        let lane = match self.registry.own_lane {
+            Some(kind) => JobLane::Except(kind),
+            None => JobLane::ALL,
+        };
+        let jobs = self.claim(lane, self.settings.batch).await?;
         // The batch's jobs run at once, each its own unit of work: on SQLite they share the
         // writer's commits instead of paying one each (one at a time, the worker completed
         // about a thousand jobs a second however fast requests enqueued them). Handlers are
@@ -255,6 +338,70 @@ impl Worker {
         // the same time.
         futures_util::future::join_all(jobs.iter().map(|job| self.run_job(job))).await;
         Ok(jobs.len())
+    }
+
+    /// Runs one job of the own lane. While its handler finds nothing to do it is held: its
+    /// lease is kept (one write per half lease, where a finished turn would be a write
+    /// every look), and it looks again at the handler's interval, or at once when this
+    /// instance commits a change. On shutdown it finishes its turn.
+    async fn run_held(&self, job: Job, mut shutdown: watch::Receiver<bool>) {
+        let Some(handler) = self.registry.handlers.get(job.kind.as_str()).cloned() else {
+            return self.run_job(&job).await;
+        };
+        let mut committed = self.services.events_committed.subscribe();
+        let mut renew_at = Instant::now() + self.settings.lease / 2;
+        loop {
+            // Renewed before a look, so a look that does find work (a POST, up to its
+            // time-out) starts with at least half a lease left.
+            if Instant::now() >= renew_at {
+                if !self.extend_lease(&job).await {
+                    return;
+                }
+                renew_at = Instant::now() + self.settings.lease / 2;
+            }
+            committed.borrow_and_update();
+            let prepared = handler.prepare(&job, &self.services).await;
+            let idle = match &prepared {
+                Ok(found) => handler.idle(found, &self.services),
+                Err(_) => None,
+            };
+            let Some(look_again) = idle.filter(|_| !*shutdown.borrow()) else {
+                return self.finish(&handler, &job, prepared).await;
+            };
+            tokio::select! {
+                Ok(()) = committed.changed() => {}
+                _ = tokio::time::sleep(look_again) => {}
+                _ = shutdown.changed() => {}
+            }
+        }
+    }
+
+    /// Keeps a held job's lease; false if it was lost (another worker has the job now) or
+    /// cannot be written (the lease runs out and the job is claimed again).
+    async fn extend_lease(&self, job: &Job) -> bool {
+        let (id, name) = (job.id, self.name.clone());
+        let now = self.services.clock.now();
+        let lease_until = now + self.lease();
+        let kept = self
+            .services
+            .write(move |tx| {
+                Box::pin(async move {
+                    let kept = tx.extend_lease(id, &name, lease_until, now).await?;
+                    Ok(Kept::commit(kept))
+                })
+            })
+            .await;
+        match kept {
+            Ok(true) => true,
+            Ok(false) => {
+                tracing::warn!(job = %job.id.0, "lease lost while held; the job is another worker's");
+                false
+            }
+            Err(error) => {
+                tracing::warn!(?error, job = %job.id.0, "could not keep a held job's lease");
+                false
+            }
+        }
     }
 
     #[tracing::instrument(skip_all, fields(job = %job.id.0, kind = %job.kind, attempt = job.attempts))]
@@ -265,15 +412,25 @@ impl Worker {
                 .await;
             return;
         };
+        // Outside any transaction: the handler's slow part, if it has one.
+        let prepared = handler.prepare(job, &self.services).await;
+        self.finish(handler, job, prepared).await;
+    }
+
+    /// Commits a prepared job's effects with its completion (or next turn), or retries or
+    /// gives it up.
+    async fn finish(
+        &self,
+        handler: &Arc<dyn JobHandler>,
+        job: &Job,
+        prepared: Result<Prepared, JobError>,
+    ) {
         let (handler_in, job_in, services, name) = (
             handler.clone(),
             job.clone(),
             self.services.clone(),
             self.name.clone(),
         );
-        // Outside any transaction: the handler's slow part, if it has one.
-        let prepared = handler.prepare(job, &self.services).await;
-        // The handler's effects and the job's completion (or its next turn) are one unit of work.
         let result = match prepared {
             Err(error) => Err(error),
             Ok(prepared) => self

@@ -30,4 +30,5 @@ pub fn job_registry() -> jobs::Registry {
         .with(billing_care::job_handlers())
         .with(verizon::job_handlers())
         .with(webhooks::delivery::job_handlers())
+        .with_own_lane(webhooks::JOB_KIND)
 }

@@ -74,7 +74,8 @@ impl Services {
         self.wake_feed(committed.recorded_events);
         let (value, enqueued) = store::value_of(committed)?;
         if enqueued {
-            self.jobs_ready.notify_one();
+            self.jobs_ready
+                .send_modify(|count| *count = count.wrapping_add(1));
         }
         Ok(value)
     }
@@ -89,7 +90,8 @@ impl Services {
         self.wake_feed(committed.recorded_events);
         let (value, enqueued) = store::value_of(committed)?;
         if enqueued {
-            self.jobs_ready.notify_one();
+            self.jobs_ready
+                .send_modify(|count| *count = count.wrapping_add(1));
         }
         Ok(value)
     }

@@ -9,4 +9,5 @@ mod paging;
 mod receiver;
 mod support;
 mod webhook_delivery;
+mod webhook_lane;
 mod webhooks;

@@ -9,7 +9,9 @@ use utoipa::{IntoParams, ToSchema};
 use crate::adapters::http::AppState;
 use crate::domain::clock;
 use crate::domain::event::EventType;
-use crate::domain::webhook::{Delivery, Endpoint, EndpointId};
+use crate::domain::webhook::{
+    Delivery, Endpoint, EndpointId, MAX_URL_LEN, SECRET_PATTERN, URL_PATTERN,
+};
 use crate::domain::DomainError;
 use crate::service::webhooks::{NewEndpoint, DEFAULT_PAGE, MAX_FILTERS, MAX_PAGE};
 
@@ -25,12 +27,9 @@ pub const DELIVERIES: &str = "/admin/v1/webhooks/{id}/deliveries";
 #[serde(deny_unknown_fields)]
 #[schema(as = admin::NewWebhook)]
 pub(super) struct NewWebhook {
-    /// Where events are POSTed: http or https, at most 2000 characters. Redirects are not followed.
-    #[schema(
-        example = "https://billing.example.com/hooks/legacy",
-        max_length = 2000,
-        pattern = "^https?://([a-z0-9]+\\.)*[a-z][a-z0-9]*(:[1-9][0-9]{0,3})?(/[A-Za-z0-9._~-]*)*$"
-    )]
+    /// Where events are POSTed: http or https, at most 2000 characters, matching the
+    /// pattern (the server checks the same one). Redirects are not followed.
+    #[schema(schema_with = url_schema)]
     url: String,
     /// Event types to send (docs/events.md "Event types"); empty or absent: all.
     #[serde(default)]
@@ -40,10 +39,27 @@ pub(super) struct NewWebhook {
     #[serde(default)]
     #[schema(schema_with = tenants_schema)]
     tenants: Vec<String>,
-    /// `whsec_` + base64 of 24–64 bytes; generated when absent. (The pattern shows the
-    /// common case, a whole number of base64 quads.)
-    #[schema(pattern = "^whsec_([A-Za-z0-9+/]{4}){8,16}$")]
+    /// `whsec_` + the canonical base64 of 24–64 bytes; generated when absent.
+    #[schema(schema_with = secret_schema)]
     secret: Option<String>,
+}
+
+/// `url`: the domain's own pattern and bound, so the contract is what the server checks.
+fn url_schema() -> utoipa::openapi::Object {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .max_length(Some(MAX_URL_LEN))
+        .pattern(Some(URL_PATTERN))
+        .examples(["https://billing.example.com/hooks/legacy"])
+        .build()
+}
+
+/// `secret`: the domain's own pattern (optional: absent means generated).
+fn secret_schema() -> utoipa::openapi::Object {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .pattern(Some(SECRET_PATTERN))
+        .build()
 }
 
 /// `event_types`: up to 100 of the event types (docs/events.md "Event types").

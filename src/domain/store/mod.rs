@@ -38,7 +38,7 @@ pub use nonces::{NonceRepo, NONCE_CONSTRAINT};
 pub use operations::OperationRepo;
 pub use operators::OperatorRepo;
 pub use provisioning::ProvisioningRepo;
-pub use queue::{FinishedStatus, Job, JobId, NewJob, QueueRepo};
+pub use queue::{FinishedStatus, Job, JobId, JobLane, NewJob, QueueRepo};
 pub use tenants::{NewApiUser, TenantRepo};
 pub use tokens::TokenRepo;
 pub use unit::{erase, run, value_of, Batching, Committed, Kept, Settled, Unit, UnitFuture};

@@ -30,6 +30,22 @@ pub struct Job {
     pub max_attempts: i32,
 }
 
+/// Which jobs a claim takes (docs/operations.md "Background work and fairness"): jobs that
+/// wait on other people's servers (webhook deliveries) run in a lane of their own, so a
+/// slow receiver never holds up a tenant's work.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JobLane<'a> {
+    /// Jobs of this kind only.
+    Only(&'a str),
+    /// Jobs of every kind but this one.
+    Except(&'a str),
+}
+
+impl JobLane<'_> {
+    /// Every job (no kind is empty).
+    pub const ALL: JobLane<'static> = JobLane::Except("");
+}
+
 /// Every method that stamps a time takes it (`now`) from the caller, whose clock is the
 /// injected one (`Services::clock`), never the wall clock: tests drive the queue's time.
 #[async_trait]
@@ -39,13 +55,24 @@ pub trait QueueRepo: Send {
     /// Leases up to `limit` due jobs to `worker` until `lease_until`. Jobs whose lease ran
     /// out (their worker died) are due again. Safe across instances: PostgreSQL claims
     /// with `FOR UPDATE SKIP LOCKED`, SQLite has a single writer.
+    /// Only jobs in `lane` are taken.
     async fn claim_jobs(
         &mut self,
         worker: &str,
         now: DateTime<Utc>,
         lease_until: DateTime<Utc>,
         limit: i64,
+        lane: JobLane<'_>,
     ) -> Result<Vec<Job>, DomainError>;
+    /// Moves a leased job's lease on to `lease_until` (a job held while it waits for work,
+    /// `service::jobs`); false if the lease was lost to another worker meanwhile.
+    async fn extend_lease(
+        &mut self,
+        id: JobId,
+        worker: &str,
+        lease_until: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<bool, DomainError>;
     /// Marks a leased job done at `now`; false if the lease was lost to another worker
     /// meanwhile (the caller must then roll back its effects).
     async fn complete_job(

@@ -200,6 +200,11 @@ impl JobHandler for Deliver {
         }))
     }
 
+    fn idle(&self, prepared: &Prepared, services: &Services) -> Option<std::time::Duration> {
+        matches!(prepared.downcast_ref::<Found>(), Some(Found::Idle))
+            .then_some(services.settings.webhooks.idle_poll)
+    }
+
     async fn run_prepared(
         &self,
         tx: &mut dyn Tx,
@@ -214,6 +219,7 @@ impl JobHandler for Deliver {
         let now = services.clock.now();
         let attempt = match *found {
             Found::Stop => return Ok(Next::Done),
+            // Held idle by the worker's own lane until shutdown: the next look is soon.
             Found::Idle => return Ok(Next::Again(later(now, settings.idle_poll))),
             Found::Skip { from, to } => {
                 let Some(mut endpoint) = tx.endpoint(endpoint_of(job)?).await? else {

@@ -36,12 +36,17 @@ pub struct WebhookSettings {
     /// `min(retry_cap, retry_base · 2^(n-1))`.
     pub retry_base: Duration,
     pub retry_cap: Duration,
-    /// An endpoint with nothing to deliver looks at the feed again after this.
+    /// An endpoint with nothing to deliver looks at the feed again after this (a read; its
+    /// job is held meanwhile, `jobs::Worker`), or at once when this instance commits events.
     pub idle_poll: Duration,
     /// Most webhooks that may exist at once: each is a row, a job polling the feed and a
     /// stream of delivery attempts, so their number is bounded like every table's growth.
     pub max_webhooks: usize,
 }
+
+/// The default cap on webhooks (and so the worker's own lane's room: every endpoint's job
+/// fits, `jobs::WorkerSettings::own_lane_capacity`).
+pub const DEFAULT_MAX_WEBHOOKS: usize = 100;
 
 impl Default for WebhookSettings {
     fn default() -> Self {
@@ -51,7 +56,7 @@ impl Default for WebhookSettings {
             retry_base: Duration::from_secs(1),
             retry_cap: Duration::from_secs(3600),
             idle_poll: Duration::from_secs(1),
-            max_webhooks: 100,
+            max_webhooks: DEFAULT_MAX_WEBHOOKS,
         }
     }
 }

@@ -57,6 +57,9 @@ static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
 /// `FOR UPDATE OF j` locks only the jobs rows. Two instances claiming at the same instant
 /// see the same candidates, so the second may come away with fewer jobs (or none, and poll
 /// again): never with the same job.
+///
+/// `$5`/`$6` pick the lane (`domain::store::JobLane`): jobs of kind `$5` when `$6` is 1,
+/// every other kind when 0 — a residual filter on rows the index already found.
 macro_rules! claim_jobs {
     ($lock:literal) => {
         concat!(
@@ -68,16 +71,17 @@ macro_rules! claim_jobs {
             "candidates AS (",
             "SELECT c.id, c.tenant_id, c.run_at FROM tenants_due t JOIN jobs c ON c.id IN (",
             "SELECT q.id FROM jobs q WHERE q.status = 'queued' AND q.tenant_id = t.tenant_id ",
-            "AND q.run_at <= $2 ORDER BY q.run_at LIMIT $4) ",
+            "AND q.run_at <= $2 AND (q.kind = $5) = ($6 = 1) ORDER BY q.run_at LIMIT $4) ",
             "UNION ALL SELECT id, tenant_id, run_at FROM jobs ",
-            "WHERE status = 'running' AND locked_until < $2), ",
+            "WHERE status = 'running' AND locked_until < $2 AND (kind = $5) = ($6 = 1)), ",
             "ranked AS (SELECT id, ",
             "ROW_NUMBER() OVER (PARTITION BY tenant_id ORDER BY run_at, id) AS turn ",
             "FROM candidates) ",
             "UPDATE jobs SET status = 'running', locked_by = $1, locked_until = $3, ",
             "attempts = attempts + 1, updated_at = $2 ",
             "WHERE id IN (SELECT j.id FROM jobs j JOIN ranked ON ranked.id = j.id ",
-            "WHERE (j.status = 'queued' AND j.run_at <= $2) OR (j.status = 'running' AND j.locked_until < $2) ",
+            "WHERE ((j.status = 'queued' AND j.run_at <= $2) OR (j.status = 'running' AND j.locked_until < $2)) ",
+            "AND (j.kind = $5) = ($6 = 1) ",
             "ORDER BY ranked.turn, j.run_at, j.id LIMIT $4 ",
             $lock,
             ") RETURNING id, tenant_id, kind, payload, attempts, max_attempts"

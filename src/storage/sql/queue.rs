@@ -3,7 +3,7 @@ use chrono::{DateTime, Utc};
 
 use crate::domain::clock;
 use crate::domain::ids::TenantId;
-use crate::domain::store::{FinishedStatus, Job, JobId, NewJob, QueueRepo};
+use crate::domain::store::{FinishedStatus, Job, JobId, JobLane, NewJob, QueueRepo};
 use crate::domain::DomainError;
 
 use super::row::{int, text, uuid};
@@ -37,13 +37,20 @@ impl<D: Dialect> QueueRepo for SqlTx<'_, D> {
         now: DateTime<Utc>,
         lease_until: DateTime<Utc>,
         limit: i64,
+        lane: JobLane<'_>,
     ) -> Result<Vec<Job>, DomainError> {
+        let (kind, included) = match lane {
+            JobLane::Only(kind) => (kind, 1i64),
+            JobLane::Except(kind) => (kind, 0i64),
+        };
         let rows = self
             .query(D::CLAIM_JOBS)
             .bind(worker)
             .bind(clock::to_storage(now))
             .bind(clock::to_storage(lease_until))
             .bind(limit)
+            .bind(kind)
+            .bind(included)
             .fetch_all()
             .await?;
         rows.iter()
@@ -60,6 +67,26 @@ impl<D: Dialect> QueueRepo for SqlTx<'_, D> {
                 })
             })
             .collect()
+    }
+
+    async fn extend_lease(
+        &mut self,
+        id: JobId,
+        worker: &str,
+        lease_until: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<bool, DomainError> {
+        self.query(
+            "UPDATE jobs SET locked_until = $3, updated_at = $4 \
+             WHERE id = $1 AND status = 'running' AND locked_by = $2",
+        )
+        .bind(id.0.to_string())
+        .bind(worker)
+        .bind(clock::to_storage(lease_until))
+        .bind(clock::to_storage(now))
+        .execute()
+        .await
+        .map(|n| n == 1)
     }
 
     async fn complete_job(

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use billing_compat::domain::ids::TenantId;
-use billing_compat::domain::store::{Job, NewJob, Store, Tx};
+use billing_compat::domain::store::{Job, JobLane, NewJob, Store, Tx};
 use billing_compat::domain::tenant::TenantCode;
 use billing_compat::service::jobs::{JobError, JobHandler, Registry, Worker, WorkerSettings};
 use billing_compat::service::{ServiceSettings, Services};
@@ -54,10 +54,10 @@ async fn a_leased_job_is_not_claimed_twice_until_its_lease_runs_out() {
     let (first, second) = write(store.as_ref(), move |tx| {
         Box::pin(async move {
             let first = tx
-                .claim_jobs("w1", now, now + Duration::seconds(30), 10)
+                .claim_jobs("w1", now, now + Duration::seconds(30), 10, JobLane::ALL)
                 .await?;
             let second = tx
-                .claim_jobs("w2", now, now + Duration::seconds(30), 10)
+                .claim_jobs("w2", now, now + Duration::seconds(30), 10, JobLane::ALL)
                 .await?;
             Ok((first, second))
         })
@@ -70,7 +70,7 @@ async fn a_leased_job_is_not_claimed_twice_until_its_lease_runs_out() {
     let (taken, by_w1, by_w2) = write(store.as_ref(), move |tx| {
         Box::pin(async move {
             let taken = tx
-                .claim_jobs("w2", later, later + Duration::seconds(30), 10)
+                .claim_jobs("w2", later, later + Duration::seconds(30), 10, JobLane::ALL)
                 .await?;
             let Some(job) = taken.first().map(|j| j.id) else {
                 return Ok((taken, None, None));
@@ -102,8 +102,14 @@ async fn concurrent_claimers_split_the_work_without_overlap() {
                 let now = Utc::now();
                 let jobs = write(store.as_ref(), move |tx| {
                     Box::pin(async move {
-                        tx.claim_jobs(&format!("w{w}"), now, now + Duration::seconds(30), 3)
-                            .await
+                        tx.claim_jobs(
+                            &format!("w{w}"),
+                            now,
+                            now + Duration::seconds(30),
+                            3,
+                            JobLane::ALL,
+                        )
+                        .await
                     })
                 })
                 .await;

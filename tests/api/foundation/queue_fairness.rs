@@ -3,7 +3,7 @@
 
 use billing_compat::domain::ids::TenantId;
 use billing_compat::domain::limits::{Busy, Limit};
-use billing_compat::domain::store::{Job, NewJob, Store};
+use billing_compat::domain::store::{Job, JobLane, NewJob, Store};
 use billing_compat::domain::DomainError;
 use billing_compat::service::jobs::{self, QUEUE_FULL_RETRY_AFTER};
 use billing_compat::service::ServiceSettings;
@@ -39,7 +39,7 @@ async fn claim(store: &dyn Store, limit: i64) -> Vec<Job> {
     let now = Utc::now();
     write(store, move |tx| {
         Box::pin(async move {
-            tx.claim_jobs("w", now, now + Duration::seconds(30), limit)
+            tx.claim_jobs("w", now, now + Duration::seconds(30), limit, JobLane::ALL)
                 .await
         })
     })

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use billing_compat::domain::clock::Clock;
 use billing_compat::domain::ids::{ApiUserId, TenantId};
 use billing_compat::domain::provisioning::Unit;
-use billing_compat::domain::store::{IdempotencyRecord, NewJob, Store, StoredReply};
+use billing_compat::domain::store::{IdempotencyRecord, JobLane, NewJob, Store, StoredReply};
 use billing_compat::domain::token::{Token, TokenId, TokenKind};
 use billing_compat::domain::user::ApiUser;
 use billing_compat::service::jobs::WorkerSettings;
@@ -161,7 +161,7 @@ async fn seed(store: &dyn Store, now: DateTime<Utc>) {
     let (claimed, completed) = write(store, move |tx| {
         Box::pin(async move {
             let mut claimed = tx
-                .claim_jobs("w", at, at + Duration::seconds(30), 2)
+                .claim_jobs("w", at, at + Duration::seconds(30), 2, JobLane::ALL)
                 .await?;
             claimed.sort_by_key(|j| j.payload["n"].as_u64());
             let Some(first) = claimed.first().map(|j| j.id) else {
