@@ -7,6 +7,7 @@ use actix_web::{HttpRequest, HttpResponse};
 
 use crate::adapters::http::problem;
 use crate::domain::limits::whole_seconds;
+use crate::domain::rules::Rule;
 use crate::domain::{DomainError, Unavailability};
 
 /// Sent with every 401 (RFC 9110 §11.6.1): both schemes the admin API takes.
@@ -45,6 +46,10 @@ pub fn respond(req: &HttpRequest, error: &DomainError) -> HttpResponse {
         DomainError::NotFound(what) => {
             problem::response(req, StatusCode::NOT_FOUND, &format!("{what} not found"))
         }
+        DomainError::Rule {
+            rule: Rule::Admin(_),
+            message,
+        } => problem::response(req, StatusCode::CONFLICT, message),
         DomainError::Conflict { .. } | DomainError::Rule { .. } | DomainError::Internal(_) => {
             tracing::error!(error = ?error, "admin API: internal error");
             problem::response(req, StatusCode::INTERNAL_SERVER_ERROR, "internal error")

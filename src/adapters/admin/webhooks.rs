@@ -54,10 +54,12 @@ fn url_schema() -> utoipa::openapi::Object {
         .build()
 }
 
-/// `secret`: the domain's own pattern (optional: absent means generated).
+/// `secret`: the domain's own pattern (optional: absent or null means generated).
 fn secret_schema() -> utoipa::openapi::Object {
+    use utoipa::openapi::schema::{SchemaType, Type};
+    // `null` is taken as absent (serde's `Option`), so the contract says so.
     utoipa::openapi::ObjectBuilder::new()
-        .schema_type(utoipa::openapi::schema::Type::String)
+        .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
         .pattern(Some(SECRET_PATTERN))
         .build()
 }
@@ -189,6 +191,7 @@ fn json(status: actix_web::http::StatusCode, body: impl Serialize) -> HttpRespon
     responses(
         (status = 201, description = "Registered; the only reply that shows the secret", body = Webhook),
         (status = 400, description = "Not a valid webhook", body = crate::adapters::admin::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "As many webhooks as allowed already exist", body = crate::adapters::admin::Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid operator credentials", body = crate::adapters::admin::Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many failed sign-ins from this client", body = crate::adapters::admin::Problem, content_type = "application/problem+json"),
     )

@@ -191,7 +191,11 @@ impl ApiError {
                 // `RULE_VIOLATION`), and logged.
                 DomainError::Rule {
                     rule:
-                        Rule::Debitsuccess(_) | Rule::Flolive(_) | Rule::Crmcom(_) | Rule::Disconnect(_),
+                        Rule::Debitsuccess(_)
+                            | Rule::Flolive(_)
+                            | Rule::Crmcom(_)
+                            | Rule::Disconnect(_)
+                            | Rule::Admin(_),
                     ..
                 } => {
                     tracing::error!(error = ?err, "billing_care: a rule of another API's use-cases");

@@ -328,9 +328,11 @@ fn rule_code(rule: Rule) -> Option<Code> {
     let rule = match rule {
         Rule::Crmcom(rule) => rule,
         Rule::Idempotency(IdempotencyRule::KeyReused) => return Some(Code::IdempotencyKeyReused),
-        Rule::Debitsuccess(_) | Rule::Flolive(_) | Rule::BillingCare(_) | Rule::Disconnect(_) => {
-            return None
-        }
+        Rule::Debitsuccess(_)
+        | Rule::Flolive(_)
+        | Rule::BillingCare(_)
+        | Rule::Disconnect(_)
+        | Rule::Admin(_) => return None,
     };
     Some(match rule {
         CrmcomRule::UnknownOrganisation => Code::UnknownOrganisation,

@@ -52,7 +52,8 @@ pub fn note_for(error: &DomainError) -> ResponseNote {
                 | Rule::Crmcom(_)
                 | Rule::BillingCare(_)
                 | Rule::Disconnect(_)
-                | Rule::Idempotency(_),
+                | Rule::Idempotency(_)
+                | Rule::Admin(_),
             ..
         } => {
             tracing::error!(?error, "debitsuccess: a rule of another API's use-cases");

@@ -101,7 +101,11 @@ impl FloliveError {
             // answered as the internal error it is, and logged.
             DomainError::Rule {
                 rule:
-                    Rule::Debitsuccess(_) | Rule::Crmcom(_) | Rule::BillingCare(_) | Rule::Disconnect(_),
+                    Rule::Debitsuccess(_)
+                    | Rule::Crmcom(_)
+                    | Rule::BillingCare(_)
+                    | Rule::Disconnect(_)
+                    | Rule::Admin(_),
                 ..
             } => {
                 tracing::error!(?error, "flolive: a rule of another API's use-cases");

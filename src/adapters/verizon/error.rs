@@ -293,7 +293,11 @@ impl VerizonError {
             // answered as the internal error it is, and logged.
             DomainError::Rule {
                 rule:
-                    Rule::Debitsuccess(_) | Rule::Flolive(_) | Rule::Crmcom(_) | Rule::BillingCare(_),
+                    Rule::Debitsuccess(_)
+                    | Rule::Flolive(_)
+                    | Rule::Crmcom(_)
+                    | Rule::BillingCare(_)
+                    | Rule::Admin(_),
                 ..
             }
             | DomainError::Internal(_) => {

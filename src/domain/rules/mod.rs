@@ -7,6 +7,7 @@
 //! "Typed outcomes"). Rules of other families are matched by family and answered as that
 //! adapter's internal error: a vendor's use-cases never raise them.
 
+mod admin;
 mod billing_care;
 mod crmcom;
 mod debitsuccess;
@@ -14,6 +15,7 @@ mod disconnect;
 mod flolive;
 mod idempotency;
 
+pub use admin::AdminRule;
 pub use billing_care::BillingCareRule;
 pub use crmcom::CrmcomRule;
 pub use debitsuccess::DebitsuccessRule;
@@ -37,6 +39,8 @@ pub enum Rule {
     Disconnect(DisconnectRule),
     /// `Idempotency-Key`, shared by every REST API (docs/design.md §7).
     Idempotency(IdempotencyRule),
+    /// The admin API's state refusals (docs/operations.md "Operators and the admin API").
+    Admin(AdminRule),
 }
 
 impl Rule {
@@ -50,6 +54,7 @@ impl Rule {
             Rule::BillingCare(rule) => rule.id(),
             Rule::Disconnect(rule) => rule.id(),
             Rule::Idempotency(rule) => rule.id(),
+            Rule::Admin(rule) => rule.id(),
         }
     }
 }
@@ -76,6 +81,7 @@ family!(CrmcomRule, Crmcom);
 family!(BillingCareRule, BillingCare);
 family!(DisconnectRule, Disconnect);
 family!(IdempotencyRule, Idempotency);
+family!(AdminRule, Admin);
 
 #[cfg(test)]
 mod tests {

@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 
 use crate::domain::event::{EventType, FeedCursor};
 use crate::domain::ids::TenantId;
+use crate::domain::rules::AdminRule;
 use crate::domain::store::{Kept, NewJob};
 use crate::domain::tenant::TenantCode;
 use crate::domain::webhook::{Delivery, Endpoint, EndpointId, WebhookSecret, WebhookUrl};
@@ -142,8 +143,8 @@ impl Services {
                 // `max_webhooks` (docs/events.md "Webhooks"): counted inside the
                 // transaction that inserts, so concurrent registrations cannot pass it.
                 if tx.endpoints().await?.len() >= max_webhooks {
-                    return Err(DomainError::invalid(
-                        "url",
+                    return Err(DomainError::rule(
+                        AdminRule::WebhookLimitReached,
                         format!("at most {max_webhooks} webhooks may exist; delete one first"),
                     ));
                 }
