@@ -110,6 +110,21 @@ pub async fn billing_care_token(app: &TestApp, username: &str, password: &str) -
     reply["access_token"].as_str().unwrap().to_owned()
 }
 
+/// Billing Care's cancel-bundle with `token` and an empty request: 401 when the token is
+/// refused, 400 (the request is incomplete) when it is accepted.
+pub async fn billing_care_with_token(app: &TestApp, token: &str) -> u16 {
+    app.client
+        .post(app.url("/bcws/webresources/v1.0/subscriptions/cancel/bundle"))
+        .bearer_auth(token)
+        .header("Content-Type", "application/json")
+        .body("{}")
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
 /// floLIVE's request status for an unknown request, with `key` as the bearer: 401 when the
 /// key is refused, 404 (a NAK) when it is accepted.
 pub async fn flolive_with_key(app: &TestApp, key: &str) -> u16 {

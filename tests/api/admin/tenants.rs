@@ -101,7 +101,14 @@ async fn a_disabled_tenants_users_are_refused_until_it_is_enabled() {
 
 #[tokio::test]
 async fn vendor_users_and_anonymous_callers_get_401_at_every_new_endpoint() {
-    let app = operator_app(|_| {}).await;
+    // Each refused vendor password is a failed operator sign-in from this client: without a
+    // higher threshold the throttle would answer 429 long before the last path.
+    let app = operator_app(|s| {
+        s.service.auth.failure_delay = std::time::Duration::ZERO;
+        s.service.auth.throttle.per_source_threshold = 1000;
+        s.service.auth.throttle.per_user_threshold = 1000;
+    })
+    .await;
     let paths = [
         ("GET", "/admin/v1/tenants"),
         ("POST", "/admin/v1/tenants"),
