@@ -84,7 +84,10 @@ pub(super) fn bundle(b: &catalog::Bundle) -> Bundle {
         deal_poid: b.deal.to_string(),
         package_id: b.package_id,
         purchased_at: clock::to_storage(b.purchased_at),
-        cancel_effective_at: b.cancellation.as_ref().map(|c| clock::to_storage(c.effective_at)),
+        cancel_effective_at: b
+            .cancellation
+            .as_ref()
+            .map(|c| clock::to_storage(c.effective_at)),
         cancel_description: b.cancellation.as_ref().and_then(|c| c.description.clone()),
     }
 }

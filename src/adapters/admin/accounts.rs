@@ -14,8 +14,9 @@ use crate::domain::DomainError;
 use crate::service::admin::accounts::{AccountView, Matches};
 
 use super::account_parts::{
-    bundle, date_text, customer, disconnect_order, operation, product_instance, provisioning_request, Bundle,
-    Customer, DisconnectOrder, Operation, ProductInstance, ProvisioningRequest,
+    bundle, customer, date_text, disconnect_order, operation, product_instance,
+    provisioning_request, Bundle, Customer, DisconnectOrder, Operation, ProductInstance,
+    ProvisioningRequest,
 };
 use super::reply::{self, json, ok_or_problem};
 
@@ -50,7 +51,10 @@ fn account(a: &DomainAccount, tenant: &str) -> Account {
         tenant: tenant.to_owned(),
         customer_id: a.customer.to_string(),
         reference_no: a.reference_no.as_str().to_owned(),
-        external_reference_no: a.external_reference_no.as_ref().map(|e| e.as_str().to_owned()),
+        external_reference_no: a
+            .external_reference_no
+            .as_ref()
+            .map(|e| e.as_str().to_owned()),
         poid: a.poid.as_ref().map(|p| p.to_string()),
         status: a.status.as_str(),
         start_date: date_text(a.start_date),
@@ -102,7 +106,11 @@ fn detail(view: AccountView) -> AccountDetail {
         customer: view.customer.as_ref().map(customer),
         product_instances: view.instances.iter().map(product_instance).collect(),
         bundles: view.bundles.iter().map(bundle).collect(),
-        disconnect_orders: view.disconnect_orders.iter().map(disconnect_order).collect(),
+        disconnect_orders: view
+            .disconnect_orders
+            .iter()
+            .map(disconnect_order)
+            .collect(),
         provisioning_requests: view
             .provisioning_requests
             .iter()
@@ -118,10 +126,15 @@ fn detail(view: AccountView) -> AccountDetail {
 #[allow(dead_code)] // Describes the query for OpenAPI; the handler parses it by hand.
 pub(super) struct FindQuery {
     /// The tenant's code (identifiers are unique per tenant only).
-    #[param(example = "acme")]
+    #[param(example = "acme", pattern = "^[A-Za-z0-9_-]{1,64}$")]
     tenant: String,
     /// A reference number, external reference, POID or customer id.
-    #[param(example = "DS-1001", max_length = 200)]
+    #[param(
+        example = "DS1000008",
+        min_length = 1,
+        max_length = 200,
+        pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*$"
+    )]
     q: String,
 }
 

@@ -23,11 +23,16 @@ pub(super) struct AuditQuery {
     /// `TYPE:ID`: `account:<id>`, `product_instance:<id>`, `bundle:<POID>`,
     /// `disconnect_order:<external id>`, `provisioning_request:<id>`,
     /// `operation_request:<id>`, `api_user:<id>`, `tenant:<code>`.
-    #[param(example = "account:6f1c2d3e-0000-4000-8000-000000000001")]
+    #[param(
+        example = "tenant:acme",
+        pattern = "^[a-z_]{1,64}:[^\\u0000-\\u001f\\u007f-\\u009f]{1,200}$"
+    )]
     entity: String,
     /// Only this tenant's rows (its code).
+    #[param(pattern = "^[A-Za-z0-9_-]{1,64}$")]
     tenant: Option<String>,
     /// Continue after this cursor (a page's `next`); from the start when absent.
+    #[param(minimum = 0)]
     after: Option<i64>,
     /// Rows per page, 1–500 (default 100).
     #[param(minimum = 1, maximum = 500)]

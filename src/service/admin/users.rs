@@ -75,8 +75,7 @@ pub fn parse_apis(names: &[String]) -> Result<ApiSet, DomainError> {
 
 fn check_password(password: &str) -> Result<(), DomainError> {
     let length = password.chars().count();
-    if !(MIN_PASSWORD..=MAX_PASSWORD).contains(&length) || password.chars().any(char::is_control)
-    {
+    if !(MIN_PASSWORD..=MAX_PASSWORD).contains(&length) || password.chars().any(char::is_control) {
         return Err(DomainError::invalid(
             "password",
             format!("must be {MIN_PASSWORD} to {MAX_PASSWORD} printable characters"),
@@ -90,7 +89,11 @@ fn generate_api_key() -> String {
 }
 
 /// The user named `username` in the tenant `code`; a user of another tenant is not found.
-async fn user_in(tx: &mut dyn Tx, code: &TenantCode, username: &str) -> Result<ApiUser, DomainError> {
+async fn user_in(
+    tx: &mut dyn Tx,
+    code: &TenantCode,
+    username: &str,
+) -> Result<ApiUser, DomainError> {
     let tenant = tx
         .tenant_by_code(code)
         .await?
@@ -108,10 +111,7 @@ async fn user_in(tx: &mut dyn Tx, code: &TenantCode, username: &str) -> Result<A
 
 /// What a user change does inside its unit, given the user as found.
 type Change = Box<
-    dyn for<'t> FnOnce(
-            &'t mut dyn Tx,
-            &'t ApiUser,
-        ) -> crate::domain::store::UnitFuture<'t, ()>
+    dyn for<'t> FnOnce(&'t mut dyn Tx, &'t ApiUser) -> crate::domain::store::UnitFuture<'t, ()>
         + Send,
 >;
 
@@ -162,7 +162,10 @@ impl Services {
             }
             None => Some(generate_password()),
         };
-        let password = new.password.or_else(|| generated.clone()).unwrap_or_default();
+        let password = new
+            .password
+            .or_else(|| generated.clone())
+            .unwrap_or_default();
         // Hashed before the unit: no slow work inside one (docs/architecture.md).
         let password_hash = hash_password(&password)?;
         let now = self.clock.now();
@@ -228,16 +231,23 @@ impl Services {
         let hash = hash_password(&password)?;
         let now = self.clock.now();
         let user = self
-            .change_user(operator, code, username, "admin.api_user.rotate_password", true, {
-                Box::new(move |tx, user| {
-                    Box::pin(async move {
-                        tx.set_password_hash(user.id, &hash).await?;
-                        tx.set_digest_secret(user.id, None).await?;
-                        tx.expire_user_tokens(user.id, now).await?;
-                        Ok(())
+            .change_user(
+                operator,
+                code,
+                username,
+                "admin.api_user.rotate_password",
+                true,
+                {
+                    Box::new(move |tx, user| {
+                        Box::pin(async move {
+                            tx.set_password_hash(user.id, &hash).await?;
+                            tx.set_digest_secret(user.id, None).await?;
+                            tx.expire_user_tokens(user.id, now).await?;
+                            Ok(())
+                        })
                     })
-                })
-            })
+                },
+            )
             .await?;
         Ok((user, password))
     }
@@ -252,11 +262,18 @@ impl Services {
         let key = generate_api_key();
         let hash = hash_api_key(&key);
         let user = self
-            .change_user(operator, code, username, "admin.api_user.issue_api_key", true, {
-                Box::new(move |tx, user| {
-                    Box::pin(async move { tx.set_api_key_hash(user.id, Some(&hash)).await })
-                })
-            })
+            .change_user(
+                operator,
+                code,
+                username,
+                "admin.api_user.issue_api_key",
+                true,
+                {
+                    Box::new(move |tx, user| {
+                        Box::pin(async move { tx.set_api_key_hash(user.id, Some(&hash)).await })
+                    })
+                },
+            )
             .await?;
         Ok((user, key))
     }
@@ -267,9 +284,18 @@ impl Services {
         code: &TenantCode,
         username: &str,
     ) -> Result<ApiUser, DomainError> {
-        self.change_user(operator, code, username, "admin.api_user.revoke_api_key", false, {
-            Box::new(move |tx, user| Box::pin(async move { tx.set_api_key_hash(user.id, None).await }))
-        })
+        self.change_user(
+            operator,
+            code,
+            username,
+            "admin.api_user.revoke_api_key",
+            false,
+            {
+                Box::new(move |tx, user| {
+                    Box::pin(async move { tx.set_api_key_hash(user.id, None).await })
+                })
+            },
+        )
         .await
     }
 
@@ -281,9 +307,18 @@ impl Services {
         apis: &[String],
     ) -> Result<ApiUser, DomainError> {
         let apis = parse_apis(apis)?;
-        self.change_user(operator, code, username, "admin.api_user.set_apis", false, {
-            Box::new(move |tx, user| Box::pin(async move { tx.set_user_apis(user.id, &apis).await }))
-        })
+        self.change_user(
+            operator,
+            code,
+            username,
+            "admin.api_user.set_apis",
+            false,
+            {
+                Box::new(move |tx, user| {
+                    Box::pin(async move { tx.set_user_apis(user.id, &apis).await })
+                })
+            },
+        )
         .await
     }
 

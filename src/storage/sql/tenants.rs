@@ -40,12 +40,7 @@ macro_rules! user_columns {
 /// A user with its tenant, by one unique column.
 macro_rules! user_by {
     ($column:literal) => {
-        concat!(
-            user_columns!(),
-            " WHERE u.",
-            $column,
-            " = $1"
-        )
+        concat!(user_columns!(), " WHERE u.", $column, " = $1")
     };
 }
 
@@ -298,8 +293,12 @@ impl<D: Dialect> TenantRepo for SqlTx<'_, D> {
         at: Option<DateTime<Utc>>,
     ) -> Result<bool, DomainError> {
         let sql = match at {
-            Some(_) => "UPDATE api_users SET disabled_at = $2 WHERE id = $1 AND disabled_at IS NULL",
-            None => "UPDATE api_users SET disabled_at = $2 WHERE id = $1 AND disabled_at IS NOT NULL",
+            Some(_) => {
+                "UPDATE api_users SET disabled_at = $2 WHERE id = $1 AND disabled_at IS NULL"
+            }
+            None => {
+                "UPDATE api_users SET disabled_at = $2 WHERE id = $1 AND disabled_at IS NOT NULL"
+            }
         };
         let changed = self
             .query(sql)

@@ -15,16 +15,27 @@ async fn a_users_history_lists_each_admin_change_with_the_operators_name() {
     let id = user["id"].as_str().unwrap();
     let rotated = act(&app, "/tenants/initech/users/initech-flo/password").await;
     let new_password = rotated.json["password"].as_str().unwrap().to_owned();
-    let key = act(&app, "/tenants/initech/users/initech-flo/api-key").await.json["api_key"]
+    let key = act(&app, "/tenants/initech/users/initech-flo/api-key")
+        .await
+        .json["api_key"]
         .as_str()
         .unwrap()
         .to_owned();
-    admin(&app, "PUT", "/tenants/initech/users/initech-flo/apis", Some(json!({ "apis": ["verizon", "flolive"] }))).await;
+    admin(
+        &app,
+        "PUT",
+        "/tenants/initech/users/initech-flo/apis",
+        Some(json!({ "apis": ["verizon", "flolive"] })),
+    )
+    .await;
     act(&app, "/tenants/initech/users/initech-flo/disable").await;
     // A repeat that changes nothing is not audited.
     act(&app, "/tenants/initech/users/initech-flo/disable").await;
     let entries = history(&app, &format!("api_user:{id}")).await;
-    let operations: Vec<&str> = entries.iter().map(|e| e["operation"].as_str().unwrap()).collect();
+    let operations: Vec<&str> = entries
+        .iter()
+        .map(|e| e["operation"].as_str().unwrap())
+        .collect();
     assert_eq!(
         operations,
         [
@@ -69,7 +80,10 @@ async fn a_vendor_change_is_in_the_accounts_history_with_its_user() {
     adjust(&app, "DS1000001", "2031-12-31").await;
     adjust(&app, "DS1000001", "2032-01-31").await;
     let found = get(&app, "/accounts?tenant=acme&q=DS1000001").await;
-    let id = found.json["accounts"][0]["account"]["id"].as_str().unwrap().to_owned();
+    let id = found.json["accounts"][0]["account"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let entries = history(&app, &format!("account:{id}")).await;
     assert_eq!(entries.len(), 2, "{entries:?}");
     assert_eq!(entries[0]["after"]["termination_date"], "2031-12-31");
@@ -77,7 +91,10 @@ async fn a_vendor_change_is_in_the_accounts_history_with_its_user() {
     assert_eq!(entries[0]["user"], "ds-gym");
     assert_eq!(entries[0]["initiator"], "front desk");
     assert_eq!(entries[0]["channel"], "soap11");
-    assert_eq!(entries[0]["event_type"], "com.billing-compat.account.termination_date_changed");
+    assert_eq!(
+        entries[0]["event_type"],
+        "com.billing-compat.account.termination_date_changed"
+    );
     // Filtered to another tenant, the account has no history.
     let other = get(&app, &format!("/audit?entity=account:{id}&tenant=globex")).await;
     assert_eq!(other.json["entries"], json!([]), "{}", other.json);
@@ -95,7 +112,11 @@ async fn the_history_pages_follow_the_cursor_and_bad_queries_are_400() {
     assert_eq!(first.status, 200, "{}", first.json);
     assert_eq!(first.json["entries"].as_array().unwrap().len(), 4);
     let next = first.json["next"].as_str().unwrap().to_owned();
-    let second = get(&app, &format!("/audit?entity=tenant:acme&limit=4&after={next}")).await;
+    let second = get(
+        &app,
+        &format!("/audit?entity=tenant:acme&limit=4&after={next}"),
+    )
+    .await;
     let rest = second.json["entries"].as_array().unwrap();
     assert_eq!(rest.len(), 2);
     assert_eq!(rest[1]["operation"], "admin.tenant.enable");
@@ -103,8 +124,22 @@ async fn the_history_pages_follow_the_cursor_and_bad_queries_are_400() {
     assert_bad_request(&get(&app, "/audit").await, "entity");
     assert_bad_request(&get(&app, "/audit?entity=acme").await, "entity");
     assert_bad_request(&get(&app, "/audit?entity=Tenant:acme").await, "entity");
-    assert_bad_request(&get(&app, "/audit?entity=tenant:acme&limit=501").await, "limit");
-    assert_bad_request(&get(&app, "/audit?entity=tenant:acme&after=-1").await, "after");
-    assert_bad_request(&get(&app, "/audit?entity=tenant:acme&sort=desc").await, "unknown parameter");
-    assert_eq!(get(&app, "/audit?entity=tenant:acme&tenant=nobody").await.status, 404);
+    assert_bad_request(
+        &get(&app, "/audit?entity=tenant:acme&limit=501").await,
+        "limit",
+    );
+    assert_bad_request(
+        &get(&app, "/audit?entity=tenant:acme&after=-1").await,
+        "after",
+    );
+    assert_bad_request(
+        &get(&app, "/audit?entity=tenant:acme&sort=desc").await,
+        "unknown parameter",
+    );
+    assert_eq!(
+        get(&app, "/audit?entity=tenant:acme&tenant=nobody")
+            .await
+            .status,
+        404
+    );
 }

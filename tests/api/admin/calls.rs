@@ -70,7 +70,12 @@ pub async fn create_tenant(app: &TestApp, code: &str) -> Answer {
 }
 
 /// Creates `username` in `tenant` allowed `apis`, with a generated password (returned).
-pub async fn create_user(app: &TestApp, tenant: &str, username: &str, apis: &[&str]) -> (Value, String) {
+pub async fn create_user(
+    app: &TestApp,
+    tenant: &str,
+    username: &str,
+    apis: &[&str],
+) -> (Value, String) {
     let created = post(
         app,
         &format!("/tenants/{tenant}/users"),
@@ -162,7 +167,11 @@ pub async fn history(app: &TestApp, entity: &str) -> Vec<Value> {
         assert_eq!(page.status, 200, "{}", page.json);
         let entries = page.json["entries"].as_array().unwrap().clone();
         if entries.is_empty() {
-            assert_eq!(page.json["next"], after.as_str(), "an empty page keeps the cursor");
+            assert_eq!(
+                page.json["next"],
+                after.as_str(),
+                "an empty page keeps the cursor"
+            );
             return found;
         }
         after = page.json["next"].as_str().unwrap().to_owned();

@@ -21,8 +21,14 @@ async fn a_tenant_and_user_created_by_an_operator_can_call_a_vendor_api_at_once(
     assert_eq!(user["tenant"], "initech");
     assert_eq!(user["apis"], json!(["billing_care"]));
     assert_eq!(password.len(), 22, "128 random bits, base64url");
-    assert_eq!(billing_care_sign_in(&app, "initech-bc", &password).await, 200);
-    assert_eq!(billing_care_sign_in(&app, "initech-bc", "wrong-password").await, 401);
+    assert_eq!(
+        billing_care_sign_in(&app, "initech-bc", &password).await,
+        200
+    );
+    assert_eq!(
+        billing_care_sign_in(&app, "initech-bc", "wrong-password").await,
+        401
+    );
     // The tenant reads back as created; absent codes are 404 problems.
     let read = get(&app, "/tenants/initech").await;
     assert_eq!(read.status, 200, "{}", read.json);
@@ -62,8 +68,14 @@ async fn bad_tenants_are_400_problems_and_nothing_is_written() {
     let bad = [
         (json!({ "code": "a b", "name": "Spaces" }), "tenant code"),
         (json!({ "code": "ok", "name": "" }), "name"),
-        (json!({ "code": "ok", "name": "Zoned", "timezone": "Mars/Olympus" }), "timezone"),
-        (json!({ "code": "ok", "name": "Extra", "colour": "red" }), "unknown field"),
+        (
+            json!({ "code": "ok", "name": "Zoned", "timezone": "Mars/Olympus" }),
+            "timezone",
+        ),
+        (
+            json!({ "code": "ok", "name": "Extra", "colour": "red" }),
+            "unknown field",
+        ),
         (json!({ "name": "No code" }), "code"),
     ];
     for (body, field) in bad {
@@ -71,31 +83,54 @@ async fn bad_tenants_are_400_problems_and_nothing_is_written() {
     }
     assert_bad_request(&raw(&app, "POST", "/tenants", "{not json").await, "body");
     // A code in use is a conflict, and the tenant keeps its name.
-    let taken = post(&app, "/tenants", json!({ "code": "acme", "name": "Impostor" })).await;
+    let taken = post(
+        &app,
+        "/tenants",
+        json!({ "code": "acme", "name": "Impostor" }),
+    )
+    .await;
     assert_eq!(taken.status, 409, "{}", taken.json);
     assert_eq!(taken.content_type, "application/problem+json");
     let all = get(&app, "/tenants").await;
     let tenants = all.json["tenants"].as_array().unwrap();
     assert_eq!(tenants.len(), 2, "{}", all.json);
-    assert_eq!(get(&app, "/tenants/acme").await.json["name"], "Acme Fitness Group");
+    assert_eq!(
+        get(&app, "/tenants/acme").await.json["name"],
+        "Acme Fitness Group"
+    );
 }
 
 #[tokio::test]
 async fn a_disabled_tenants_users_are_refused_until_it_is_enabled() {
     let app = operator_app(|_| {}).await;
-    assert_eq!(billing_care_sign_in(&app, "bc-client", "Bc-Secret-2024").await, 200);
+    assert_eq!(
+        billing_care_sign_in(&app, "bc-client", "Bc-Secret-2024").await,
+        200
+    );
     let disabled = act(&app, "/tenants/acme/disable").await;
     assert_eq!(disabled.status, 200, "{}", disabled.json);
     assert_eq!(disabled.json["disabled"], true);
     // Refused at once, though the password was just verified (and cached).
-    assert_eq!(billing_care_sign_in(&app, "bc-client", "Bc-Secret-2024").await, 401);
+    assert_eq!(
+        billing_care_sign_in(&app, "bc-client", "Bc-Secret-2024").await,
+        401
+    );
     // Another tenant's users are untouched.
-    assert_eq!(billing_care_sign_in(&app, "gx-all", "Globex-Pass-2024").await, 200);
+    assert_eq!(
+        billing_care_sign_in(&app, "gx-all", "Globex-Pass-2024").await,
+        200
+    );
     // Disabling again changes nothing.
-    assert_eq!(act(&app, "/tenants/acme/disable").await.json["disabled"], true);
+    assert_eq!(
+        act(&app, "/tenants/acme/disable").await.json["disabled"],
+        true
+    );
     let enabled = act(&app, "/tenants/acme/enable").await;
     assert_eq!(enabled.json["disabled"], false, "{}", enabled.json);
-    assert_eq!(billing_care_sign_in(&app, "bc-client", "Bc-Secret-2024").await, 200);
+    assert_eq!(
+        billing_care_sign_in(&app, "bc-client", "Bc-Secret-2024").await,
+        200
+    );
     assert_eq!(act(&app, "/tenants/nobody/disable").await.status, 404);
 }
 
@@ -122,25 +157,42 @@ async fn vendor_users_and_anonymous_callers_get_401_at_every_new_endpoint() {
         ("PUT", "/admin/v1/tenants/acme/users/ds-gym/apis"),
         ("POST", "/admin/v1/tenants/acme/users/ds-gym/disable"),
         ("GET", "/admin/v1/accounts?tenant=acme&q=DS1000001"),
-        ("GET", "/admin/v1/accounts/a0000000-0000-4000-8000-000000000001"),
+        (
+            "GET",
+            "/admin/v1/accounts/a0000000-0000-4000-8000-000000000001",
+        ),
         ("GET", "/admin/v1/audit?entity=tenant:acme"),
     ];
     for (method, path) in paths {
-        for credentials in [Some(("gx-all", "Globex-Pass-2024")), Some(("ds-gym", "Gym-Pass-2024")), None] {
+        for credentials in [
+            Some(("gx-all", "Globex-Pass-2024")),
+            Some(("ds-gym", "Gym-Pass-2024")),
+            None,
+        ] {
             let mut request = app
                 .client
-                .request(reqwest::Method::from_bytes(method.as_bytes()).unwrap(), app.url(path))
+                .request(
+                    reqwest::Method::from_bytes(method.as_bytes()).unwrap(),
+                    app.url(path),
+                )
                 .header("Content-Type", "application/json")
                 .body(r#"{"code":"evil","name":"Evil"}"#);
             if let Some((user, password)) = credentials {
                 request = request.basic_auth(user, Some(password));
             }
             let reply = answer(request.send().await.unwrap()).await;
-            assert_eq!(reply.status, 401, "{method} {path} {credentials:?}: {}", reply.json);
+            assert_eq!(
+                reply.status, 401,
+                "{method} {path} {credentials:?}: {}",
+                reply.json
+            );
             assert_eq!(reply.content_type, "application/problem+json");
         }
     }
     // Nothing was changed by the refused calls.
     assert_eq!(get(&app, "/tenants/evil").await.status, 404);
-    assert_eq!(billing_care_sign_in(&app, "bc-client", "Bc-Secret-2024").await, 200);
+    assert_eq!(
+        billing_care_sign_in(&app, "bc-client", "Bc-Secret-2024").await,
+        200
+    );
 }
