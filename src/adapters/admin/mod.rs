@@ -18,6 +18,7 @@ mod events;
 mod reply;
 mod tenants;
 mod tokens;
+mod user_changes;
 mod users;
 mod webhooks;
 
@@ -57,15 +58,18 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route(web::post().to(users::create)),
         )
         .service(web::resource(users::ONE).route(web::get().to(users::get)))
-        .service(web::resource(users::PASSWORD).route(web::post().to(users::rotate_password)))
         .service(
-            web::resource(users::API_KEY)
-                .route(web::post().to(users::issue_api_key))
-                .route(web::delete().to(users::revoke_api_key)),
+            web::resource(user_changes::PASSWORD)
+                .route(web::post().to(user_changes::rotate_password)),
         )
-        .service(web::resource(users::APIS).route(web::put().to(users::set_apis)))
-        .service(web::resource(users::DISABLE).route(web::post().to(users::disable)))
-        .service(web::resource(users::ENABLE).route(web::post().to(users::enable)))
+        .service(
+            web::resource(user_changes::API_KEY)
+                .route(web::post().to(user_changes::issue_api_key))
+                .route(web::delete().to(user_changes::revoke_api_key)),
+        )
+        .service(web::resource(user_changes::APIS).route(web::put().to(user_changes::set_apis)))
+        .service(web::resource(user_changes::DISABLE).route(web::post().to(user_changes::disable)))
+        .service(web::resource(user_changes::ENABLE).route(web::post().to(user_changes::enable)))
         .service(web::resource(accounts::PATH).route(web::get().to(accounts::find)))
         .service(web::resource(accounts::ONE).route(web::get().to(accounts::get)))
         .service(web::resource(audit::PATH).route(web::get().to(audit::history)));
@@ -119,12 +123,12 @@ impl Modify for SecuritySchemes {
         users::list,
         users::get,
         users::create,
-        users::rotate_password,
-        users::issue_api_key,
-        users::revoke_api_key,
-        users::set_apis,
-        users::disable,
-        users::enable,
+        user_changes::rotate_password,
+        user_changes::issue_api_key,
+        user_changes::revoke_api_key,
+        user_changes::set_apis,
+        user_changes::disable,
+        user_changes::enable,
         accounts::find,
         accounts::get,
         audit::history,
@@ -144,7 +148,7 @@ impl Modify for SecuritySchemes {
         tenants::Tenant,
         tenants::TenantPage,
         users::NewUser,
-        users::Apis,
+        user_changes::Apis,
         users::User,
         users::UserPage,
         accounts::Account,

@@ -1,6 +1,6 @@
 //! `/admin/v1/tenants/{code}/users` (issue 19 item 2; docs/operations.md "Admin API"): a
-//! tenant's API users — create, rotate the password, issue and revoke the API key, set the
-//! allowed APIs, disable and enable. A user of another tenant is not found under this one.
+//! tenant's API users — list, read, create (`user_changes.rs` changes them). A user of
+//! another tenant is not found under this one.
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -19,11 +19,6 @@ use super::reply::{self, json, ok_or_problem};
 
 pub const PATH: &str = "/admin/v1/tenants/{code}/users";
 pub const ONE: &str = "/admin/v1/tenants/{code}/users/{username}";
-pub const PASSWORD: &str = "/admin/v1/tenants/{code}/users/{username}/password";
-pub const API_KEY: &str = "/admin/v1/tenants/{code}/users/{username}/api-key";
-pub const APIS: &str = "/admin/v1/tenants/{code}/users/{username}/apis";
-pub const DISABLE: &str = "/admin/v1/tenants/{code}/users/{username}/disable";
-pub const ENABLE: &str = "/admin/v1/tenants/{code}/users/{username}/enable";
 
 /// A user to create.
 #[derive(Deserialize, ToSchema)]
@@ -53,18 +48,8 @@ pub(super) struct NewUser {
     customer: Option<String>,
 }
 
-/// The allowed APIs.
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(as = admin::ApiUserApis)]
-pub(super) struct Apis {
-    /// debitsuccess, flolive, crmcom, billing_care, verizon; at least one.
-    #[schema(example = json!(["verizon"]), schema_with = apis_schema)]
-    apis: Vec<String>,
-}
-
 /// `apis`: 1–10 of the five API names (a repeat counts once).
-fn apis_schema() -> utoipa::openapi::Array {
+pub(super) fn apis_schema() -> utoipa::openapi::Array {
     let item = utoipa::openapi::ObjectBuilder::new()
         .schema_type(utoipa::openapi::schema::Type::String)
         .enum_values(Some(Api::ALL.iter().map(|a| a.as_str())));
@@ -96,13 +81,13 @@ pub(super) struct User {
     ws_digest: bool,
     /// The password: in the reply that created (without a given password) or rotated it.
     #[serde(skip_serializing_if = "Option::is_none")]
-    password: Option<String>,
+    pub(super) password: Option<String>,
     /// The API key: in the reply that issued it.
     #[serde(skip_serializing_if = "Option::is_none")]
-    api_key: Option<String>,
+    pub(super) api_key: Option<String>,
 }
 
-fn user(u: ApiUser) -> User {
+pub(super) fn user(u: ApiUser) -> User {
     User {
         id: u.id.to_string(),
         tenant: u.tenant.code.as_str().to_owned(),
@@ -146,7 +131,7 @@ pub(super) struct PageQuery {
 }
 
 /// The tenant code in a path: one that cannot be a code names no tenant.
-fn code_of(text: &str) -> Result<TenantCode, DomainError> {
+pub(super) fn code_of(text: &str) -> Result<TenantCode, DomainError> {
     TenantCode::parse(text).map_err(|_| DomainError::NotFound("tenant"))
 }
 
@@ -264,217 +249,4 @@ pub async fn create(
             },
         )
     })
-}
-
-/// Rotates the password: a new one is generated and shown in this reply only. The old one
-/// is refused from now on, the user's CRM.COM and Billing Care tokens end, and WS-Security
-/// PasswordDigest is switched off (its secret was the old password).
-#[utoipa::path(
-    post, path = "/admin/v1/tenants/{code}/users/{username}/password", tag = "admin", operation_id = "adminRotatePassword",
-    params(("code" = String, Path, description = "The tenant's code"), ("username" = String, Path)),
-    security(("admin_basic" = []), ("admin_bearer" = [])),
-    responses(
-        (status = 200, description = "The user with its new password", body = User),
-        (status = 401, description = "No valid operator credentials", body = crate::adapters::admin::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such tenant, or no such user in it", body = crate::adapters::admin::Problem, content_type = "application/problem+json"),
-    )
-)]
-pub async fn rotate_password(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    path: web::Path<(String, String)>,
-) -> HttpResponse {
-    let operator = match reply::operator(&req, &state).await {
-        Ok(operator) => operator,
-        Err(refusal) => return refusal,
-    };
-    let (code, username) = path.into_inner();
-    let rotated = match code_of(&code) {
-        Ok(code) => {
-            state
-                .services
-                .admin_rotate_password(&operator, &code, &username)
-                .await
-        }
-        Err(e) => Err(e),
-    };
-    ok_or_problem(&req, rotated, |(u, password)| {
-        json(
-            StatusCode::OK,
-            User {
-                password: Some(password),
-                ..user(u)
-            },
-        )
-    })
-}
-
-/// Issues an API key (replacing any), shown in this reply only.
-#[utoipa::path(
-    post, path = "/admin/v1/tenants/{code}/users/{username}/api-key", tag = "admin", operation_id = "adminIssueApiKey",
-    params(("code" = String, Path, description = "The tenant's code"), ("username" = String, Path)),
-    security(("admin_basic" = []), ("admin_bearer" = [])),
-    responses(
-        (status = 200, description = "The user with its new API key", body = User),
-        (status = 401, description = "No valid operator credentials", body = crate::adapters::admin::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such tenant, or no such user in it", body = crate::adapters::admin::Problem, content_type = "application/problem+json"),
-    )
-)]
-pub async fn issue_api_key(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    path: web::Path<(String, String)>,
-) -> HttpResponse {
-    let operator = match reply::operator(&req, &state).await {
-        Ok(operator) => operator,
-        Err(refusal) => return refusal,
-    };
-    let (code, username) = path.into_inner();
-    let issued = match code_of(&code) {
-        Ok(code) => {
-            state
-                .services
-                .admin_issue_api_key(&operator, &code, &username)
-                .await
-        }
-        Err(e) => Err(e),
-    };
-    ok_or_problem(&req, issued, |(u, key)| {
-        json(
-            StatusCode::OK,
-            User {
-                api_key: Some(key),
-                ..user(u)
-            },
-        )
-    })
-}
-
-/// Revokes the API key: refused from now on.
-#[utoipa::path(
-    delete, path = "/admin/v1/tenants/{code}/users/{username}/api-key", tag = "admin", operation_id = "adminRevokeApiKey",
-    params(("code" = String, Path, description = "The tenant's code"), ("username" = String, Path)),
-    security(("admin_basic" = []), ("admin_bearer" = [])),
-    responses(
-        (status = 200, description = "The user, without an API key", body = User),
-        (status = 401, description = "No valid operator credentials", body = crate::adapters::admin::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such tenant, or no such user in it", body = crate::adapters::admin::Problem, content_type = "application/problem+json"),
-    )
-)]
-pub async fn revoke_api_key(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    path: web::Path<(String, String)>,
-) -> HttpResponse {
-    let operator = match reply::operator(&req, &state).await {
-        Ok(operator) => operator,
-        Err(refusal) => return refusal,
-    };
-    let (code, username) = path.into_inner();
-    let revoked = match code_of(&code) {
-        Ok(code) => {
-            state
-                .services
-                .admin_revoke_api_key(&operator, &code, &username)
-                .await
-        }
-        Err(e) => Err(e),
-    };
-    ok_or_problem(&req, revoked, |u| json(StatusCode::OK, user(u)))
-}
-
-/// Sets the vendor APIs the user may call.
-#[utoipa::path(
-    put, path = "/admin/v1/tenants/{code}/users/{username}/apis", tag = "admin", operation_id = "adminSetApis",
-    params(("code" = String, Path, description = "The tenant's code"), ("username" = String, Path)),
-    request_body = Apis,
-    security(("admin_basic" = []), ("admin_bearer" = [])),
-    responses(
-        (status = 200, description = "The user", body = User),
-        (status = 400, description = "Not a valid list of APIs; nothing was written", body = crate::adapters::admin::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid operator credentials", body = crate::adapters::admin::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such tenant, or no such user in it", body = crate::adapters::admin::Problem, content_type = "application/problem+json"),
-    )
-)]
-pub async fn set_apis(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    path: web::Path<(String, String)>,
-    body: web::Bytes,
-) -> HttpResponse {
-    let operator = match reply::operator(&req, &state).await {
-        Ok(operator) => operator,
-        Err(refusal) => return refusal,
-    };
-    let (code, username) = path.into_inner();
-    let set = async {
-        let apis: Apis = reply::body(&body)?;
-        state
-            .services
-            .admin_set_apis(&operator, &code_of(&code)?, &username, &apis.apis)
-            .await
-    }
-    .await;
-    ok_or_problem(&req, set, |u| json(StatusCode::OK, user(u)))
-}
-
-/// Disables the user: every vendor API refuses it (tokens included) until enabled.
-#[utoipa::path(
-    post, path = "/admin/v1/tenants/{code}/users/{username}/disable", tag = "admin", operation_id = "adminDisableApiUser",
-    params(("code" = String, Path, description = "The tenant's code"), ("username" = String, Path)),
-    security(("admin_basic" = []), ("admin_bearer" = [])),
-    responses(
-        (status = 200, description = "The user, disabled", body = User),
-        (status = 401, description = "No valid operator credentials", body = crate::adapters::admin::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such tenant, or no such user in it", body = crate::adapters::admin::Problem, content_type = "application/problem+json"),
-    )
-)]
-pub async fn disable(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    path: web::Path<(String, String)>,
-) -> HttpResponse {
-    set_disabled(req, state, path, true).await
-}
-
-/// Enables a disabled user.
-#[utoipa::path(
-    post, path = "/admin/v1/tenants/{code}/users/{username}/enable", tag = "admin", operation_id = "adminEnableApiUser",
-    params(("code" = String, Path, description = "The tenant's code"), ("username" = String, Path)),
-    security(("admin_basic" = []), ("admin_bearer" = [])),
-    responses(
-        (status = 200, description = "The user, enabled", body = User),
-        (status = 401, description = "No valid operator credentials", body = crate::adapters::admin::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such tenant, or no such user in it", body = crate::adapters::admin::Problem, content_type = "application/problem+json"),
-    )
-)]
-pub async fn enable(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    path: web::Path<(String, String)>,
-) -> HttpResponse {
-    set_disabled(req, state, path, false).await
-}
-
-async fn set_disabled(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    path: web::Path<(String, String)>,
-    disabled: bool,
-) -> HttpResponse {
-    let operator = match reply::operator(&req, &state).await {
-        Ok(operator) => operator,
-        Err(refusal) => return refusal,
-    };
-    let (code, username) = path.into_inner();
-    let changed = match code_of(&code) {
-        Ok(code) => {
-            state
-                .services
-                .admin_set_user_disabled(&operator, &code, &username, disabled)
-                .await
-        }
-        Err(e) => Err(e),
-    };
-    ok_or_problem(&req, changed, |u| json(StatusCode::OK, user(u)))
 }
