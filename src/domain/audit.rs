@@ -15,6 +15,8 @@ text_enum!(
         Xml => "xml",
         Worker => "worker",
         Import => "import",
+        // A change an operator made through the admin API (docs/operations.md "Admin API").
+        Admin => "admin",
     }
 );
 
@@ -36,4 +38,17 @@ pub struct AuditEvent {
     /// The kind of change this row records, which makes it an event of the feed
     /// (docs/events.md); `None` for rows that record no change to billing data.
     pub event: Option<EventType>,
+}
+
+/// An audit row as an entity's history shows it (`GET /admin/v1/audit`): the row, its
+/// place in the history, and the names behind its ids.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AuditRecord {
+    pub id: String,
+    /// Orders the history and is its cursor (migration 0010's `seq`).
+    pub seq: i64,
+    pub tenant_code: String,
+    /// The vendor API user who made the change, when one did.
+    pub username: Option<String>,
+    pub event: AuditEvent,
 }

@@ -3,6 +3,8 @@
 use std::fmt;
 use std::str::FromStr;
 
+use chrono::{DateTime, Utc};
+
 use super::ids::{ApiUserId, CustomerId};
 use super::tenant::Tenant;
 use super::DomainError;
@@ -74,6 +76,10 @@ impl ApiSet {
         self.0.contains(&api)
     }
 
+    pub fn iter(&self) -> impl Iterator<Item = Api> + '_ {
+        self.0.iter().copied()
+    }
+
     pub fn to_csv(&self) -> String {
         self.0
             .iter()
@@ -126,6 +132,26 @@ pub struct ApiUser {
     /// Set only for users an operator enabled WS-Security PasswordDigest for (migration
     /// 0009; docs/debitsuccess.md "WS-Security").
     pub digest_secret: Option<DigestSecret>,
+    /// When an operator disabled the user (migration 0013; docs/operations.md "Admin API").
+    pub disabled_at: Option<DateTime<Utc>>,
+    /// When an operator disabled the user's tenant: all its users are refused.
+    pub tenant_disabled_at: Option<DateTime<Utc>>,
+    /// Whether the user holds an API key (floLIVE and Verizon take one as a bearer).
+    pub has_api_key: bool,
+}
+
+impl ApiUser {
+    /// Whether the user or its tenant is disabled: every vendor API refuses it.
+    pub fn is_disabled(&self) -> bool {
+        self.disabled_at.is_some() || self.tenant_disabled_at.is_some()
+    }
+
+    /// Whether the user may call `api`: enabled, in an enabled tenant, and allowed it.
+    /// The one check every credential path makes (passwords, API keys, WS-Security,
+    /// CRM.COM and Billing Care tokens), on the user row read for the request.
+    pub fn may_call(&self, api: Api) -> bool {
+        !self.is_disabled() && self.apis.contains(api)
+    }
 }
 
 /// The secret a WS-Security PasswordDigest is checked against: the user's password itself

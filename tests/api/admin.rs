@@ -1,13 +1,19 @@
-//! The admin API (issue 18): operators' authentication, and the event feed — each API's
-//! change as its event, paging and filters, long polling, and the exactly-once follower.
+//! The admin API (issues 18 and 19): operators' authentication, the event feed — each API's
+//! change as its event, paging and filters, long polling, and the exactly-once follower —
+//! and tenants, API users, accounts across vendors and audit history.
 
+mod accounts;
+mod audit;
 mod auth;
+mod calls;
 mod events_per_api;
 mod exactly_once;
 mod migration;
 mod paging;
 mod receiver;
 mod support;
+mod tenants;
+mod users;
 mod webhook_delivery;
 mod webhook_lane;
 mod webhooks;

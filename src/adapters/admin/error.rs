@@ -50,6 +50,17 @@ pub fn respond(req: &HttpRequest, error: &DomainError) -> HttpResponse {
             rule: Rule::Admin(_),
             message,
         } => problem::response(req, StatusCode::CONFLICT, message),
+        // The natural keys an operator chooses (docs/operations.md "Admin API").
+        DomainError::Conflict { constraint } if constraint == "uq_tenants_code" => {
+            problem::response(req, StatusCode::CONFLICT, "a tenant with this code exists")
+        }
+        DomainError::Conflict { constraint } if constraint == "uq_api_users_username" => {
+            problem::response(
+                req,
+                StatusCode::CONFLICT,
+                "a user with this username exists (usernames are unique across tenants)",
+            )
+        }
         DomainError::Conflict { .. } | DomainError::Rule { .. } | DomainError::Internal(_) => {
             tracing::error!(error = ?error, "admin API: internal error");
             problem::response(req, StatusCode::INTERNAL_SERVER_ERROR, "internal error")

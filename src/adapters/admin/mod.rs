@@ -2,14 +2,24 @@
 //! API"), under `/admin/v1/`, for operators only:
 //! - `POST tokens` — Basic operator credentials → a bearer operator token;
 //! - `GET events` — the event feed;
-//! - `webhooks` — receivers the feed is POSTed to (docs/events.md "Webhooks").
+//! - `webhooks` — receivers the feed is POSTed to (docs/events.md "Webhooks");
+//! - `tenants`, `tenants/{code}/users` — tenants and their API users; `accounts` — an
+//!   account by any vendor's identifier, across vendors; `audit` — an entity's history
+//!   (docs/operations.md "Admin API").
 //!
 //! Errors are RFC 9457 problem details (`error.rs`).
 
+mod account_parts;
+mod accounts;
+mod audit;
 mod auth;
 mod error;
 mod events;
+mod reply;
+mod tenants;
 mod tokens;
+mod user_changes;
+mod users;
 mod webhooks;
 
 use actix_web::web;
@@ -33,7 +43,36 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route(web::get().to(webhooks::get))
                 .route(web::delete().to(webhooks::delete)),
         )
-        .service(web::resource(webhooks::DELIVERIES).route(web::get().to(webhooks::deliveries)));
+        .service(web::resource(webhooks::DELIVERIES).route(web::get().to(webhooks::deliveries)))
+        .service(
+            web::resource(tenants::PATH)
+                .route(web::get().to(tenants::list))
+                .route(web::post().to(tenants::create)),
+        )
+        .service(web::resource(tenants::ONE).route(web::get().to(tenants::get)))
+        .service(web::resource(tenants::DISABLE).route(web::post().to(tenants::disable)))
+        .service(web::resource(tenants::ENABLE).route(web::post().to(tenants::enable)))
+        .service(
+            web::resource(users::PATH)
+                .route(web::get().to(users::list))
+                .route(web::post().to(users::create)),
+        )
+        .service(web::resource(users::ONE).route(web::get().to(users::get)))
+        .service(
+            web::resource(user_changes::PASSWORD)
+                .route(web::post().to(user_changes::rotate_password)),
+        )
+        .service(
+            web::resource(user_changes::API_KEY)
+                .route(web::post().to(user_changes::issue_api_key))
+                .route(web::delete().to(user_changes::revoke_api_key)),
+        )
+        .service(web::resource(user_changes::APIS).route(web::put().to(user_changes::set_apis)))
+        .service(web::resource(user_changes::DISABLE).route(web::post().to(user_changes::disable)))
+        .service(web::resource(user_changes::ENABLE).route(web::post().to(user_changes::enable)))
+        .service(web::resource(accounts::PATH).route(web::get().to(accounts::find)))
+        .service(web::resource(accounts::ONE).route(web::get().to(accounts::get)))
+        .service(web::resource(audit::PATH).route(web::get().to(audit::history)));
 }
 
 /// RFC 9457 problem details, as every admin error is answered (for OpenAPI).
@@ -76,6 +115,23 @@ impl Modify for SecuritySchemes {
         webhooks::get,
         webhooks::delete,
         webhooks::deliveries,
+        tenants::list,
+        tenants::get,
+        tenants::create,
+        tenants::disable,
+        tenants::enable,
+        users::list,
+        users::get,
+        users::create,
+        user_changes::rotate_password,
+        user_changes::issue_api_key,
+        user_changes::revoke_api_key,
+        user_changes::set_apis,
+        user_changes::disable,
+        user_changes::enable,
+        accounts::find,
+        accounts::get,
+        audit::history,
     ),
     components(schemas(
         tokens::TokenReply,
@@ -88,10 +144,30 @@ impl Modify for SecuritySchemes {
         webhooks::DeliveryReply,
         webhooks::DeliveryPage,
         webhooks::Deleted,
+        tenants::NewTenant,
+        tenants::Tenant,
+        tenants::TenantPage,
+        users::NewUser,
+        user_changes::Apis,
+        users::User,
+        users::UserPage,
+        accounts::Account,
+        accounts::AccountMatch,
+        accounts::AccountMatches,
+        accounts::AccountDetail,
+        account_parts::Customer,
+        account_parts::ProductInstance,
+        account_parts::Bundle,
+        account_parts::ChargeItem,
+        account_parts::DisconnectOrder,
+        account_parts::ProvisioningRequest,
+        account_parts::Operation,
+        audit::Entry,
+        audit::AuditPage,
         Problem,
     )),
     modifiers(&SecuritySchemes),
-    tags((name = "admin", description = "Operators only: operator tokens, the event feed and webhooks (docs/events.md)"))
+    tags((name = "admin", description = "Operators only: operator tokens, the event feed and webhooks (docs/events.md); tenants, API users, accounts across vendors and audit history (docs/operations.md \"Admin API\")"))
 )]
 struct AdminDoc;
 

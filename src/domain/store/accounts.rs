@@ -2,7 +2,7 @@ use async_trait::async_trait;
 use chrono::NaiveDate;
 
 use crate::domain::account::{Account, AccountReferenceNo, AccountStatus, ExternalReferenceNo};
-use crate::domain::ids::{AccountId, TenantId};
+use crate::domain::ids::{AccountId, CustomerId, TenantId};
 use crate::domain::poid::Poid;
 use crate::domain::DomainError;
 
@@ -32,6 +32,19 @@ pub trait AccountRepo: Send {
         tenant: TenantId,
         reference: Option<&AccountReferenceNo>,
         external: Option<&ExternalReferenceNo>,
+        limit: i64,
+    ) -> Result<Vec<Account>, DomainError>;
+    /// The account by id in whichever tenant holds it (the admin API's account view).
+    async fn account_anywhere(&mut self, id: AccountId) -> Result<Option<Account>, DomainError>;
+    /// The tenant's accounts carrying `text` as reference number or external reference,
+    /// `poid` as POID, or `customer` as customer id (any one; `None` matches nothing), by
+    /// reference number, at most `limit` (the admin API's look-up by any vendor's identifier).
+    async fn accounts_identified_by(
+        &mut self,
+        tenant: TenantId,
+        text: &str,
+        poid: Option<&Poid>,
+        customer: Option<CustomerId>,
         limit: i64,
     ) -> Result<Vec<Account>, DomainError>;
     async fn set_termination_date(

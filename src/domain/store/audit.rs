@@ -1,6 +1,6 @@
 use async_trait::async_trait;
 
-use crate::domain::audit::AuditEvent;
+use crate::domain::audit::{AuditEvent, AuditRecord};
 use crate::domain::ids::TenantId;
 use crate::domain::DomainError;
 
@@ -13,4 +13,14 @@ pub trait AuditRepo: Send {
         tenant: TenantId,
         limit: i64,
     ) -> Result<Vec<AuditEvent>, DomainError>;
+    /// The audit rows of one entity (`entity_type`, `entity_id`), optionally of one tenant,
+    /// oldest first, after `after_seq` (exclusive), at most `limit` (ix_audit_events_entity).
+    async fn entity_history(
+        &mut self,
+        entity_type: &str,
+        entity_id: &str,
+        tenant: Option<TenantId>,
+        after_seq: i64,
+        limit: i64,
+    ) -> Result<Vec<AuditRecord>, DomainError>;
 }

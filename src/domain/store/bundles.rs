@@ -41,5 +41,12 @@ pub trait BundleRepo: Send {
 
     /// The fixture import's insert, one statement: true when inserted, false when a
     /// bundle with its POID exists (`uq_bundles_poid`).
+    /// The account's bundles (cancelled or not), oldest first, at most `limit`.
+    async fn bundles_of_account(
+        &mut self,
+        tenant: TenantId,
+        account: AccountId,
+        limit: i64,
+    ) -> Result<Vec<Bundle>, DomainError>;
     async fn insert_bundle_if_absent(&mut self, bundle: &Bundle) -> Result<bool, DomainError>;
 }

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 
 use crate::domain::disconnect::{Acceptance, DisconnectOrder, ExternalId, OrderState};
 use crate::domain::disconnect_answers::LockedOrder;
-use crate::domain::ids::{ApiUserId, DisconnectOrderId, TenantId};
+use crate::domain::ids::{AccountId, ApiUserId, DisconnectOrderId, TenantId};
 use crate::domain::DomainError;
 
 #[async_trait]
@@ -59,6 +59,14 @@ pub trait DisconnectRepo: Send {
 
     /// Inserts the order with its charge items unless the tenant has one with its external
     /// id (`uq_disconnect_orders_external_id`): true when inserted (the fixture import).
+    /// The account's disconnect orders with their charge items, by external id, at most
+    /// `limit`.
+    async fn disconnect_orders_of_account(
+        &mut self,
+        tenant: TenantId,
+        account: AccountId,
+        limit: i64,
+    ) -> Result<Vec<DisconnectOrder>, DomainError>;
     async fn insert_disconnect_order_if_absent(
         &mut self,
         order: &DisconnectOrder,

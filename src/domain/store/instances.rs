@@ -48,6 +48,14 @@ pub trait ProductInstanceRepo: Send {
     /// The fixture import's insert, one statement: true when inserted, false when the
     /// tenant already has an instance with this id (an id another tenant holds is a
     /// conflict).
+    /// [`ProductInstanceRepo::product_instances_of_account`], at most `limit` (the admin
+    /// API's account view, whose cost is bounded).
+    async fn product_instances_of_account_capped(
+        &mut self,
+        tenant: TenantId,
+        account: AccountId,
+        limit: i64,
+    ) -> Result<Vec<ProductInstance>, DomainError>;
     async fn insert_product_instance_if_absent(
         &mut self,
         instance: &ProductInstance,

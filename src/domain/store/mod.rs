@@ -39,7 +39,7 @@ pub use operations::OperationRepo;
 pub use operators::OperatorRepo;
 pub use provisioning::ProvisioningRepo;
 pub use queue::{FinishedStatus, Job, JobId, JobLane, NewJob, QueueRepo};
-pub use tenants::{NewApiUser, TenantRepo};
+pub use tenants::{NewApiUser, TenantRecord, TenantRepo};
 pub use tokens::TokenRepo;
 pub use unit::{erase, run, value_of, Batching, Committed, Kept, Settled, Unit, UnitFuture};
 pub use webhooks::WebhookRepo;

@@ -38,6 +38,13 @@ pub trait OperationRepo: Send {
 
     /// Moves an IN_PROGRESS operation to its outcome; false if it had already left
     /// IN_PROGRESS (a replayed job changes nothing).
+    /// The floLIVE operations on `customer`'s products, newest first, at most `limit`.
+    async fn operations_of_customer(
+        &mut self,
+        tenant: TenantId,
+        customer: CustomerId,
+        limit: i64,
+    ) -> Result<Vec<OperationRequest>, DomainError>;
     async fn finish_operation(
         &mut self,
         tenant: TenantId,

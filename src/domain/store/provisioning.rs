@@ -3,7 +3,7 @@
 
 use async_trait::async_trait;
 
-use crate::domain::ids::{ProvisioningRequestId, TenantId};
+use crate::domain::ids::{AccountId, ProvisioningRequestId, TenantId};
 use crate::domain::provisioning::{ProvisioningFilter, ProvisioningRequest};
 use crate::domain::DomainError;
 
@@ -24,6 +24,14 @@ pub trait ProvisioningRepo: Send {
         number: &str,
     ) -> Result<Option<ProvisioningRequest>, DomainError>;
     /// Oldest first (by sequence number), so `offset` pages are stable.
+    /// The provisioning requests on the subscriptions of `account`, by sequence number, at
+    /// most `limit`.
+    async fn provisioning_requests_of_account(
+        &mut self,
+        tenant: TenantId,
+        account: AccountId,
+        limit: i64,
+    ) -> Result<Vec<ProvisioningRequest>, DomainError>;
     async fn provisioning_requests(
         &mut self,
         tenant: TenantId,

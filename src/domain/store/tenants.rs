@@ -20,6 +20,14 @@ pub struct NewApiUser {
     pub customer: Option<CustomerId>,
 }
 
+/// A tenant as the admin API shows it: with when it was created and disabled.
+#[derive(Clone, Debug)]
+pub struct TenantRecord {
+    pub tenant: Tenant,
+    pub created_at: DateTime<Utc>,
+    pub disabled_at: Option<DateTime<Utc>>,
+}
+
 /// Tenants and their API users.
 #[async_trait]
 pub trait TenantRepo: Send {
@@ -45,6 +53,44 @@ pub trait TenantRepo: Send {
         &mut self,
         user: ApiUserId,
         secret: Option<&DigestSecret>,
+    ) -> Result<(), DomainError>;
+
+    /// Tenants by code after `after` (exclusive), at most `limit` (the admin API's list).
+    async fn tenants_page(
+        &mut self,
+        after: Option<&TenantCode>,
+        limit: i64,
+    ) -> Result<Vec<TenantRecord>, DomainError>;
+    async fn tenant_record(
+        &mut self,
+        code: &TenantCode,
+    ) -> Result<Option<TenantRecord>, DomainError>;
+    /// Disables (`Some(at)`) or enables (`None`) the tenant; false when it already was.
+    async fn set_tenant_disabled(
+        &mut self,
+        tenant: TenantId,
+        at: Option<DateTime<Utc>>,
+    ) -> Result<bool, DomainError>;
+    /// The tenant's users by username after `after` (exclusive), at most `limit`.
+    async fn users_of_tenant(
+        &mut self,
+        tenant: TenantId,
+        after: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<ApiUser>, DomainError>;
+    /// Disables (`Some(at)`) or enables (`None`) the user; false when it already was.
+    async fn set_user_disabled(
+        &mut self,
+        user: ApiUserId,
+        at: Option<DateTime<Utc>>,
+    ) -> Result<bool, DomainError>;
+    async fn set_user_apis(&mut self, user: ApiUserId, apis: &ApiSet) -> Result<(), DomainError>;
+    /// Sets (`Some`, a SHA-256 hex) or removes (`None`) the user's API key; a hash another
+    /// user holds is `Conflict { constraint: "uq_api_users_api_key" }`.
+    async fn set_api_key_hash(
+        &mut self,
+        user: ApiUserId,
+        hash: Option<&str>,
     ) -> Result<(), DomainError>;
 
     /// Inserts the tenant unless one with its code exists (`uq_tenants_code`): true when

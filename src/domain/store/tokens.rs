@@ -44,6 +44,14 @@ pub trait TokenRepo: Send {
         user: ApiUserId,
         now: DateTime<Utc>,
     ) -> Result<u64, DomainError>;
+    /// Ends every live token of the user, of both kinds, at `now` (its expiry set to `now`;
+    /// the purge deletes it later): a password rotation leaves no session of the old one
+    /// (docs/operations.md "Admin API"). Returns how many.
+    async fn expire_user_tokens(
+        &mut self,
+        user: ApiUserId,
+        now: DateTime<Utc>,
+    ) -> Result<u64, DomainError>;
     /// Deletes up to `limit` tokens of `kind` (of any user) that expired or were released
     /// before `before`; returns how many. The purge's, bounded so one call never holds the
     /// writer long.

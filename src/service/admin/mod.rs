@@ -1,5 +1,11 @@
-//! The admin API's use-cases (issue 18): operators, their tokens, and the event feed.
+//! The admin API's use-cases (issues 18 and 19): operators, their tokens, the event feed,
+//! and tenants, API users, accounts and audit history (docs/operations.md "Admin API").
 
+pub mod accounts;
+pub mod audit;
+pub mod changes;
 pub mod cloud_event;
 pub mod feed;
 pub mod operators;
+pub mod tenants;
+pub mod users;

@@ -100,6 +100,8 @@ pub enum Refusal {
     Throttled,
     /// A WS-Security PasswordDigest for a user without a digest secret.
     DigestNotEnabled,
+    /// The user or its tenant is disabled (docs/operations.md "Admin API").
+    Disabled,
 }
 
 /// A password sign-in as presented: who, with what, from where.
@@ -270,7 +272,9 @@ fn verdict_key(phc: &str, username: &str, password: &str) -> [u8; 32] {
 }
 
 fn allowed(user: ApiUser, api: Api) -> Result<Principal, Refusal> {
-    if user.apis.contains(api) {
+    if user.is_disabled() {
+        Err(Refusal::Disabled)
+    } else if user.may_call(api) {
         Ok(Principal::from(user))
     } else {
         Err(Refusal::ApiNotAllowed)

@@ -313,7 +313,7 @@ impl Authenticator {
                 Err(refusal) => refusal,
             },
         };
-        if refusal != Refusal::ApiNotAllowed {
+        if !matches!(refusal, Refusal::ApiNotAllowed | Refusal::Disabled) {
             self.throttle.failed(username, source);
         }
         Err(refused(refusal).await)

@@ -124,9 +124,9 @@ pub async fn authenticate(services: &Services, token: &str) -> Result<Principal,
         .await?
         .filter(|u| u.tenant.id == found.tenant);
     match user {
-        Some(user) if user.apis.contains(Api::BillingCare) => Ok(Principal::from(user)),
+        Some(user) if user.may_call(Api::BillingCare) => Ok(Principal::from(user)),
         _ => {
-            tracing::info!("bearer token refused (user no longer allowed)");
+            tracing::info!("bearer token refused (user disabled or no longer allowed)");
             Err(DomainError::Unauthenticated)
         }
     }

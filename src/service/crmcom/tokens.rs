@@ -277,7 +277,7 @@ async fn principal_of(
     record: &Token,
 ) -> Result<Principal, DomainError> {
     match tx.api_user(record.user).await? {
-        Some(user) if user.apis.contains(Api::Crmcom) && user.tenant.id == record.tenant => {
+        Some(user) if user.may_call(Api::Crmcom) && user.tenant.id == record.tenant => {
             Ok(Principal::from(user))
         }
         _ => Err(refusal(None)),

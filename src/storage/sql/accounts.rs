@@ -166,6 +166,45 @@ impl<D: Dialect> AccountRepo for SqlTx<'_, D> {
         rows.iter().map(account_from).collect()
     }
 
+    async fn account_anywhere(&mut self, id: AccountId) -> Result<Option<Account>, DomainError> {
+        self.query(&format!("SELECT {COLUMNS} FROM accounts WHERE id = $1"))
+            .bind(id.to_string())
+            .fetch_optional()
+            .await?
+            .map(|row| account_from(&row))
+            .transpose()
+    }
+
+    async fn accounts_identified_by(
+        &mut self,
+        tenant: TenantId,
+        text: &str,
+        poid: Option<&Poid>,
+        customer: Option<CustomerId>,
+        limit: i64,
+    ) -> Result<Vec<Account>, DomainError> {
+        // One indexed branch per identifier (uq_accounts_reference_no,
+        // ix_accounts_external_reference_no, uq_accounts_poid, ix_accounts_customer): an
+        // OR across the columns could be served by no single index.
+        let sql = format!(
+            "SELECT {COLUMNS} FROM accounts WHERE tenant_id = $1 AND reference_no = $2 \
+             UNION SELECT {COLUMNS} FROM accounts WHERE tenant_id = $1 AND external_reference_no = $2 \
+             UNION SELECT {COLUMNS} FROM accounts WHERE tenant_id = $1 AND poid = $3 \
+             UNION SELECT {COLUMNS} FROM accounts WHERE tenant_id = $1 AND customer_id = $4 \
+             ORDER BY reference_no LIMIT $5"
+        );
+        let rows = self
+            .query(&sql)
+            .bind(tenant.to_string())
+            .bind(text.to_owned())
+            .bind(poid.map(|p| p.to_string()))
+            .bind(customer.map(|c| c.to_string()))
+            .bind(limit)
+            .fetch_all()
+            .await?;
+        rows.iter().map(account_from).collect()
+    }
+
     async fn set_termination_date(
         &mut self,
         tenant: TenantId,

@@ -1,13 +1,14 @@
 use async_trait::async_trait;
 
-use crate::domain::audit::{AuditEvent, Channel};
+use crate::domain::audit::{AuditEvent, AuditRecord, Channel};
 use crate::domain::clock;
 use crate::domain::event::EventType;
 use crate::domain::ids::{ApiUserId, TenantId};
 use crate::domain::store::AuditRepo;
 use crate::domain::DomainError;
 
-use super::row::{opt_text, opt_uuid, parsed, text, timestamp, uuid};
+use super::exec::Row;
+use super::row::{int, opt_text, opt_uuid, parsed, text, timestamp, uuid};
 use super::{Dialect, SqlTx};
 
 pub(super) fn json_text(value: &Option<serde_json::Value>) -> Option<String> {
@@ -60,25 +61,63 @@ impl<D: Dialect> AuditRepo for SqlTx<'_, D> {
         .bind(limit)
         .fetch_all()
         .await?;
+        rows.iter().map(audit_from).collect()
+    }
+
+    async fn entity_history(
+        &mut self,
+        entity_type: &str,
+        entity_id: &str,
+        tenant: Option<TenantId>,
+        after_seq: i64,
+        limit: i64,
+    ) -> Result<Vec<AuditRecord>, DomainError> {
+        let rows = self
+            .query(
+                "SELECT a.id, a.seq, a.at, a.tenant_id, a.api_user_id, a.initiator, a.channel, \
+                 a.operation, a.entity_type, a.entity_id, a.before_json, a.after_json, \
+                 a.request_id, a.event_type, t.code AS tenant_code, u.username \
+                 FROM audit_events a JOIN tenants t ON t.id = a.tenant_id \
+                 LEFT JOIN api_users u ON u.id = a.api_user_id \
+                 WHERE a.entity_type = $1 AND a.entity_id = $2 AND a.seq > $3 \
+                 AND ($4 IS NULL OR a.tenant_id = $4) ORDER BY a.seq LIMIT $5",
+            )
+            .bind(entity_type)
+            .bind(entity_id)
+            .bind(after_seq)
+            .bind(tenant.map(|t| t.to_string()))
+            .bind(limit)
+            .fetch_all()
+            .await?;
         rows.iter()
             .map(|row| {
-                Ok(AuditEvent {
-                    at: timestamp(row, "at")?,
-                    tenant: TenantId::from_uuid(uuid(row, "tenant_id")?),
-                    user: opt_uuid(row, "api_user_id")?.map(ApiUserId::from_uuid),
-                    initiator: opt_text(row, "initiator")?,
-                    channel: parsed("channel", &text(row, "channel")?, Channel::parse)?,
-                    operation: text(row, "operation")?,
-                    entity_type: text(row, "entity_type")?,
-                    entity_id: text(row, "entity_id")?,
-                    before: json_value("before_json", opt_text(row, "before_json")?)?,
-                    after: json_value("after_json", opt_text(row, "after_json")?)?,
-                    request_id: opt_text(row, "request_id")?,
-                    event: opt_text(row, "event_type")?
-                        .map(|t| parsed("event_type", &t, EventType::parse))
-                        .transpose()?,
+                Ok(AuditRecord {
+                    id: text(row, "id")?,
+                    seq: int(row, "seq")?,
+                    tenant_code: text(row, "tenant_code")?,
+                    username: opt_text(row, "username")?,
+                    event: audit_from(row)?,
                 })
             })
             .collect()
     }
+}
+
+fn audit_from(row: &Row) -> Result<AuditEvent, DomainError> {
+    Ok(AuditEvent {
+        at: timestamp(row, "at")?,
+        tenant: TenantId::from_uuid(uuid(row, "tenant_id")?),
+        user: opt_uuid(row, "api_user_id")?.map(ApiUserId::from_uuid),
+        initiator: opt_text(row, "initiator")?,
+        channel: parsed("channel", &text(row, "channel")?, Channel::parse)?,
+        operation: text(row, "operation")?,
+        entity_type: text(row, "entity_type")?,
+        entity_id: text(row, "entity_id")?,
+        before: json_value("before_json", opt_text(row, "before_json")?)?,
+        after: json_value("after_json", opt_text(row, "after_json")?)?,
+        request_id: opt_text(row, "request_id")?,
+        event: opt_text(row, "event_type")?
+            .map(|t| parsed("event_type", &t, EventType::parse))
+            .transpose()?,
+    })
 }

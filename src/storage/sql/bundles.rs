@@ -157,6 +157,26 @@ impl<D: Dialect> BundleRepo for SqlTx<'_, D> {
         Ok(done == 1)
     }
 
+    async fn bundles_of_account(
+        &mut self,
+        tenant: TenantId,
+        account: AccountId,
+        limit: i64,
+    ) -> Result<Vec<Bundle>, DomainError> {
+        // ix_bundles_account_service's prefix.
+        let rows = self
+            .query(&format!(
+                "SELECT {BUNDLE_COLUMNS} FROM bundles WHERE tenant_id = $1 AND account_id = $2 \
+                 ORDER BY purchased_at, id LIMIT $3"
+            ))
+            .bind(tenant.to_string())
+            .bind(account.to_string())
+            .bind(limit)
+            .fetch_all()
+            .await?;
+        rows.iter().map(bundle_from).collect()
+    }
+
     async fn insert_bundle_if_absent(&mut self, b: &Bundle) -> Result<bool, DomainError> {
         let inserted = bind_bundle(
             self.query(&format!(

@@ -149,6 +149,30 @@ impl<D: Dialect> DisconnectRepo for SqlTx<'_, D> {
         }
     }
 
+    async fn disconnect_orders_of_account(
+        &mut self,
+        tenant: TenantId,
+        account: AccountId,
+        limit: i64,
+    ) -> Result<Vec<DisconnectOrder>, DomainError> {
+        // ix_disconnect_orders_account; each order's items by their primary key.
+        let rows = self
+            .query(&format!(
+                "SELECT {ORDER_COLUMNS} FROM disconnect_orders \
+                 WHERE account_id = $2 AND tenant_id = $1 ORDER BY external_id LIMIT $3"
+            ))
+            .bind(tenant.to_string())
+            .bind(account.to_string())
+            .bind(limit)
+            .fetch_all()
+            .await?;
+        let mut orders = Vec::with_capacity(rows.len());
+        for row in &rows {
+            orders.push(self.order_with_items(row).await?);
+        }
+        Ok(orders)
+    }
+
     async fn insert_disconnect_order_if_absent(
         &mut self,
         order: &DisconnectOrder,

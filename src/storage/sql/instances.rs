@@ -158,6 +158,25 @@ impl<D: Dialect> ProductInstanceRepo for SqlTx<'_, D> {
 
     // Keyed by id within the tenant, not `ON CONFLICT (id)`: an id another tenant holds
     // must stay a conflict (the primary key refuses it).
+    async fn product_instances_of_account_capped(
+        &mut self,
+        tenant: TenantId,
+        account: AccountId,
+        limit: i64,
+    ) -> Result<Vec<ProductInstance>, DomainError> {
+        let rows = self
+            .query(&format!(
+                "SELECT {INSTANCE_COLUMNS} FROM product_instances \
+                 WHERE tenant_id = $1 AND account_id = $2 ORDER BY id LIMIT $3"
+            ))
+            .bind(tenant.to_string())
+            .bind(account.to_string())
+            .bind(limit)
+            .fetch_all()
+            .await?;
+        rows.iter().map(instance_from).collect()
+    }
+
     async fn insert_product_instance_if_absent(
         &mut self,
         p: &ProductInstance,

@@ -120,6 +120,26 @@ impl<D: Dialect> OperationRepo for SqlTx<'_, D> {
         .transpose()
     }
 
+    async fn operations_of_customer(
+        &mut self,
+        tenant: TenantId,
+        customer: CustomerId,
+        limit: i64,
+    ) -> Result<Vec<OperationRequest>, DomainError> {
+        // ix_operation_requests_customer.
+        let rows = self
+            .query(&format!(
+                "SELECT {COLUMNS} FROM operation_requests WHERE tenant_id = $1 AND customer_id = $2 \
+                 ORDER BY created_at DESC, id DESC LIMIT $3"
+            ))
+            .bind(tenant.to_string())
+            .bind(customer.to_string())
+            .bind(limit)
+            .fetch_all()
+            .await?;
+        rows.iter().map(operation_from).collect()
+    }
+
     async fn finish_operation(
         &mut self,
         tenant: TenantId,

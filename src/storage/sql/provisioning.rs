@@ -6,7 +6,8 @@ use async_trait::async_trait;
 
 use crate::domain::clock;
 use crate::domain::ids::{
-    ApiUserId, InstalledItemId, ProductId, ProvisioningRequestId, SubscriptionId, TenantId,
+    AccountId, ApiUserId, InstalledItemId, ProductId, ProvisioningRequestId, SubscriptionId,
+    TenantId,
 };
 use crate::domain::provisioning::{
     LifeCycleState, LogInformation, Priority, ProcessName, ProvisioningFilter,
@@ -244,6 +245,25 @@ impl<D: Dialect> ProvisioningRepo for SqlTx<'_, D> {
         number: &str,
     ) -> Result<Option<ProvisioningRequest>, DomainError> {
         one(self, tenant, "r.number", number).await
+    }
+
+    async fn provisioning_requests_of_account(
+        &mut self,
+        tenant: TenantId,
+        account: AccountId,
+        limit: i64,
+    ) -> Result<Vec<ProvisioningRequest>, DomainError> {
+        // ix_subscriptions_account, then ix_provisioning_requests_subscription.
+        let rows = self
+            .query(&format!(
+                "{SELECT} AND s.account_id = $2 ORDER BY r.sequence_number LIMIT $3"
+            ))
+            .bind(tenant.to_string())
+            .bind(account.to_string())
+            .bind(limit)
+            .fetch_all()
+            .await?;
+        rows.iter().map(request_from).collect()
     }
 
     async fn provisioning_requests(

@@ -7,13 +7,13 @@ use chrono::{DateTime, Utc};
 
 use crate::domain::clock;
 use crate::domain::ids::{ApiUserId, CustomerId, TenantId};
-use crate::domain::store::{NewApiUser, TenantRepo};
+use crate::domain::store::{NewApiUser, TenantRecord, TenantRepo};
 use crate::domain::tenant::{Tenant, TenantCode, TimeZone};
 use crate::domain::user::{ApiSet, ApiUser, DigestSecret, Username};
 use crate::domain::DomainError;
 
 use super::errors::db_error;
-use super::row::{opt_text, opt_uuid, parsed, text, uuid};
+use super::row::{int, opt_text, opt_timestamp, opt_uuid, parsed, text, timestamp, uuid};
 use super::{Dialect, SqlTx};
 
 /// SQLite's column lists for these tables' unique constraints (see `errors.rs`).
@@ -23,23 +23,37 @@ pub(crate) const SQLITE_UNIQUE: &[(&str, &str)] = &[
     ("api_users.api_key_hash", "uq_api_users_api_key"),
 ];
 
+/// The columns [`user_from`] reads: a user with its tenant. `has_api_key` says whether a
+/// key is set without reading its hash into memory.
+macro_rules! user_columns {
+    () => {
+        concat!(
+            "SELECT u.id, u.username, u.password_hash, u.apis, u.customer_id, u.wss_digest_secret, ",
+            "u.disabled_at, CAST(CASE WHEN u.api_key_hash IS NULL THEN 0 ELSE 1 END AS BIGINT) AS has_api_key, ",
+            "t.id AS tenant_id, t.code AS tenant_code, t.name AS tenant_name, ",
+            "t.timezone AS tenant_timezone, t.disabled_at AS tenant_disabled_at ",
+            "FROM api_users u JOIN tenants t ON t.id = u.tenant_id"
+        )
+    };
+}
+
 /// A user with its tenant, by one unique column.
 macro_rules! user_by {
     ($column:literal) => {
-        concat!(
-            "SELECT u.id, u.username, u.password_hash, u.apis, u.customer_id, u.wss_digest_secret, ",
-            "t.id AS tenant_id, t.code AS tenant_code, t.name AS tenant_name, ",
-            "t.timezone AS tenant_timezone ",
-            "FROM api_users u JOIN tenants t ON t.id = u.tenant_id WHERE u.",
-            $column,
-            " = $1"
-        )
+        concat!(user_columns!(), " WHERE u.", $column, " = $1")
     };
 }
 
 pub(super) const USER_BY_USERNAME: &str = user_by!("username");
 pub(super) const USER_BY_API_KEY_HASH: &str = user_by!("api_key_hash");
 const USER_BY_ID: &str = user_by!("id");
+/// A tenant's users in username order, after a username (`$2`; `''` from the start, as
+/// no username is empty), on ix_api_users_tenant.
+const USERS_OF_TENANT: &str = concat!(
+    user_columns!(),
+    " WHERE u.tenant_id = $1 AND u.username > $2 ORDER BY u.username LIMIT $3"
+);
+const TENANT_COLUMNS: &str = "id, code, name, timezone, created_at, disabled_at";
 
 /// One of the `USER_BY_*` look-ups, straight on a pool.
 pub(super) async fn user_where<'c, E>(
@@ -92,6 +106,17 @@ fn user_from(row: &Row) -> Result<ApiUser, DomainError> {
         apis: parsed("apis", &text(row, "apis")?, ApiSet::from_csv)?,
         customer: opt_uuid(row, "customer_id")?.map(CustomerId::from_uuid),
         digest_secret: opt_text(row, "wss_digest_secret")?.map(DigestSecret::new),
+        disabled_at: opt_timestamp(row, "disabled_at")?,
+        tenant_disabled_at: opt_timestamp(row, "tenant_disabled_at")?,
+        has_api_key: int(row, "has_api_key")? != 0,
+    })
+}
+
+fn tenant_record_from(row: &Row) -> Result<TenantRecord, DomainError> {
+    Ok(TenantRecord {
+        tenant: tenant_from(row, "")?,
+        created_at: timestamp(row, "created_at")?,
+        disabled_at: opt_timestamp(row, "disabled_at")?,
     })
 }
 
@@ -190,6 +215,116 @@ impl<D: Dialect> TenantRepo for SqlTx<'_, D> {
     ) -> Result<(), DomainError> {
         self.query("UPDATE api_users SET wss_digest_secret = $1 WHERE id = $2")
             .bind(secret.map(|s| s.expose().to_owned()))
+            .bind(user.to_string())
+            .execute()
+            .await?;
+        Ok(())
+    }
+
+    async fn tenants_page(
+        &mut self,
+        after: Option<&TenantCode>,
+        limit: i64,
+    ) -> Result<Vec<TenantRecord>, DomainError> {
+        // uq_tenants_code orders the walk; no code is empty, so '' starts it.
+        let rows = self
+            .query(&format!(
+                "SELECT {TENANT_COLUMNS} FROM tenants WHERE code > $1 ORDER BY code LIMIT $2"
+            ))
+            .bind(after.map_or("", |c| c.as_str()).to_owned())
+            .bind(limit)
+            .fetch_all()
+            .await?;
+        rows.iter().map(tenant_record_from).collect()
+    }
+
+    async fn tenant_record(
+        &mut self,
+        code: &TenantCode,
+    ) -> Result<Option<TenantRecord>, DomainError> {
+        self.query(&format!(
+            "SELECT {TENANT_COLUMNS} FROM tenants WHERE code = $1"
+        ))
+        .bind(code.as_str())
+        .fetch_optional()
+        .await?
+        .map(|row| tenant_record_from(&row))
+        .transpose()
+    }
+
+    async fn set_tenant_disabled(
+        &mut self,
+        tenant: TenantId,
+        at: Option<DateTime<Utc>>,
+    ) -> Result<bool, DomainError> {
+        // Guarded in SQL: only a change of state counts (and is audited).
+        let sql = match at {
+            Some(_) => "UPDATE tenants SET disabled_at = $2 WHERE id = $1 AND disabled_at IS NULL",
+            None => "UPDATE tenants SET disabled_at = $2 WHERE id = $1 AND disabled_at IS NOT NULL",
+        };
+        let changed = self
+            .query(sql)
+            .bind(tenant.to_string())
+            .bind(at.map(clock::to_storage))
+            .execute()
+            .await?;
+        Ok(changed == 1)
+    }
+
+    async fn users_of_tenant(
+        &mut self,
+        tenant: TenantId,
+        after: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<ApiUser>, DomainError> {
+        let rows = self
+            .query(USERS_OF_TENANT)
+            .bind(tenant.to_string())
+            .bind(after.unwrap_or("").to_owned())
+            .bind(limit)
+            .fetch_all()
+            .await?;
+        rows.iter().map(user_from).collect()
+    }
+
+    async fn set_user_disabled(
+        &mut self,
+        user: ApiUserId,
+        at: Option<DateTime<Utc>>,
+    ) -> Result<bool, DomainError> {
+        let sql = match at {
+            Some(_) => {
+                "UPDATE api_users SET disabled_at = $2 WHERE id = $1 AND disabled_at IS NULL"
+            }
+            None => {
+                "UPDATE api_users SET disabled_at = $2 WHERE id = $1 AND disabled_at IS NOT NULL"
+            }
+        };
+        let changed = self
+            .query(sql)
+            .bind(user.to_string())
+            .bind(at.map(clock::to_storage))
+            .execute()
+            .await?;
+        Ok(changed == 1)
+    }
+
+    async fn set_user_apis(&mut self, user: ApiUserId, apis: &ApiSet) -> Result<(), DomainError> {
+        self.query("UPDATE api_users SET apis = $1 WHERE id = $2")
+            .bind(apis.to_csv())
+            .bind(user.to_string())
+            .execute()
+            .await?;
+        Ok(())
+    }
+
+    async fn set_api_key_hash(
+        &mut self,
+        user: ApiUserId,
+        hash: Option<&str>,
+    ) -> Result<(), DomainError> {
+        self.query("UPDATE api_users SET api_key_hash = $1 WHERE id = $2")
+            .bind(hash.map(str::to_owned))
             .bind(user.to_string())
             .execute()
             .await?;

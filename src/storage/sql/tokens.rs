@@ -164,6 +164,22 @@ impl<D: Dialect> TokenRepo for SqlTx<'_, D> {
         .await
     }
 
+    async fn expire_user_tokens(
+        &mut self,
+        user: ApiUserId,
+        now: DateTime<Utc>,
+    ) -> Result<u64, DomainError> {
+        // ix_tokens_user_live (hence `released_at IS NULL`); both kinds.
+        self.query(
+            "UPDATE tokens SET expires_at = $2 WHERE api_user_id = $1 AND released_at IS NULL \
+             AND expires_at > $2",
+        )
+        .bind(user.to_string())
+        .bind(clock::to_storage(now))
+        .execute()
+        .await
+    }
+
     async fn purge_tokens(
         &mut self,
         kind: TokenKind,
