@@ -15,6 +15,8 @@ text_enum!(
         Xml => "xml",
         Worker => "worker",
         Import => "import",
+        // An operator, through the admin API or the console (docs/console.md).
+        Admin => "admin",
     }
 );
 

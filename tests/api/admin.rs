@@ -2,8 +2,10 @@
 //! change as its event, paging and filters, long polling, and the exactly-once follower.
 
 mod auth;
+mod console;
 mod events_per_api;
 mod exactly_once;
+mod jobs;
 mod migration;
 mod paging;
 mod receiver;

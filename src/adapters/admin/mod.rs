@@ -2,13 +2,16 @@
 //! API"), under `/admin/v1/`, for operators only:
 //! - `POST tokens` — Basic operator credentials → a bearer operator token;
 //! - `GET events` — the event feed;
-//! - `webhooks` — receivers the feed is POSTed to (docs/events.md "Webhooks").
+//! - `webhooks` — receivers the feed is POSTed to (docs/events.md "Webhooks");
+//! - `jobs` — the durable queue's jobs by status, and the retry of a failed one
+//!   (issue 19; docs/console.md "Jobs").
 //!
 //! Errors are RFC 9457 problem details (`error.rs`).
 
 mod auth;
 mod error;
 mod events;
+mod jobs;
 mod tokens;
 mod webhooks;
 
@@ -33,7 +36,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route(web::get().to(webhooks::get))
                 .route(web::delete().to(webhooks::delete)),
         )
-        .service(web::resource(webhooks::DELIVERIES).route(web::get().to(webhooks::deliveries)));
+        .service(web::resource(webhooks::DELIVERIES).route(web::get().to(webhooks::deliveries)))
+        .service(web::resource(jobs::PATH).route(web::get().to(jobs::list)))
+        .service(web::resource(jobs::ONE).route(web::get().to(jobs::get)))
+        .service(web::resource(jobs::RETRY).route(web::post().to(jobs::retry)));
 }
 
 /// RFC 9457 problem details, as every admin error is answered (for OpenAPI).
@@ -76,6 +82,9 @@ impl Modify for SecuritySchemes {
         webhooks::get,
         webhooks::delete,
         webhooks::deliveries,
+        jobs::list,
+        jobs::get,
+        jobs::retry,
     ),
     components(schemas(
         tokens::TokenReply,
@@ -88,10 +97,12 @@ impl Modify for SecuritySchemes {
         webhooks::DeliveryReply,
         webhooks::DeliveryPage,
         webhooks::Deleted,
+        jobs::JobReply,
+        jobs::JobPageReply,
         Problem,
     )),
     modifiers(&SecuritySchemes),
-    tags((name = "admin", description = "Operators only: operator tokens, the event feed and webhooks (docs/events.md)"))
+    tags((name = "admin", description = "Operators only: operator tokens, the event feed, webhooks (docs/events.md) and jobs (docs/console.md)"))
 )]
 struct AdminDoc;
 

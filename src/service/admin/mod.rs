@@ -2,4 +2,5 @@
 
 pub mod cloud_event;
 pub mod feed;
+pub mod jobs;
 pub mod operators;
