@@ -64,6 +64,9 @@ function check(condition, message) {
     await page.getByRole('button', { name: 'Sign in' }).click();
     check(new URL(page.url()).pathname === '/console', `not at the dashboard: ${page.url()}`);
     check((await page.locator('header').innerText()).includes('Signed in as operator'), 'not signed in');
+    // The inline stylesheet applied: its hash in the Content-Security-Policy is right.
+    const headerColour = await page.locator('header').evaluate((el) => getComputedStyle(el).backgroundColor);
+    check(headerColour === 'rgb(31, 51, 71)', `the stylesheet did not apply (header ${headerColour})`);
     await shot('dashboard.png');
 
     // The session cookie's flags, as the browser holds it.

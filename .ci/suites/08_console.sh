@@ -31,6 +31,21 @@ closed_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 HOOK=$(curl -fsS -u operator:Operator-Pass-2024 -H 'Content-Type: application/json' \
   -d "{\"url\": \"http://127.0.0.1:$closed_port/hook\"}" "$BASE_URL/admin/v1/webhooks" |
   python3 -c 'import json, sys; print(json.load(sys.stdin)["id"])')
+# A change (README's Debitsuccess example) makes an event for it to fail to deliver.
+curl -fsS -o /dev/null "$BASE_URL/DSWebService/DSServices.svc" -H 'Content-Type: text/xml; charset=utf-8' \
+  -H 'SOAPAction: "Debitsuccess.WebServices.WCF/IDSServices/AdjustAccountTerminationDate"' \
+  --data-binary '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>
+<AdjustAccountTerminationDate xmlns="Debitsuccess.WebServices.WCF"><request xmlns:a="http://schemas.datacontract.org/2004/07/Debitsuccess.WebServices.Core">
+<a:User><a:Password>Gym-Pass-2024</a:Password><a:Username>ds-gym</a:Username></a:User>
+<a:AccountReferenceNo>DS1000001</a:AccountReferenceNo><a:TerminationDate>2034-06-30</a:TerminationDate>
+</request></AdjustAccountTerminationDate></s:Body></s:Envelope>'
+for _ in $(seq 1 100); do
+  attempts=$(curl -fsS -u operator:Operator-Pass-2024 "$BASE_URL/admin/v1/webhooks/$HOOK/deliveries" |
+    python3 -c 'import json, sys; print(len(json.load(sys.stdin)["deliveries"]))')
+  [ "$attempts" -gt 0 ] && break
+  sleep 0.1
+done
+test "$attempts" -gt 0
 
 job_field() {
   curl -fsS -u operator:Operator-Pass-2024 "$BASE_URL/admin/v1/jobs/$JOB" |

@@ -101,7 +101,10 @@ mod tests {
 
     #[test]
     fn bars_are_scaled_to_the_largest_count() {
-        let svg = bar_chart("jobs", &bars(&[("done", 100), ("failed", 50), ("queued", 0)]));
+        let svg = bar_chart(
+            "jobs",
+            &bars(&[("done", 100), ("failed", 50), ("queued", 0)]),
+        );
         let span = WIDTH - LABEL_WIDTH - COUNT_WIDTH;
         assert_eq!(widths(&svg), vec![span, span / 2, 0]);
         assert!(svg.0.contains(">100</text>") && svg.0.contains(">50</text>"));
@@ -117,13 +120,12 @@ mod tests {
 
     #[test]
     fn labels_and_title_are_escaped() {
-        let svg = bar_chart(
-            "a <b> & \"c\"",
-            &bars(&[("<script>alert(1)</script>", 3)]),
-        );
+        let svg = bar_chart("a <b> & \"c\"", &bars(&[("<script>alert(1)</script>", 3)]));
         assert!(!svg.0.contains("<script>"));
         assert!(svg.0.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
-        assert!(svg.0.contains("aria-label=\"a &lt;b&gt; &amp; &quot;c&quot;\""));
+        assert!(svg
+            .0
+            .contains("aria-label=\"a &lt;b&gt; &amp; &quot;c&quot;\""));
     }
 
     #[test]
@@ -138,7 +140,9 @@ mod tests {
         let long = "x".repeat(40);
         let svg = bar_chart("t", &bars(&[(long.as_str(), 1)]));
         assert!(svg.0.contains(&format!("<title>{long}: 1</title>")));
-        assert!(svg.0.contains(&format!(">{}…</text>", "x".repeat(MAX_LABEL_CHARS - 1))));
+        assert!(svg
+            .0
+            .contains(&format!(">{}…</text>", "x".repeat(MAX_LABEL_CHARS - 1))));
     }
 
     #[test]

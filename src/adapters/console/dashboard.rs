@@ -55,7 +55,11 @@ pub async fn page(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse 
                 .iter()
                 .map(|(status, n)| {
                     let status = status.as_str();
-                    (status, shown(*n), format!("{}?status={status}", super::jobs::PATH))
+                    (
+                        status,
+                        shown(*n),
+                        format!("{}?status={status}", super::jobs::PATH),
+                    )
                 })
                 .collect(),
             chart,

@@ -78,9 +78,7 @@ struct Filters {
 
 /// The filter form sends every field, empty when unused: empty means "any".
 fn given(value: Option<String>) -> Option<String> {
-    value
-        .map(|v| v.trim().to_owned())
-        .filter(|v| !v.is_empty())
+    value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
 }
 
 fn query_of(filters: Filters) -> Result<JobQuery, DomainError> {
@@ -190,7 +188,10 @@ pub async fn one(
         .ok()
         .and_then(|q| q.into_inner().retried)
         .is_some();
-    let notice = retried.then(|| "Queued again: the worker runs it shortly.".to_owned());
+    let notice = retried.then(|| {
+        "Queued again. Below is the job as it is now: the worker may have run it already."
+            .to_owned()
+    });
     job_page(&state, &session, &id, StatusCode::OK, notice, None).await
 }
 

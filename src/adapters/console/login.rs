@@ -101,11 +101,7 @@ pub async fn sign_in(
 
 /// The form again with why: 401 for wrong credentials, 429 (with `Retry-After`) when this
 /// client is throttled. Which part was wrong is never said.
-fn refused_sign_in(
-    nonce: &str,
-    username: String,
-    error: &DomainError,
-) -> HttpResponse {
+fn refused_sign_in(nonce: &str, username: String, error: &DomainError) -> HttpResponse {
     let (status, text, retry_after) = match error {
         DomainError::Unauthenticated => (
             StatusCode::UNAUTHORIZED,

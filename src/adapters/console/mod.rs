@@ -247,10 +247,7 @@ pub fn refused(refusal: session::Refusal) -> HttpResponse {
 
 /// A service error as a page: the client's mistake (400, 404), a throttle or a busy
 /// store (429, 503 with `Retry-After`), or an internal error (500, cause logged only).
-pub fn failure(
-    session: Option<&Session>,
-    error: &crate::domain::DomainError,
-) -> HttpResponse {
+pub fn failure(session: Option<&Session>, error: &crate::domain::DomainError) -> HttpResponse {
     use crate::domain::DomainError;
     let (status, text, retry_after) = match error {
         DomainError::Invalid { field, reason } => {
@@ -275,11 +272,9 @@ pub fn failure(
                 Some(1),
             )
         }
-        DomainError::Unauthenticated | DomainError::Forbidden(_) => (
-            StatusCode::UNAUTHORIZED,
-            "Sign in again.".to_owned(),
-            None,
-        ),
+        DomainError::Unauthenticated | DomainError::Forbidden(_) => {
+            (StatusCode::UNAUTHORIZED, "Sign in again.".to_owned(), None)
+        }
         DomainError::Conflict { .. } | DomainError::Rule { .. } | DomainError::Internal(_) => {
             tracing::error!(?error, "console: internal error");
             (
@@ -289,7 +284,12 @@ pub fn failure(
             )
         }
     };
-    let mut response = message(status, session, status.canonical_reason().unwrap_or("Error"), text);
+    let mut response = message(
+        status,
+        session,
+        status.canonical_reason().unwrap_or("Error"),
+        text,
+    );
     if let Some(secs) = retry_after {
         response
             .headers_mut()

@@ -143,7 +143,12 @@ pub fn session_cookie(req: &HttpRequest, token: String) -> Cookie<'static> {
 
 /// A fresh sign-in nonce cookie (an hour to fill the form in).
 pub fn login_cookie(req: &HttpRequest) -> Cookie<'static> {
-    cookie(req, LOGIN_COOKIE, URL_SAFE_NO_PAD.encode(token_secret()), 3600)
+    cookie(
+        req,
+        LOGIN_COOKIE,
+        URL_SAFE_NO_PAD.encode(token_secret()),
+        3600,
+    )
 }
 
 /// An instruction to the browser to forget the cookie `name`.

@@ -38,7 +38,12 @@ impl From<Endpoint> for Row {
             href: format!("{PATH}/{id}"),
             id,
             url: e.url.as_str().to_owned(),
-            event_types: list(e.event_types.iter().map(|t| t.as_str().to_owned()).collect()),
+            event_types: list(
+                e.event_types
+                    .iter()
+                    .map(|t| t.as_str().to_owned())
+                    .collect(),
+            ),
             tenants: list(e.tenants),
             created_at: clock::to_storage(e.created_at),
             disabled: e

@@ -132,8 +132,11 @@ pub trait QueueRepo: Send {
     /// Puts a failed job back on the queue, due at `now` with its attempts counted afresh;
     /// false (nothing changed) unless it was failed. The guard is in the statement, so two
     /// operators retrying at once queue it once.
-    async fn retry_failed_job(&mut self, id: JobId, now: DateTime<Utc>)
-        -> Result<bool, DomainError>;
+    async fn retry_failed_job(
+        &mut self,
+        id: JobId,
+        now: DateTime<Utc>,
+    ) -> Result<bool, DomainError>;
 }
 
 /// A job that will not run again.

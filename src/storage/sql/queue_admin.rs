@@ -41,10 +41,7 @@ fn record_from(row: &Row) -> Result<JobRecord, DomainError> {
 /// ` AND (updated_at, id) < ($n, $n+1)` when there is a cursor.
 fn after(before: Option<JobCursor>, first: usize) -> String {
     match before {
-        Some(_) => format!(
-            " AND (updated_at, id) < (${first}, ${})",
-            first + 1
-        ),
+        Some(_) => format!(" AND (updated_at, id) < (${first}, ${})", first + 1),
         None => String::new(),
     }
 }
@@ -145,9 +142,7 @@ pub(super) async fn count_jobs<D: Dialect>(
     up_to: i64,
 ) -> Result<i64, DomainError> {
     let row = tx
-        .query(
-            "SELECT COUNT(*) AS n FROM (SELECT 1 FROM jobs WHERE status = $1 LIMIT $2) counted",
-        )
+        .query("SELECT COUNT(*) AS n FROM (SELECT 1 FROM jobs WHERE status = $1 LIMIT $2) counted")
         .bind(status.as_str())
         .bind(up_to)
         .fetch_one()

@@ -39,7 +39,13 @@ fn set_cookie(response: &reqwest::Response, name: &str) -> Option<String> {
 }
 
 fn cookie_value(line: &str) -> String {
-    line.split(';').next().unwrap().split_once('=').unwrap().1.to_owned()
+    line.split(';')
+        .next()
+        .unwrap()
+        .split_once('=')
+        .unwrap()
+        .1
+        .to_owned()
 }
 
 /// The hidden CSRF field's value in `html`.
@@ -99,7 +105,11 @@ async fn sign_in(app: &TestApp) -> (Browser, String) {
         app,
         &browser,
         "/console/login",
-        &[("username", OPERATOR.0), ("password", OPERATOR.1), ("csrf", &csrf)],
+        &[
+            ("username", OPERATOR.0),
+            ("password", OPERATOR.1),
+            ("csrf", &csrf),
+        ],
         Some(&app.address),
     )
     .await;
@@ -124,12 +134,18 @@ async fn signing_in_sets_a_strict_http_only_session_cookie_for_the_console_only(
 
     let (browser, line) = sign_in(&app).await;
 
-    let attributes: Vec<String> = line.split(';').map(|a| a.trim().to_ascii_lowercase()).collect();
+    let attributes: Vec<String> = line
+        .split(';')
+        .map(|a| a.trim().to_ascii_lowercase())
+        .collect();
     assert!(attributes.contains(&"httponly".to_owned()), "{line}");
     assert!(attributes.contains(&"samesite=strict".to_owned()), "{line}");
     assert!(attributes.contains(&"path=/console".to_owned()), "{line}");
     assert!(attributes.contains(&"max-age=3600".to_owned()), "{line}");
-    assert!(!attributes.contains(&"secure".to_owned()), "plain http: {line}");
+    assert!(
+        !attributes.contains(&"secure".to_owned()),
+        "plain http: {line}"
+    );
     let dashboard = get(&app, &browser, "/console").await;
     assert_eq!(dashboard.status(), 200);
     let html = dashboard.text().await.unwrap();
@@ -139,7 +155,8 @@ async fn signing_in_sets_a_strict_http_only_session_cookie_for_the_console_only(
 
 #[tokio::test]
 async fn the_session_cookie_is_secure_when_the_console_is_reached_over_https() {
-    let app = operator_app(|s| s.public_base_url = Some("https://billing.example.com".into())).await;
+    let app =
+        operator_app(|s| s.public_base_url = Some("https://billing.example.com".into())).await;
 
     let (_, line) = sign_in_from(&app, "https://billing.example.com").await;
 
@@ -152,12 +169,19 @@ async fn sign_in_from(app: &TestApp, origin: &str) -> (Browser, String) {
         app,
         &browser,
         "/console/login",
-        &[("username", OPERATOR.0), ("password", OPERATOR.1), ("csrf", &csrf)],
+        &[
+            ("username", OPERATOR.0),
+            ("password", OPERATOR.1),
+            ("csrf", &csrf),
+        ],
         Some(origin),
     )
     .await;
     assert_eq!(response.status(), 303);
-    (browser, set_cookie(&response, "bc_console").expect("a session cookie"))
+    (
+        browser,
+        set_cookie(&response, "bc_console").expect("a session cookie"),
+    )
 }
 
 #[tokio::test]
@@ -169,7 +193,11 @@ async fn a_wrong_password_is_refused_and_no_session_is_made() {
         &app,
         &browser,
         "/console/login",
-        &[("username", OPERATOR.0), ("password", "wrong"), ("csrf", &csrf)],
+        &[
+            ("username", OPERATOR.0),
+            ("password", "wrong"),
+            ("csrf", &csrf),
+        ],
         None,
     )
     .await;
@@ -188,7 +216,12 @@ async fn pages_without_a_session_send_the_browser_to_sign_in() {
         session: Some("bcop_not-a-token".into()),
     };
 
-    for path in ["/console", "/console/", "/console/jobs", "/console/webhooks"] {
+    for path in [
+        "/console",
+        "/console/",
+        "/console/jobs",
+        "/console/webhooks",
+    ] {
         let response = get(&app, &forged, path).await;
         assert_eq!(response.status(), 303, "{path}");
         assert_eq!(response.headers()["location"], "/console/login", "{path}");
@@ -205,24 +238,47 @@ async fn forms_without_their_csrf_token_or_from_another_site_are_refused() {
 
     let missing = post(&app, &browser, &retry, &[], None).await;
     let wrong = post(&app, &browser, &retry, &[("csrf", &"0".repeat(64))], None).await;
-    let cross_site = post(&app, &browser, &retry, &[("csrf", &csrf)], Some("http://evil.example")).await;
+    let cross_site = post(
+        &app,
+        &browser,
+        &retry,
+        &[("csrf", &csrf)],
+        Some("http://evil.example"),
+    )
+    .await;
     let no_nonce = post(
         &app,
         &Browser::default(),
         "/console/login",
-        &[("username", OPERATOR.0), ("password", OPERATOR.1), ("csrf", &csrf)],
+        &[
+            ("username", OPERATOR.0),
+            ("password", OPERATOR.1),
+            ("csrf", &csrf),
+        ],
         None,
     )
     .await;
 
-    for (what, response) in [("missing", missing), ("wrong", wrong), ("cross-site", cross_site), ("sign-in without nonce", no_nonce)] {
+    for (what, response) in [
+        ("missing", missing),
+        ("wrong", wrong),
+        ("cross-site", cross_site),
+        ("sign-in without nonce", no_nonce),
+    ] {
         assert_eq!(response.status(), 403, "{what}");
         assert!(set_cookie(&response, "bc_console").is_none(), "{what}");
     }
     let untouched = app.services.job(job).await.unwrap();
     assert_eq!(untouched.status.as_str(), "failed");
 
-    let accepted = post(&app, &browser, &retry, &[("csrf", &csrf)], Some(&app.address)).await;
+    let accepted = post(
+        &app,
+        &browser,
+        &retry,
+        &[("csrf", &csrf)],
+        Some(&app.address),
+    )
+    .await;
     assert_eq!(accepted.status(), 303);
     assert_eq!(
         accepted.headers()["location"],
@@ -252,7 +308,10 @@ async fn signing_out_revokes_the_session_for_the_console_and_the_admin_api() {
     assert_eq!(out.status(), 303);
     assert_eq!(out.headers()["location"], "/console/login");
     let cleared = set_cookie(&out, "bc_console").expect("the cookie is cleared");
-    assert!(cleared.to_ascii_lowercase().contains("max-age=0"), "{cleared}");
+    assert!(
+        cleared.to_ascii_lowercase().contains("max-age=0"),
+        "{cleared}"
+    );
     let after = get(&app, &browser, "/console").await;
     assert_eq!(after.status(), 303, "the old cookie no longer signs in");
     let bearer_after = app
@@ -293,7 +352,10 @@ async fn console_pages_carry_the_security_headers() {
     let app = operator_app(|_| {}).await;
     let (browser, _) = sign_in(&app).await;
 
-    for (path, browser) in [("/console/login", &Browser::default()), ("/console/jobs", &browser)] {
+    for (path, browser) in [
+        ("/console/login", &Browser::default()),
+        ("/console/jobs", &browser),
+    ] {
         let response = get(&app, browser, path).await;
         let headers = response.headers();
         let csp = headers["content-security-policy"].to_str().unwrap();

@@ -35,7 +35,9 @@ pub async fn queued_job(app: &TestApp, tenant: &str, kind: &str) -> JobId {
         max_attempts: 1,
     };
     app.services
-        .write(move |tx| Box::pin(async move { Ok(Kept::commit(tx.enqueue(&job, chrono::Utc::now()).await?)) }))
+        .write(move |tx| {
+            Box::pin(async move { Ok(Kept::commit(tx.enqueue(&job, chrono::Utc::now()).await?)) })
+        })
         .await
         .expect("the job is queued")
 }
@@ -102,7 +104,11 @@ async fn filters_by_kind_and_tenant_narrow_the_listing() {
 
     let by_kind = get(&app, &format!("{JOBS}?status=failed&kind=test.alpha")).await;
     let by_tenant = get(&app, &format!("{JOBS}?status=failed&tenant=globex")).await;
-    let neither = get(&app, &format!("{JOBS}?status=failed&kind=test.alpha&tenant=globex")).await;
+    let neither = get(
+        &app,
+        &format!("{JOBS}?status=failed&kind=test.alpha&tenant=globex"),
+    )
+    .await;
     let done = get(&app, &format!("{JOBS}?status=done&kind=test.alpha")).await;
     let nobody = get(&app, &format!("{JOBS}?status=failed&tenant=nobody")).await;
 
@@ -119,7 +125,12 @@ async fn pages_follow_the_cursor_newest_change_first_without_gaps_or_repeats() {
     let app = operator_app(|_| {}).await;
     let mut made = Vec::new();
     for n in 0..5 {
-        made.push(failed_job(&app, "acme", &format!("test.page{n}")).await.0.to_string());
+        made.push(
+            failed_job(&app, "acme", &format!("test.page{n}"))
+                .await
+                .0
+                .to_string(),
+        );
     }
 
     let (mut seen, mut before) = (Vec::new(), None::<String>);
@@ -249,7 +260,10 @@ async fn jobs_need_operator_credentials() {
 
     assert_eq!(list.status(), 401);
     assert_eq!(vendor.status(), 401);
-    assert_eq!(app.services.job(id).await.unwrap().status.as_str(), "failed");
+    assert_eq!(
+        app.services.job(id).await.unwrap().status.as_str(),
+        "failed"
+    );
 }
 
 #[tokio::test]
@@ -281,6 +295,12 @@ async fn a_filtered_read_examines_a_bounded_window_and_goes_on_after_it() {
         .unwrap();
 
     assert!(first.is_empty());
-    assert_eq!(second.iter().map(|j| j.id).collect::<Vec<_>>(), vec![wanted]);
-    assert!(last_end.is_none(), "one job was left: the window is not full");
+    assert_eq!(
+        second.iter().map(|j| j.id).collect::<Vec<_>>(),
+        vec![wanted]
+    );
+    assert!(
+        last_end.is_none(),
+        "one job was left: the window is not full"
+    );
 }
