@@ -367,3 +367,50 @@ async fn console_pages_carry_the_security_headers() {
         assert_eq!(headers["cache-control"], "no-store", "{path}");
     }
 }
+
+#[tokio::test]
+async fn failed_sign_ins_are_throttled_with_the_admin_api_s_counters() {
+    let app = operator_app(|s| {
+        s.service.auth.throttle.per_user_threshold = 3;
+        s.service.auth.throttle.base_window = std::time::Duration::from_secs(30);
+    })
+    .await;
+    let (browser, csrf) = login_form(&app).await;
+    let guess = |password: &'static str| {
+        let (app, browser, csrf) = (&app, &browser, csrf.clone());
+        async move {
+            post(
+                app,
+                browser,
+                "/console/login",
+                &[
+                    ("username", OPERATOR.0),
+                    ("password", password),
+                    ("csrf", &csrf),
+                ],
+                None,
+            )
+            .await
+        }
+    };
+    // Two wrong guesses in the console, one at the admin API: the same record.
+    assert_eq!(guess("a").await.status(), 401);
+    assert_eq!(guess("b").await.status(), 401);
+    let admin = app
+        .client
+        .get(app.url("/admin/v1/jobs"))
+        .basic_auth(OPERATOR.0, Some("c"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(admin.status(), 401);
+
+    // The right password is now refused for the window, with when to retry.
+    let throttled = guess(OPERATOR.1).await;
+
+    assert_eq!(throttled.status(), 429);
+    assert!(throttled.headers().contains_key("retry-after"));
+    assert!(set_cookie(&throttled, "bc_console").is_none());
+    let html = throttled.text().await.unwrap();
+    assert!(html.contains("Too many failed sign-ins"), "{html}");
+}
