@@ -5,7 +5,6 @@
 use chrono::{DateTime, Utc};
 
 use super::catalog::text_enum;
-use super::clock;
 use super::ids::TenantId;
 use super::store::JobId;
 use super::DomainError;
@@ -52,7 +51,9 @@ impl JobRecord {
 }
 
 /// A position in a listing, newest change first: the jobs after it changed before
-/// `updated_at`, or at the same time with a smaller id. Written `TIME~ID`.
+/// `updated_at`, or at the same time with a smaller id. Written `MICROS-ID`: the time in
+/// microseconds since 1970 (the stored precision) and the id's 32 hex digits, so every
+/// string of that shape is a cursor (`adapters/admin/jobs.rs` gives OpenAPI the pattern).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct JobCursor {
     pub updated_at: DateTime<Utc>,
@@ -67,8 +68,16 @@ impl JobCursor {
                 "not a cursor: pass a page's `next` as it was given",
             )
         };
-        let (at, id) = text.split_once('~').ok_or_else(bad)?;
-        let updated_at = clock::from_storage(at).ok_or_else(bad)?;
+        let (micros, id) = text.split_once('-').ok_or_else(bad)?;
+        let well_formed = (1..=16).contains(&micros.len())
+            && micros.bytes().all(|b| b.is_ascii_digit())
+            && id.len() == 32
+            && id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+        if !well_formed {
+            return Err(bad());
+        }
+        let micros: i64 = micros.parse().map_err(|_| bad())?;
+        let updated_at = DateTime::from_timestamp_micros(micros).ok_or_else(bad)?;
         let id = uuid::Uuid::parse_str(id).map_err(|_| bad())?;
         Ok(Self {
             updated_at,
@@ -79,7 +88,12 @@ impl JobCursor {
 
 impl std::fmt::Display for JobCursor {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}~{}", clock::to_storage(self.updated_at), self.id.0)
+        write!(
+            f,
+            "{}-{}",
+            self.updated_at.timestamp_micros(),
+            self.id.0.simple()
+        )
     }
 }
 
@@ -107,16 +121,36 @@ mod tests {
     #[test]
     fn a_cursor_reads_back_as_written() {
         let cursor = JobCursor {
-            updated_at: clock::from_storage("2026-01-02T03:04:05.000006Z").unwrap(),
+            updated_at: crate::domain::clock::from_storage("2026-01-02T03:04:05.000006Z").unwrap(),
             id: JobId(uuid::Uuid::new_v4()),
         };
         assert_eq!(JobCursor::parse(&cursor.to_string()).unwrap(), cursor);
     }
 
     #[test]
+    fn every_string_of_the_documented_shape_is_a_cursor() {
+        for good in [
+            "0-0123456789abcdef0123456789abcdef",
+            "9999999999999999-ffffffffffffffffffffffffffffffff",
+        ] {
+            assert!(JobCursor::parse(good).is_ok(), "{good}");
+        }
+    }
+
+    #[test]
     fn malformed_cursors_are_refused() {
-        for bad in ["", "x", "2026-01-02T03:04:05.000006Z", "x~y", "2026~0"] {
-            assert!(JobCursor::parse(bad).is_err(), "{bad}");
+        let id = "0123456789abcdef0123456789abcdef";
+        for bad in [
+            "".to_owned(),
+            "x".to_owned(),
+            format!("-{id}"),
+            format!("12345678901234567-{id}"),
+            format!("12x-{id}"),
+            format!("12-{}", &id[1..]),
+            format!("12-{}", id.to_uppercase()),
+            "2026-01-02T03:04:05.000006Z~0".to_owned(),
+        ] {
+            assert!(JobCursor::parse(&bad).is_err(), "{bad}");
         }
     }
 }

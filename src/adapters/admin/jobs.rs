@@ -92,6 +92,7 @@ pub(super) struct ListQuery {
     #[param(pattern = "^[A-Za-z0-9_-]{1,64}$")]
     tenant: Option<String>,
     /// A page's `next`: the jobs that changed before it.
+    #[param(pattern = "^[0-9]{1,16}-[0-9a-f]{32}$")]
     before: Option<String>,
     /// Jobs per page, 1–500 (default 50). A page filtered by kind or tenant examines at
     /// most 10 000 jobs and may come back short with a `next`.
@@ -166,7 +167,7 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse 
 /// One job.
 #[utoipa::path(
     get, path = "/admin/v1/jobs/{id}", tag = "admin", operation_id = "adminGetJob",
-    params(("id" = String, Path, description = "The job's id (a UUID)")),
+    params(("id" = uuid::Uuid, Path, description = "The job's id")),
     security(("admin_basic" = []), ("admin_bearer" = [])),
     responses(
         (status = 200, description = "The job", body = JobReply),
@@ -199,7 +200,7 @@ pub async fn get(
 /// `admin.retryJob`, the last error in its `before`).
 #[utoipa::path(
     post, path = "/admin/v1/jobs/{id}/retry", tag = "admin", operation_id = "adminRetryJob",
-    params(("id" = String, Path, description = "The job's id (a UUID)")),
+    params(("id" = uuid::Uuid, Path, description = "The job's id")),
     security(("admin_basic" = []), ("admin_bearer" = [])),
     responses(
         (status = 200, description = "Queued again", body = JobReply),

@@ -143,13 +143,16 @@ impl Services {
                 let Some(job) = tx.job(id).await? else {
                     return Err(DomainError::NotFound("job"));
                 };
-                if job.status != JobStatus::Failed || !tx.retry_failed_job(id, now).await? {
-                    // Read just now; a concurrent retry may have queued it since.
-                    let status = match job.status {
-                        JobStatus::Failed => JobStatus::Queued,
-                        other => other,
+                if job.status != JobStatus::Failed {
+                    return Ok(Kept::discard(Retry::NotFailed(job.status)));
+                }
+                if !tx.retry_failed_job(id, now).await? {
+                    // Changed since it was read (on PostgreSQL): a concurrent retry queued
+                    // it, or the purge deleted it. Say which.
+                    return match tx.job(id).await? {
+                        Some(current) => Ok(Kept::discard(Retry::NotFailed(current.status))),
+                        None => Err(DomainError::NotFound("job")),
                     };
-                    return Ok(Kept::discard(Retry::NotFailed(status)));
                 }
                 tx.insert_audit(&retry_audit(&job, &name, now, request_id))
                     .await?;
