@@ -70,6 +70,7 @@ fn index() -> Index {
             link("Liveness", "/healthz"),
             link("Readiness (the database answers)", "/readyz"),
             link("Prometheus metrics", "/metrics"),
+            link("Operator console (docs/console.md)", "/console/"),
         ],
         docs: vec![link("Verizon error codes", verizon::ERROR_PAGE)],
     }

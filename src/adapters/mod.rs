@@ -4,6 +4,7 @@
 
 pub mod admin;
 pub mod billing_care;
+pub mod console;
 pub mod crmcom;
 pub mod debitsuccess;
 pub mod flolive;
@@ -32,7 +33,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .configure(crmcom::configure)
     .configure(billing_care::configure)
     .configure(verizon::configure)
-    .configure(admin::configure);
+    .configure(admin::configure)
+    .configure(console::configure);
 }
 
 /// The REST adapters' OpenAPI fragments, merged into `/openapi.json`.

@@ -15,7 +15,8 @@ text_enum!(
         Xml => "xml",
         Worker => "worker",
         Import => "import",
-        // A change an operator made through the admin API (docs/operations.md "Admin API").
+        // An operator, through the admin API or the console (docs/operations.md "Admin API",
+        // docs/console.md).
         Admin => "admin",
     }
 );

@@ -6,6 +6,8 @@
 //! - `tenants`, `tenants/{code}/users` — tenants and their API users; `accounts` — an
 //!   account by any vendor's identifier, across vendors; `audit` — an entity's history
 //!   (docs/operations.md "Admin API").
+//! - `jobs` — the durable queue's jobs by status, and the retry of a failed one
+//!   (issue 19; docs/console.md "Jobs").
 //!
 //! Errors are RFC 9457 problem details (`error.rs`).
 
@@ -15,6 +17,7 @@ mod audit;
 mod auth;
 mod error;
 mod events;
+mod jobs;
 mod reply;
 mod tenants;
 mod tokens;
@@ -72,7 +75,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(web::resource(user_changes::ENABLE).route(web::post().to(user_changes::enable)))
         .service(web::resource(accounts::PATH).route(web::get().to(accounts::find)))
         .service(web::resource(accounts::ONE).route(web::get().to(accounts::get)))
-        .service(web::resource(audit::PATH).route(web::get().to(audit::history)));
+        .service(web::resource(audit::PATH).route(web::get().to(audit::history)))
+        .service(web::resource(jobs::PATH).route(web::get().to(jobs::list)))
+        .service(web::resource(jobs::ONE).route(web::get().to(jobs::get)))
+        .service(web::resource(jobs::RETRY).route(web::post().to(jobs::retry)));
 }
 
 /// RFC 9457 problem details, as every admin error is answered (for OpenAPI).
@@ -132,6 +138,9 @@ impl Modify for SecuritySchemes {
         accounts::find,
         accounts::get,
         audit::history,
+        jobs::list,
+        jobs::get,
+        jobs::retry,
     ),
     components(schemas(
         tokens::TokenReply,
@@ -164,10 +173,12 @@ impl Modify for SecuritySchemes {
         account_parts::Operation,
         audit::Entry,
         audit::AuditPage,
+        jobs::JobReply,
+        jobs::JobPageReply,
         Problem,
     )),
     modifiers(&SecuritySchemes),
-    tags((name = "admin", description = "Operators only: operator tokens, the event feed and webhooks (docs/events.md); tenants, API users, accounts across vendors and audit history (docs/operations.md \"Admin API\")"))
+    tags((name = "admin", description = "Operators only: operator tokens, the event feed and webhooks (docs/events.md); tenants, API users, accounts across vendors and audit history (docs/operations.md \"Admin API\"); jobs (docs/console.md)"))
 )]
 struct AdminDoc;
 

@@ -23,4 +23,7 @@ pub trait OperatorRepo: Send {
         hash: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<Operator>, DomainError>;
+    /// Deletes the token with this SHA-256 (a console sign-out, docs/console.md
+    /// "Sessions"); false if there was none.
+    async fn delete_operator_token(&mut self, hash: &str) -> Result<bool, DomainError>;
 }

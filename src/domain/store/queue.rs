@@ -2,6 +2,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use crate::domain::ids::TenantId;
+use crate::domain::job::{JobCursor, JobFilter, JobRecord, JobStatus};
 use crate::domain::DomainError;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -129,6 +130,39 @@ pub trait QueueRepo: Send {
         task: &str,
         now: DateTime<Utc>,
         next_at: DateTime<Utc>,
+    ) -> Result<bool, DomainError>;
+
+    // Operators' view (issue 19; docs/console.md "Jobs").
+
+    /// One job's row.
+    async fn job(&mut self, id: JobId) -> Result<Option<JobRecord>, DomainError>;
+    /// Up to `limit` jobs matching `filter` after `before`, newest change first, taken
+    /// from the first `scan` jobs of the status after `before` only: a filter that rarely
+    /// matches costs `scan` rows, not every job of the status.
+    async fn jobs_page(
+        &mut self,
+        filter: &JobFilter,
+        before: Option<JobCursor>,
+        limit: i64,
+        scan: i64,
+    ) -> Result<Vec<JobRecord>, DomainError>;
+    /// The last of the first `scan` jobs of `status` after `before`, if there are that
+    /// many: where a page that found fewer than it asked for in that window goes on from.
+    async fn jobs_window_end(
+        &mut self,
+        status: JobStatus,
+        before: Option<JobCursor>,
+        scan: i64,
+    ) -> Result<Option<JobCursor>, DomainError>;
+    /// The jobs in `status`, counted up to `up_to` only (a bounded index range scan).
+    async fn count_jobs(&mut self, status: JobStatus, up_to: i64) -> Result<i64, DomainError>;
+    /// Puts a failed job back on the queue, due at `now` with its attempts counted afresh;
+    /// false (nothing changed) unless it was failed. The guard is in the statement, so two
+    /// operators retrying at once queue it once.
+    async fn retry_failed_job(
+        &mut self,
+        id: JobId,
+        now: DateTime<Utc>,
     ) -> Result<bool, DomainError>;
 }
 

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod changes;
 pub mod cloud_event;
 pub mod feed;
+pub mod jobs;
 pub mod operators;
 pub mod tenants;
 pub mod users;

@@ -123,6 +123,21 @@ impl Services {
     }
 }
 
+impl Services {
+    /// Revokes an operator token (the console's sign-out): from now on it is refused.
+    /// Revoking a token that is unknown or gone already is not an error.
+    pub async fn revoke_operator_token(&self, token: &str) -> Result<(), DomainError> {
+        let hash = hash_api_key(token);
+        let revoked = self
+            .write(move |tx| {
+                Box::pin(async move { Ok(Kept::commit(tx.delete_operator_token(&hash).await?)) })
+            })
+            .await?;
+        tracing::info!(revoked, "operator token revoked");
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -22,6 +22,7 @@ mod operations;
 mod operators;
 mod provisioning;
 mod queue;
+mod queue_admin;
 mod row;
 mod sqlite_checkpoint;
 mod sqlite_lookups;

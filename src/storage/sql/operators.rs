@@ -99,4 +99,12 @@ impl<D: Dialect> OperatorRepo for SqlTx<'_, D> {
         .map(operator_from)
         .transpose()
     }
+
+    async fn delete_operator_token(&mut self, hash: &str) -> Result<bool, DomainError> {
+        self.query("DELETE FROM operator_tokens WHERE token_hash = $1")
+            .bind(hash)
+            .execute()
+            .await
+            .map(|n| n == 1)
+    }
 }

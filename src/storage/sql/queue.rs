@@ -3,11 +3,12 @@ use chrono::{DateTime, Utc};
 
 use crate::domain::clock;
 use crate::domain::ids::TenantId;
+use crate::domain::job::{JobCursor, JobFilter, JobRecord, JobStatus};
 use crate::domain::store::{FinishedStatus, Job, JobId, JobLane, NewJob, QueueRepo};
 use crate::domain::DomainError;
 
 use super::row::{int, text, uuid};
-use super::{Dialect, SqlTx};
+use super::{queue_admin, Dialect, SqlTx};
 
 #[async_trait]
 impl<D: Dialect> QueueRepo for SqlTx<'_, D> {
@@ -218,5 +219,40 @@ impl<D: Dialect> QueueRepo for SqlTx<'_, D> {
             .execute()
             .await?;
         Ok(taken == 1)
+    }
+
+    async fn job(&mut self, id: JobId) -> Result<Option<JobRecord>, DomainError> {
+        queue_admin::job(self, id).await
+    }
+
+    async fn jobs_page(
+        &mut self,
+        filter: &JobFilter,
+        before: Option<JobCursor>,
+        limit: i64,
+        scan: i64,
+    ) -> Result<Vec<JobRecord>, DomainError> {
+        queue_admin::jobs_page(self, filter, before, limit, scan).await
+    }
+
+    async fn jobs_window_end(
+        &mut self,
+        status: JobStatus,
+        before: Option<JobCursor>,
+        scan: i64,
+    ) -> Result<Option<JobCursor>, DomainError> {
+        queue_admin::jobs_window_end(self, status, before, scan).await
+    }
+
+    async fn count_jobs(&mut self, status: JobStatus, up_to: i64) -> Result<i64, DomainError> {
+        queue_admin::count_jobs(self, status, up_to).await
+    }
+
+    async fn retry_failed_job(
+        &mut self,
+        id: JobId,
+        now: DateTime<Utc>,
+    ) -> Result<bool, DomainError> {
+        queue_admin::retry_failed_job(self, id, now).await
     }
 }

@@ -8,7 +8,7 @@ use crate::helpers::spawn_app;
 const FIREFOX: &str = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
 
 /// Every path the index must link.
-const LINKED: [&str; 12] = [
+const LINKED: [&str; 13] = [
     "/DSWebService/DSServices.svc",
     "/api/v2",
     "/crmapi/rest/v2",
@@ -21,6 +21,7 @@ const LINKED: [&str; 12] = [
     "/healthz",
     "/readyz",
     "/docs/verizon/errors",
+    "/console/",
 ];
 
 #[tokio::test]
