@@ -15,6 +15,7 @@ text_enum!(
         Xml => "xml",
         Worker => "worker",
         Import => "import",
+        Admin => "admin",
     }
 );
 

@@ -79,6 +79,22 @@ impl Services {
         Ok(value)
     }
 
+    /// [`Services::write`] for a unit that runs alone in its transaction, as the fixture
+    /// import does (`Store::write_bulk`): the reset (docs/operations.md "Reset").
+    pub async fn write_alone<T, F>(&self, work: F) -> Result<T, DomainError>
+    where
+        T: Send + 'static,
+        F: for<'t> FnOnce(&'t mut dyn Tx) -> UnitFuture<'t, Kept<T>> + Send + 'static,
+    {
+        let committed = self.store.write_bulk(store::erase(work)).await?;
+        self.wake_feed(committed.recorded_events);
+        let (value, enqueued) = store::value_of(committed)?;
+        if enqueued {
+            self.jobs_ready.notify_one();
+        }
+        Ok(value)
+    }
+
     /// Like [`Services::write`], for a bulk load (`import`): alone in its transaction.
     pub async fn write_bulk<T, F>(&self, work: F) -> Result<T, DomainError>
     where

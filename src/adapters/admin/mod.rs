@@ -2,13 +2,16 @@
 //! API"), under `/admin/v1/`, for operators only:
 //! - `POST tokens` — Basic operator credentials → a bearer operator token;
 //! - `GET events` — the event feed;
-//! - `webhooks` — receivers the feed is POSTed to (docs/events.md "Webhooks").
+//! - `webhooks` — receivers the feed is POSTed to (docs/events.md "Webhooks");
+//! - `POST reset` — the database back to the loaded fixture, on test systems
+//!   (`serve --allow-reset`; docs/operations.md "Reset").
 //!
 //! Errors are RFC 9457 problem details (`error.rs`).
 
 mod auth;
 mod error;
 mod events;
+mod reset;
 mod tokens;
 mod webhooks;
 
@@ -33,7 +36,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route(web::get().to(webhooks::get))
                 .route(web::delete().to(webhooks::delete)),
         )
-        .service(web::resource(webhooks::DELIVERIES).route(web::get().to(webhooks::deliveries)));
+        .service(web::resource(webhooks::DELIVERIES).route(web::get().to(webhooks::deliveries)))
+        .service(web::resource(reset::PATH).route(web::post().to(reset::reset)));
 }
 
 /// RFC 9457 problem details, as every admin error is answered (for OpenAPI).
@@ -76,6 +80,7 @@ impl Modify for SecuritySchemes {
         webhooks::get,
         webhooks::delete,
         webhooks::deliveries,
+        reset::reset,
     ),
     components(schemas(
         tokens::TokenReply,
@@ -88,10 +93,11 @@ impl Modify for SecuritySchemes {
         webhooks::DeliveryReply,
         webhooks::DeliveryPage,
         webhooks::Deleted,
+        reset::ResetReply,
         Problem,
     )),
     modifiers(&SecuritySchemes),
-    tags((name = "admin", description = "Operators only: operator tokens, the event feed and webhooks (docs/events.md)"))
+    tags((name = "admin", description = "Operators only: operator tokens, the event feed and webhooks (docs/events.md), and the reset of test systems (docs/operations.md)"))
 )]
 struct AdminDoc;
 

@@ -22,6 +22,9 @@ pub trait Dialect: Send + Sync + 'static {
     const INSERT_AUDIT: &'static str;
     /// The event feed's horizon (`domain::store::EventRepo::feed_horizon`), as `horizon`.
     const FEED_HORIZON: &'static str;
+    /// Run first in the reset's transaction (`domain::store::ResetRepo::lock_for_reset`):
+    /// keeps other writers out of the vendor tables until it commits.
+    const RESET_LOCK: &'static [&'static str];
 
     fn migrator() -> &'static Migrator;
     fn normalise_url(url: &str) -> String;
@@ -119,6 +122,9 @@ impl Dialect for Sqlite {
     );
     // Nothing runs beside the writer: every committed event (xid 0) is below 1.
     const FEED_HORIZON: &'static str = "SELECT 1 AS horizon";
+    // The reset is a bulk unit, which the writer thread runs alone: no other write can
+    // interleave, and readers keep their snapshot (WAL) until it commits.
+    const RESET_LOCK: &'static [&'static str] = &[];
     // A SQLite connection is a file handle and a thread of our own process: it cannot go
     // stale the way a network connection can, and the ping was a thread hand-off per
     // transaction (a third of the SOAP path's wake-ups, issue 9).
@@ -156,6 +162,16 @@ impl Dialect for Postgres {
     // so no event below it can still appear (docs/events.md "The cursor").
     const FEED_HORIZON: &'static str =
         "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS horizon";
+    // EXCLUSIVE conflicts with every writer's ROW EXCLUSIVE but not with plain reads: a
+    // unit that writes a vendor table waits for the reset and then sees its result, while
+    // readers see the data before it until it commits (docs/operations.md "Reset"). One
+    // statement, so the locks are taken in one order; a unit already holding one of them and
+    // waiting for another ends in PostgreSQL's deadlock detection (one of the two is
+    // refused as busy, retryable).
+    const RESET_LOCK: &'static [&'static str] = &["LOCK TABLE tenants, api_users, customers, \
+        accounts, products, subscriptions, installed_items, bundles, product_instances, \
+        disconnect_orders, charge_items, operation_requests, provisioning_requests, tokens, \
+        idempotency_keys, counters, jobs IN EXCLUSIVE MODE"];
     // Connections die with the server or the network (docs/design.md §4: recovery without a
     // restart, tested by `reliability::outage`): test each before use.
     const PING_BEFORE_USE: bool = true;

@@ -22,7 +22,9 @@ mod operations;
 mod operators;
 mod provisioning;
 mod queue;
+mod reset;
 mod row;
+mod sqlite_backup;
 mod sqlite_checkpoint;
 mod sqlite_lookups;
 mod sqlite_writer;
@@ -47,6 +49,7 @@ use crate::domain::{DomainError, Unavailability};
 pub use dialect::{Dialect, Postgres, Sqlite};
 use errors::db_error;
 use exec::{Conn, Query};
+pub use sqlite_backup::{backup, BackupError, BackupReport};
 use sqlite_writer::Writer;
 pub use sqlite_writer::{Synchronous, COMMITS_METRIC, UNITS_METRIC};
 
