@@ -23,9 +23,10 @@ pub struct Retired {
 /// then written by the import's insert-if-absent statements in the same transaction.
 #[async_trait]
 pub trait ResetRepo: Send {
-    /// Keeps writers out of the vendor tables until the transaction ends, readers not:
-    /// PostgreSQL takes `EXCLUSIVE` table locks (a concurrent unit waits, then sees the
-    /// reset's result); SQLite's single writer already runs the reset alone.
+    /// Puts the reset between other transactions, never inside one: on PostgreSQL it takes
+    /// exclusive the advisory lock every other transaction holds shared (it waits for those
+    /// under way; later ones wait for it); SQLite's single writer already runs the reset
+    /// alone, and a unit's reads run inside it on the writer.
     async fn lock_for_reset(&mut self) -> Result<(), DomainError>;
 
     /// Deletes every tenant's vendor data — customers, accounts, the catalogue, product

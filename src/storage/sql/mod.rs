@@ -219,7 +219,7 @@ impl<D: Dialect> SqlStore<D> {
             if retry {
                 conn = self.live(conn).await?;
             }
-            let error = match conn.begin().await {
+            let error = match begin::<D>(&mut conn).await {
                 Ok(tx) => return run_on::<D>(tx, unit, bulk).await,
                 Err(error) => error,
             };
@@ -248,6 +248,16 @@ impl<D: Dialect> SqlStore<D> {
             Unavailability::Down,
             "no live database connection",
         ))
+    }
+}
+
+/// `BEGIN`, as the dialect begins every transaction (`Dialect::BEGIN`).
+async fn begin<D: Dialect>(
+    conn: &mut PoolConnection<Any>,
+) -> Result<sqlx::Transaction<'_, Any>, sqlx::Error> {
+    match D::BEGIN {
+        Some(statement) => conn.begin_with(statement).await,
+        None => conn.begin().await,
     }
 }
 
@@ -315,7 +325,11 @@ impl<D: Dialect> Store for SqlStore<D> {
     }
 
     async fn read(&self) -> Result<Box<dyn Tx>, DomainError> {
-        let tx = self.pool.begin().await.map_err(db_error)?;
+        let tx = match D::BEGIN {
+            Some(statement) => self.pool.begin_with(statement).await,
+            None => self.pool.begin().await,
+        }
+        .map_err(db_error)?;
         Ok(Box::new(SqlTx::<D>::on(Conn::Any(tx))))
     }
 

@@ -5,7 +5,9 @@
 
 use serde_json::{json, Value};
 
-use super::support::{adjust, all_events, answer, of_type, operator_app, Answer, OPERATOR};
+use super::support::{
+    adjust, all_events, answer, of_type, operator_app, settled, Answer, OPERATOR,
+};
 use crate::helpers::TestApp;
 
 const RESET: &str = "/admin/v1/reset";
@@ -119,7 +121,9 @@ async fn the_reset_is_an_event_per_tenant_and_earlier_events_stay_in_the_feed() 
     adjust(&app, "DS1000001", "2031-12-31").await;
     assert_eq!(reset_as_operator(&app).await.status, 200);
 
-    let events = all_events(&app).await;
+    // On PostgreSQL an event shows once every older transaction has ended (support::settled).
+    let events = settled(&app, 3).await;
+    assert_eq!(events.len(), 3, "the change and two resets: {events:?}");
     let changed = of_type(&events, "account.termination_date_changed");
     assert_eq!(changed.len(), 1, "the change's event survives the reset");
     let resets = of_type(&events, "tenant.reset");
@@ -257,4 +261,177 @@ async fn a_second_reset_finds_the_fixture_and_leaves_it_as_it_is() {
     assert_eq!(ds1000001(&app).await, before);
     // Sign-ins still work with the fixture's passwords after the users were restored.
     adjust(&app, "DS1000001", "2031-12-31").await;
+}
+
+/// An extra tenant with a Debitsuccess user, imported after the demo data: not the fixture.
+const EXTRA: &str = r#"
+tenants:
+  - { code: initech, name: Initech, timezone: UTC }
+users:
+  - { tenant: initech, username: ini-gym, password: Ini-Pass-2024, apis: [debitsuccess] }
+  - { tenant: initech, username: ini-idle, password: Ini-Idle-2024, apis: [debitsuccess] }
+customers:
+  - { tenant: initech, id: c0000000-0000-4000-8000-000000000901, name: Initech Gym }
+accounts:
+  - { tenant: initech, customer: c0000000-0000-4000-8000-000000000901, reference_no: IN1, status: Active, start_date: 2024-01-01 }
+"#;
+
+/// Debitsuccess `AdjustAccountTerminationDate` over the JSON form: the reply's `Status`.
+async fn adjust_as(app: &TestApp, user: (&str, &str), reference: &str) -> String {
+    let reply: Value = app
+        .client
+        .post(app.url("/DSWebService/DSServices.svc/json/AdjustAccountTerminationDate"))
+        .header("Content-Type", "application/json")
+        .header("Accept", "application/json")
+        .body(
+            json!({"User": {"Username": user.0, "Password": user.1},
+                   "AccountReferenceNo": reference, "TerminationDate": "2031-12-31"})
+            .to_string(),
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    match reply["Status"].as_str().unwrap() {
+        "Succeed" => "Succeed".to_owned(),
+        other => format!("{other} {}", reply["ResponseNotes"]),
+    }
+}
+
+#[tokio::test]
+async fn what_the_fixture_does_not_have_is_deleted_or_retired_when_the_feed_names_it() {
+    let app = app(true).await;
+    billing_compat::service::import::import_yaml(
+        app.store().as_ref(),
+        &billing_compat::domain::clock::SystemClock,
+        EXTRA,
+    )
+    .await
+    .expect("the extra tenant imports");
+    // ini-gym's change is audited (an event naming it and its tenant); ini-idle does nothing.
+    assert_eq!(
+        adjust_as(&app, ("ini-gym", "Ini-Pass-2024"), "IN1").await,
+        "Succeed"
+    );
+
+    let reset = reset_as_operator(&app).await;
+
+    assert_eq!(reset.status, 200, "{}", reset.json);
+    assert_eq!(reset.json["users_deleted"], 1, "{}", reset.json);
+    assert_eq!(reset.json["users_retired"], 1, "{}", reset.json);
+    assert_eq!(reset.json["tenants_deleted"], 0, "the feed names initech");
+    assert_eq!(reset.json["tenants"], json!(["acme", "globex", "initech"]));
+    // Retired: kept for the feed, but it can call nothing; its account is gone.
+    let refused = adjust_as(&app, ("ini-gym", "Ini-Pass-2024"), "IN1").await;
+    assert!(
+        refused.starts_with("Failed") && refused.contains("Invalid user credentials"),
+        "{refused}"
+    );
+    let mut read = app.store().read().await.unwrap();
+    assert!(read.user_by_username("ini-idle").await.unwrap().is_none());
+    let retired = read.user_by_username("ini-gym").await.unwrap().unwrap();
+    assert!(!retired
+        .apis
+        .contains(billing_compat::domain::user::Api::Debitsuccess));
+    drop(read);
+    let events = settled(&app, 4).await;
+    assert_eq!(
+        of_type(&events, "account.termination_date_changed").len(),
+        1
+    );
+    assert_eq!(of_type(&events, "tenant.reset").len(), 3);
+}
+
+#[tokio::test]
+async fn an_extra_tenant_nothing_names_is_deleted_by_the_reset() {
+    let app = app(true).await;
+    billing_compat::service::import::import_yaml(
+        app.store().as_ref(),
+        &billing_compat::domain::clock::SystemClock,
+        EXTRA,
+    )
+    .await
+    .expect("the extra tenant imports");
+
+    let reset = reset_as_operator(&app).await;
+
+    assert_eq!(reset.status, 200, "{}", reset.json);
+    assert_eq!(reset.json["users_deleted"], 2, "{}", reset.json);
+    assert_eq!(reset.json["tenants_deleted"], 1, "{}", reset.json);
+    assert_eq!(reset.json["tenants"], json!(["acme", "globex"]));
+}
+
+#[tokio::test]
+async fn concurrent_requests_see_the_data_before_or_after_a_reset_never_between() {
+    use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+    use std::sync::Arc;
+
+    let app = Arc::new(app(true).await);
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let (reads, writes) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+    // Readers: mid-reset the accounts are deleted and written again; a read that saw that
+    // would find no DS1000001 (Debitsuccess 08, Status Failed).
+    let readers: Vec<_> = (0..3)
+        .map(|_| {
+            let (app, stopped, reads) = (app.clone(), stopped.clone(), reads.clone());
+            tokio::spawn(async move {
+                while !*stopped.borrow() {
+                    let account = ds1000001(&app).await;
+                    assert_eq!(account["AccountReferenceNo"], "DS1000001");
+                    reads.fetch_add(1, Relaxed);
+                }
+            })
+        })
+        .collect();
+    // A writer: each adjustment lands wholly before a reset (undone by it) or after it.
+    let writer = {
+        let (app, stopped, writes) = (app.clone(), stopped.clone(), writes.clone());
+        tokio::spawn(async move {
+            let mut statuses = Vec::new();
+            while !*stopped.borrow() {
+                statuses.push(adjust_as(&app, ("ds-gym", "Gym-Pass-2024"), "DS1000001").await);
+                writes.fetch_add(1, Relaxed);
+            }
+            statuses
+        })
+    };
+    // Resets until reads and writes have run beside them a while.
+    let mut resets = 0;
+    while resets < 5 || (resets < 100 && (reads.load(Relaxed) < 60 || writes.load(Relaxed) < 20)) {
+        let reset = reset_as_operator(&app).await;
+        assert_eq!(reset.status, 200, "{}", reset.json);
+        resets += 1;
+    }
+    stop.send(true).unwrap();
+    for reader in futures_util::future::join_all(readers).await {
+        reader.expect("every read found the account");
+    }
+    let statuses = writer.await.unwrap();
+    eprintln!(
+        "concurrent reset: {resets} resets, {} reads, {} adjustments",
+        reads.load(Relaxed),
+        statuses.len()
+    );
+    assert!(statuses.iter().all(|s| s == "Succeed"), "{statuses:?}");
+
+    // The account's date and the feed agree: it is set exactly when an adjustment's event
+    // follows the last reset's.
+    let expected = statuses.len() + 2 * resets;
+    let events = settled(&app, expected).await;
+    assert_eq!(
+        events.len(),
+        expected,
+        "one event per adjustment, two per reset"
+    );
+    let last_reset = events
+        .iter()
+        .rposition(|e| e["type"] == "com.billing-compat.tenant.reset")
+        .unwrap();
+    let adjusted_after = events[last_reset..]
+        .iter()
+        .any(|e| e["type"] == "com.billing-compat.account.termination_date_changed");
+    let date = ds1000001(&app).await["TerminationDate"].clone();
+    assert_eq!(!date.is_null(), adjusted_after, "{date} against the feed");
 }
