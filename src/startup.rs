@@ -32,7 +32,13 @@ pub struct Application {
 impl Application {
     /// Connects, migrates, loads the demo data when asked, binds, and starts the worker.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
-        let store = storage::connect(&settings.database_url, settings.pool)
+        // With resets allowed, every PostgreSQL transaction begins under the lock a reset
+        // takes exclusive (src/storage/sql/dialect.rs `GUARDED_BEGIN`).
+        let pool = storage::PoolSettings {
+            reset_guard: settings.allow_reset,
+            ..settings.pool
+        };
+        let store = storage::connect(&settings.database_url, pool)
             .await
             .with_context(|| {
                 format!(

@@ -25,9 +25,9 @@ pub trait Dialect: Send + Sync + 'static {
     /// Run first in the reset's transaction (`domain::store::ResetRepo::lock_for_reset`):
     /// waits for every other transaction to end and keeps new ones out until it commits.
     const RESET_LOCK: &'static [&'static str];
-    /// How every transaction begins (units of work and read snapshots); `None`: sqlx's
-    /// plain `BEGIN`.
-    const BEGIN: Option<&'static str>;
+    /// How every transaction begins (units of work and read snapshots) on a server that
+    /// allows resets (`PoolSettings::reset_guard`); `None`: sqlx's plain `BEGIN`.
+    const GUARDED_BEGIN: Option<&'static str>;
 
     fn migrator() -> &'static Migrator;
     fn normalise_url(url: &str) -> String;
@@ -128,7 +128,7 @@ impl Dialect for Sqlite {
     // The reset is a bulk unit, which the writer thread runs alone: no other write can
     // interleave, and readers keep their snapshot (WAL) until it commits.
     const RESET_LOCK: &'static [&'static str] = &[];
-    const BEGIN: Option<&'static str> = None;
+    const GUARDED_BEGIN: Option<&'static str> = None;
     // A SQLite connection is a file handle and a thread of our own process: it cannot go
     // stale the way a network connection can, and the ping was a thread hand-off per
     // transaction (a third of the SOAP path's wake-ups, issue 9).
@@ -175,13 +175,15 @@ impl Dialect for Postgres {
     // update it by id after, when its row was gone (its audit row recorded a change that
     // never happened; found by `admin::reset::concurrent_requests_…`), and ACCESS EXCLUSIVE,
     // taken table by table while units held some of them, deadlocked with them under load.
-    // The shared lock costs the lock manager a few microseconds per transaction, and one
-    // lock held shared by everything never deadlocks; two resets at once upgrade theirs, and
-    // PostgreSQL's deadlock detection refuses one of them as busy. The key is "bc-reset" in
+    // One lock held shared by everything never deadlocks; two resets at once upgrade
+    // theirs, and PostgreSQL's deadlock detection refuses one of them as busy. Only servers
+    // started with --allow-reset begin so: the shared lock cost trivial read-only
+    // transactions up to a fifth of their rate in pgbench on this machine (noisy), which no
+    // server that cannot reset should pay. The key is "bc-reset" in
     // ASCII, as a big-endian 64-bit number.
     const RESET_LOCK: &'static [&'static str] =
         &["SELECT pg_advisory_xact_lock(7089560207762875764)"];
-    const BEGIN: Option<&'static str> =
+    const GUARDED_BEGIN: Option<&'static str> =
         Some("BEGIN; SELECT pg_advisory_xact_lock_shared(7089560207762875764)");
     // Connections die with the server or the network (docs/design.md §4: recovery without a
     // restart, tested by `reliability::outage`): test each before use.

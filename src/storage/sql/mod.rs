@@ -62,6 +62,10 @@ pub struct PoolSettings {
     pub acquire_timeout: Duration,
     /// SQLite's `synchronous` on the write connection (docs/operations.md "Durability").
     pub synchronous: Synchronous,
+    /// Begin every transaction with the dialect's `GUARDED_BEGIN`, so that a reset falls
+    /// between transactions (`serve --allow-reset`; docs/operations.md "Reset for test
+    /// systems"). Off: a plain `BEGIN`, and nothing to pay where no reset can happen.
+    pub reset_guard: bool,
 }
 
 impl Default for PoolSettings {
@@ -70,6 +74,7 @@ impl Default for PoolSettings {
             max_connections: 8,
             acquire_timeout: Duration::from_secs(5),
             synchronous: Synchronous::Full,
+            reset_guard: false,
         }
     }
 }
@@ -96,6 +101,8 @@ enum Writes {
 pub struct SqlStore<D: Dialect> {
     /// PostgreSQL: every connection; SQLite: the readers (and the migrations).
     pool: AnyPool,
+    /// How transactions begin: `D::GUARDED_BEGIN` with `PoolSettings::reset_guard`.
+    begin: Option<&'static str>,
     writes: Writes,
     _dialect: PhantomData<D>,
 }
@@ -176,6 +183,7 @@ impl<D: Dialect> SqlStore<D> {
         };
         Ok(Self {
             pool,
+            begin: D::GUARDED_BEGIN.filter(|_| pools.reset_guard),
             writes,
             _dialect: PhantomData,
         })
@@ -219,7 +227,7 @@ impl<D: Dialect> SqlStore<D> {
             if retry {
                 conn = self.live(conn).await?;
             }
-            let error = match begin::<D>(&mut conn).await {
+            let error = match begin(&mut conn, self.begin).await {
                 Ok(tx) => return run_on::<D>(tx, unit, bulk).await,
                 Err(error) => error,
             };
@@ -251,11 +259,12 @@ impl<D: Dialect> SqlStore<D> {
     }
 }
 
-/// `BEGIN`, as the dialect begins every transaction (`Dialect::BEGIN`).
-async fn begin<D: Dialect>(
-    conn: &mut PoolConnection<Any>,
-) -> Result<sqlx::Transaction<'_, Any>, sqlx::Error> {
-    match D::BEGIN {
+/// `BEGIN`, or `statement` in its place (`PoolSettings::reset_guard`).
+async fn begin<'c>(
+    conn: &'c mut PoolConnection<Any>,
+    statement: Option<&'static str>,
+) -> Result<sqlx::Transaction<'c, Any>, sqlx::Error> {
+    match statement {
         Some(statement) => conn.begin_with(statement).await,
         None => conn.begin().await,
     }
@@ -325,7 +334,7 @@ impl<D: Dialect> Store for SqlStore<D> {
     }
 
     async fn read(&self) -> Result<Box<dyn Tx>, DomainError> {
-        let tx = match D::BEGIN {
+        let tx = match self.begin {
             Some(statement) => self.pool.begin_with(statement).await,
             None => self.pool.begin().await,
         }
