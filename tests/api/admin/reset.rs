@@ -444,3 +444,24 @@ async fn concurrent_requests_see_the_data_before_or_after_a_reset_never_between(
     let date = ds1000001(&app).await["TerminationDate"].clone();
     assert_eq!(!date.is_null(), adjusted_after, "{date} against the feed");
 }
+
+#[tokio::test]
+async fn with_fixture_file_the_reset_restores_that_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("suite.yaml");
+    std::fs::write(&file, billing_compat::startup::DEMO_FIXTURE).unwrap();
+    let path = file.clone();
+    let app = operator_app(move |settings| {
+        settings.fixture = Some(path);
+        settings.allow_reset = true;
+    })
+    .await;
+    let before = ds1000001(&app).await;
+    adjust(&app, "DS1000001", "2031-12-31").await;
+
+    let reset = reset_as_operator(&app).await;
+
+    assert_eq!(reset.status, 200, "{}", reset.json);
+    assert_eq!(reset.json["fixture"], file.display().to_string());
+    assert_eq!(ds1000001(&app).await, before);
+}
