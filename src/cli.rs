@@ -41,6 +41,15 @@ pub enum Command {
     /// Manage operators, the users of the admin API (docs/operations.md).
     #[command(subcommand)]
     Operator(OperatorCommand),
+    /// Copy a live SQLite database to FILE, consistently, while the server goes on writing
+    /// (VACUUM INTO). Never overwrites FILE. PostgreSQL: use pg_dump (docs/operations.md
+    /// "Backups").
+    Backup {
+        /// The copy to write; it must not exist yet.
+        file: PathBuf,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -87,6 +96,21 @@ pub struct ServeArgs {
     /// with data is left as it is. Default: off.
     #[arg(long, env = "BILLING_COMPAT_DEMO")]
     pub demo: bool,
+    /// Import this fixture file at start (entries already present are left as they are,
+    /// as `import` does); with --allow-reset it is what a reset restores. Not with --demo.
+    /// Default: none.
+    #[arg(
+        long,
+        env = "BILLING_COMPAT_FIXTURE",
+        value_name = "FILE",
+        conflicts_with = "demo"
+    )]
+    pub fixture: Option<PathBuf>,
+    /// Enable POST /admin/v1/reset: operators may put the database back to the fixture
+    /// loaded by --demo or --fixture, deleting every change made since. Test systems only.
+    /// Default: off.
+    #[arg(long, env = "BILLING_COMPAT_ALLOW_RESET")]
+    pub allow_reset: bool,
     /// Base URL for the WSDL's soap:address. Default: the request's own scheme and Host.
     #[arg(long, env = "BILLING_COMPAT_PUBLIC_BASE_URL")]
     pub public_base_url: Option<String>,
@@ -321,6 +345,8 @@ impl ServeArgs {
             bind: self.bind,
             database_url: self.database.url,
             demo: self.demo,
+            fixture: self.fixture,
+            allow_reset: self.allow_reset,
             http_workers: self.http_workers,
             public_base_url: self
                 .public_base_url

@@ -16,6 +16,11 @@ pub struct Settings {
     pub database_url: String,
     /// Load the demo fixture into an empty database at start.
     pub demo: bool,
+    /// Import this fixture file at start (insert-if-absent, as `import` does); with
+    /// `allow_reset` it is what a reset restores. Not with `demo`.
+    pub fixture: Option<std::path::PathBuf>,
+    /// Enable `POST /admin/v1/reset` (test systems only; docs/operations.md "Reset").
+    pub allow_reset: bool,
     /// HTTP worker threads (0: one per core).
     pub http_workers: usize,
     /// The base URL clients reach us at (`https://billing.example.com`), used in the WSDL's
@@ -97,6 +102,8 @@ impl Default for Settings {
             bind: "127.0.0.1:8080".into(),
             database_url: DEFAULT_DATABASE_URL.into(),
             demo: false,
+            fixture: None,
+            allow_reset: false,
             http_workers: 0,
             public_base_url: None,
             proxy: ProxyTrust::default(),

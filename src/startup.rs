@@ -13,6 +13,8 @@ use tokio::task::JoinHandle;
 use crate::adapters;
 use crate::adapters::http::AppState;
 use crate::config::Settings;
+use crate::service::admin::reset::ResetSettings;
+use crate::service::import::restore::prepare;
 use crate::service::jobs::Worker;
 use crate::service::{import, job_registry, retention, Services};
 use crate::storage;
@@ -30,7 +32,13 @@ pub struct Application {
 impl Application {
     /// Connects, migrates, loads the demo data when asked, binds, and starts the worker.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
-        let store = storage::connect(&settings.database_url, settings.pool)
+        // With resets allowed, every PostgreSQL transaction begins under the lock a reset
+        // takes exclusive (src/storage/sql/dialect.rs `GUARDED_BEGIN`).
+        let pool = storage::PoolSettings {
+            reset_guard: settings.allow_reset,
+            ..settings.pool
+        };
+        let store = storage::connect(&settings.database_url, pool)
             .await
             .with_context(|| {
                 format!(
@@ -50,9 +58,14 @@ impl Application {
             ),
             None => tracing::info!(backend = store.backend(), "storage open"),
         }
-        let services = Arc::new(Services::new(store, settings.service.clone()));
+        let loaded = loaded_fixture(&settings)?;
+        let mut service_settings = settings.service.clone();
+        service_settings.reset = reset_settings(&settings, loaded.as_ref()).await?;
+        let services = Arc::new(Services::new(store, service_settings));
         if settings.demo {
             load_demo(&services).await?;
+        } else if let Some((name, text)) = &loaded {
+            load_fixture(&services, name, text).await?;
         }
         let listener = TcpListener::bind(&settings.bind)
             .with_context(|| format!("cannot bind {}", settings.bind))?;
@@ -143,6 +156,75 @@ fn set_send_timeout(conn: &dyn std::any::Any, timeout: std::time::Duration) {
             tracing::warn!(%error, "cannot set the send time-out on a connection");
         }
     }
+}
+
+/// The name `reset` reports for the demo fixture.
+pub const DEMO_FIXTURE_NAME: &str = "demo";
+
+/// The fixture this server loads, by name and text: the demo data (`--demo`) or the file
+/// `--fixture` names; it is also what a reset restores (docs/operations.md "Reset").
+fn loaded_fixture(settings: &Settings) -> anyhow::Result<Option<(String, String)>> {
+    if settings.demo {
+        return Ok(Some((
+            DEMO_FIXTURE_NAME.to_owned(),
+            DEMO_FIXTURE.to_owned(),
+        )));
+    }
+    let Some(path) = &settings.fixture else {
+        return Ok(None);
+    };
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read the fixture {}", path.display()))?;
+    Ok(Some((path.display().to_string(), text)))
+}
+
+/// `--allow-reset`: the loaded fixture, parsed and its passwords hashed now, off the
+/// async threads, so that no reset hashes inside its transaction.
+async fn reset_settings(
+    settings: &Settings,
+    loaded: Option<&(String, String)>,
+) -> anyhow::Result<ResetSettings> {
+    if !settings.allow_reset {
+        return Ok(ResetSettings::default());
+    }
+    let fixture = match loaded {
+        Some((name, text)) => {
+            let (name, text) = (name.clone(), text.clone());
+            let prepared = tokio::task::spawn_blocking(move || prepare(&name, &text))
+                .await
+                .context("preparing the fixture for reset")?
+                .map_err(|e| anyhow::anyhow!("fixture: {e}"))?;
+            tracing::warn!(
+                fixture = %prepared.name,
+                "reset enabled: operators may put the database back to the fixture (test systems only)"
+            );
+            Some(Arc::new(prepared))
+        }
+        None => {
+            tracing::warn!(
+                "--allow-reset without --demo or --fixture: there is no fixture to reset to, and a reset is refused"
+            );
+            None
+        }
+    };
+    Ok(ResetSettings {
+        allowed: true,
+        fixture,
+    })
+}
+
+/// `--fixture FILE`: imported at every start, as `import` does (atomic, insert-if-absent).
+async fn load_fixture(services: &Services, name: &str, text: &str) -> anyhow::Result<()> {
+    let report = import::import_yaml(services.store.as_ref(), services.clock.as_ref(), text)
+        .await
+        .map_err(|e| anyhow::anyhow!("fixture {name}: {e}"))?;
+    tracing::info!(
+        fixture = name,
+        inserted = report.inserted,
+        already_present = report.already_present,
+        "fixture loaded"
+    );
+    Ok(())
 }
 
 async fn load_demo(services: &Services) -> anyhow::Result<()> {

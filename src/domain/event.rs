@@ -11,14 +11,13 @@ use std::fmt;
 use chrono::{DateTime, Utc};
 
 use super::audit::Channel;
-use super::user::Api;
 use super::DomainError;
 
 /// The CloudEvents `type` prefix: reverse-DNS, as CloudEvents 1.0 §3.1.1 recommends.
 pub const TYPE_PREFIX: &str = "com.billing-compat.";
 
 macro_rules! event_types {
-    ($($(#[$doc:meta])* $variant:ident => $text:literal, $api:ident;)+) => {
+    ($($(#[$doc:meta])* $variant:ident => $text:literal, $api:literal;)+) => {
         /// One per kind of change our use-cases make (docs/events.md "Event types").
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         pub enum EventType { $($(#[$doc])* $variant),+ }
@@ -31,9 +30,10 @@ macro_rules! event_types {
                 match self { $(EventType::$variant => concat!("com.billing-compat.", $text)),+ }
             }
 
-            /// The vendor API whose call (or whose queued job) made the change.
-            pub fn api(self) -> Api {
-                match self { $(EventType::$variant => Api::$api),+ }
+            /// The vendor API whose call (or whose queued job) made the change, or `admin`
+            /// for an operator's change through the admin API.
+            pub fn api(self) -> &'static str {
+                match self { $(EventType::$variant => $api),+ }
             }
         }
     };
@@ -41,27 +41,31 @@ macro_rules! event_types {
 
 event_types! {
     /// Debitsuccess `AdjustAccountTerminationDate` set an account's termination date.
-    AccountTerminationDateChanged => "account.termination_date_changed", Debitsuccess;
+    AccountTerminationDateChanged => "account.termination_date_changed", "debitsuccess";
     /// floLIVE accepted an attach or detach request (it completes on the queue).
-    OperationRequestAccepted => "operation_request.accepted", Flolive;
+    OperationRequestAccepted => "operation_request.accepted", "flolive";
     /// floLIVE's queued detach ended the product instance (DETACHED).
-    ProductInstanceDetached => "product_instance.detached", Flolive;
+    ProductInstanceDetached => "product_instance.detached", "flolive";
     /// floLIVE's queued attach created the product instance (ACTIVE).
-    ProductInstanceAttached => "product_instance.attached", Flolive;
+    ProductInstanceAttached => "product_instance.attached", "flolive";
     /// floLIVE's queued attach or detach failed; the request is FAILED, the instance as it was.
-    ProductInstanceOperationFailed => "product_instance.operation_failed", Flolive;
+    ProductInstanceOperationFailed => "product_instance.operation_failed", "flolive";
     /// Billing Care cancelled a bundle, now or from a later date (`data.after`).
-    BundleCancelled => "bundle.cancelled", BillingCare;
+    BundleCancelled => "bundle.cancelled", "billing_care";
     /// CRM.COM created a provisioning request.
-    ProvisioningRequestCreated => "provisioning_request.created", Crmcom;
+    ProvisioningRequestCreated => "provisioning_request.created", "crmcom";
     /// Verizon's confirmation answered a disconnect order's charge items.
-    DisconnectOrderAnswered => "disconnect_order.answered", Verizon;
+    DisconnectOrderAnswered => "disconnect_order.answered", "verizon";
     /// Verizon's disconnect cancelled one of the account's product instances.
-    ProductInstanceCancelled => "product_instance.cancelled", Verizon;
+    ProductInstanceCancelled => "product_instance.cancelled", "verizon";
     /// Verizon's disconnect cancelled the account and set its termination date.
-    AccountCancelled => "account.cancelled", Verizon;
+    AccountCancelled => "account.cancelled", "verizon";
     /// Verizon's disconnect was carried out: the order is COMPLETED.
-    DisconnectOrderCompleted => "disconnect_order.completed", Verizon;
+    DisconnectOrderCompleted => "disconnect_order.completed", "verizon";
+    /// An operator put the database back to the loaded fixture (`POST /admin/v1/reset`,
+    /// docs/operations.md "Reset"): everything a reader derived from the tenant's earlier
+    /// events is void. One per tenant the reset left.
+    TenantReset => "tenant.reset", "admin";
 }
 
 impl EventType {

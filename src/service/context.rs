@@ -28,6 +28,9 @@ pub struct ServiceSettings {
     pub token_mint_burst: u32,
     /// Webhook delivery's time-out and retry policy (docs/events.md "Webhooks").
     pub webhooks: crate::service::webhooks::WebhookSettings,
+    /// Whether `POST /admin/v1/reset` works, and the fixture it restores
+    /// (docs/operations.md "Reset"); off by default.
+    pub reset: crate::service::admin::reset::ResetSettings,
 }
 
 impl Default for ServiceSettings {
@@ -39,6 +42,7 @@ impl Default for ServiceSettings {
             token_mints_per_sec: 10,
             token_mint_burst: 50,
             webhooks: Default::default(),
+            reset: Default::default(),
         }
     }
 }

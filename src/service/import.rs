@@ -13,6 +13,7 @@ mod customers;
 mod disconnect_orders;
 mod importer;
 mod raw;
+pub mod restore;
 mod tenants;
 mod users;
 

@@ -74,8 +74,23 @@ impl Services {
         self.wake_feed(committed.recorded_events);
         let (value, enqueued) = store::value_of(committed)?;
         if enqueued {
-            self.jobs_ready
-                .send_modify(|count| *count = count.wrapping_add(1));
+            self.wake_jobs();
+        }
+        Ok(value)
+    }
+
+    /// [`Services::write`] for a unit that runs alone in its transaction, as the fixture
+    /// import does (`Store::write_bulk`): the reset (docs/operations.md "Reset").
+    pub async fn write_alone<T, F>(&self, work: F) -> Result<T, DomainError>
+    where
+        T: Send + 'static,
+        F: for<'t> FnOnce(&'t mut dyn Tx) -> UnitFuture<'t, Kept<T>> + Send + 'static,
+    {
+        let committed = self.store.write_bulk(store::erase(work)).await?;
+        self.wake_feed(committed.recorded_events);
+        let (value, enqueued) = store::value_of(committed)?;
+        if enqueued {
+            self.wake_jobs();
         }
         Ok(value)
     }
@@ -90,8 +105,7 @@ impl Services {
         self.wake_feed(committed.recorded_events);
         let (value, enqueued) = store::value_of(committed)?;
         if enqueued {
-            self.jobs_ready
-                .send_modify(|count| *count = count.wrapping_add(1));
+            self.wake_jobs();
         }
         Ok(value)
     }
@@ -161,6 +175,13 @@ impl Services {
 }
 
 impl Services {
+    /// After a commit that enqueued work: every lane of this instance's worker starts at
+    /// once instead of at its next poll.
+    pub fn wake_jobs(&self) {
+        self.jobs_ready
+            .send_modify(|count| *count = count.wrapping_add(1));
+    }
+
     /// After a commit that wrote events, wakes this instance's long-polling feed readers
     /// at once (docs/events.md "Long polling"); a commit without events wakes nobody.
     fn wake_feed(&self, recorded_events: bool) {

@@ -8,7 +8,10 @@ use std::sync::Arc;
 use crate::domain::store::Store;
 use crate::domain::DomainError;
 
-pub use sql::{PoolSettings, SqlStore, Synchronous, COMMITS_METRIC, UNITS_METRIC};
+pub use sql::{
+    backup, BackupError, BackupReport, PoolSettings, SqlStore, Synchronous, COMMITS_METRIC,
+    UNITS_METRIC,
+};
 
 /// The database used when none is configured: a SQLite file in the working directory.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://billing-compat.db";

@@ -1,6 +1,7 @@
 //! The admin API (issues 18 and 19): operators' authentication, the event feed — each API's
 //! change as its event, paging and filters, long polling, and the exactly-once follower —
-//! and tenants, API users, accounts across vendors and audit history.
+//! and tenants, API users, accounts across vendors and audit history,
+//! and the reset of test systems.
 
 mod accounts;
 mod audit;
@@ -13,6 +14,7 @@ mod jobs;
 mod migration;
 mod paging;
 mod receiver;
+mod reset;
 mod support;
 mod tenants;
 mod users;

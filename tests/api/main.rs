@@ -5,6 +5,7 @@
 mod helpers;
 
 mod admin;
+mod backup;
 mod billing_care;
 mod crmcom;
 mod cross_api;

@@ -8,6 +8,8 @@
 //!   (docs/operations.md "Admin API").
 //! - `jobs` — the durable queue's jobs by status, and the retry of a failed one
 //!   (issue 19; docs/console.md "Jobs").
+//! - `POST reset` — the database back to the loaded fixture, on test systems
+//!   (`serve --allow-reset`; docs/operations.md "Reset").
 //!
 //! Errors are RFC 9457 problem details (`error.rs`).
 
@@ -19,6 +21,7 @@ mod error;
 mod events;
 mod jobs;
 mod reply;
+mod reset;
 mod tenants;
 mod tokens;
 mod user_changes;
@@ -78,7 +81,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(web::resource(audit::PATH).route(web::get().to(audit::history)))
         .service(web::resource(jobs::PATH).route(web::get().to(jobs::list)))
         .service(web::resource(jobs::ONE).route(web::get().to(jobs::get)))
-        .service(web::resource(jobs::RETRY).route(web::post().to(jobs::retry)));
+        .service(web::resource(jobs::RETRY).route(web::post().to(jobs::retry)))
+        .service(web::resource(reset::PATH).route(web::post().to(reset::reset)));
 }
 
 /// RFC 9457 problem details, as every admin error is answered (for OpenAPI).
@@ -141,6 +145,7 @@ impl Modify for SecuritySchemes {
         jobs::list,
         jobs::get,
         jobs::retry,
+        reset::reset,
     ),
     components(schemas(
         tokens::TokenReply,
@@ -175,10 +180,11 @@ impl Modify for SecuritySchemes {
         audit::AuditPage,
         jobs::JobReply,
         jobs::JobPageReply,
+        reset::ResetReply,
         Problem,
     )),
     modifiers(&SecuritySchemes),
-    tags((name = "admin", description = "Operators only: operator tokens, the event feed and webhooks (docs/events.md); tenants, API users, accounts across vendors and audit history (docs/operations.md \"Admin API\"); jobs (docs/console.md)"))
+    tags((name = "admin", description = "Operators only: operator tokens, the event feed and webhooks (docs/events.md); tenants, API users, accounts across vendors and audit history (docs/operations.md \"Admin API\"); jobs (docs/console.md); the reset of test systems (docs/operations.md)"))
 )]
 struct AdminDoc;
 

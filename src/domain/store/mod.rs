@@ -20,6 +20,7 @@ mod operations;
 mod operators;
 mod provisioning;
 mod queue;
+mod reset;
 mod tenants;
 mod tokens;
 mod unit;
@@ -39,6 +40,7 @@ pub use operations::OperationRepo;
 pub use operators::OperatorRepo;
 pub use provisioning::ProvisioningRepo;
 pub use queue::{FinishedStatus, Job, JobId, JobLane, NewJob, QueueRepo};
+pub use reset::{ResetRepo, Retired};
 pub use tenants::{NewApiUser, TenantRecord, TenantRepo};
 pub use tokens::TokenRepo;
 pub use unit::{erase, run, value_of, Batching, Committed, Kept, Settled, Unit, UnitFuture};
@@ -109,6 +111,7 @@ pub trait Tx:
     + IdempotencyRepo
     + NonceRepo
     + WebhookRepo
+    + ResetRepo
     + Send
 {
     /// Atomically increments and returns the named per-tenant counter (CRM.COM numbers):

@@ -41,11 +41,12 @@ pub struct EventData {
     before: Option<serde_json::Value>,
     /// The entity as the change left it.
     after: Option<serde_json::Value>,
-    /// The vendor API whose call (or queued job) made the change.
+    /// The vendor API whose call (or queued job) made the change; `admin` for an operator's
+    /// reset (docs/events.md "Event types").
     #[schema(example = "debitsuccess")]
     api: &'static str,
     operation: String,
-    /// soap11, soap12, json, xml, or worker for the job queue.
+    /// soap11, soap12, json, xml, worker for the job queue, or admin for the admin API.
     channel: &'static str,
     /// Who started it on the client's side, when the API says (Debitsuccess RequestInitiator).
     initiator: Option<String>,
@@ -66,7 +67,7 @@ pub fn cloud_event(e: FeedEvent) -> CloudEvent {
             entity_id: e.entity_id,
             before: e.before,
             after: e.after,
-            api: e.event_type.api().as_str(),
+            api: e.event_type.api(),
             operation: e.operation,
             channel: e.channel.as_str(),
             initiator: e.initiator,

@@ -22,6 +22,12 @@ pub trait Dialect: Send + Sync + 'static {
     const INSERT_AUDIT: &'static str;
     /// The event feed's horizon (`domain::store::EventRepo::feed_horizon`), as `horizon`.
     const FEED_HORIZON: &'static str;
+    /// Run first in the reset's transaction (`domain::store::ResetRepo::lock_for_reset`):
+    /// waits for every other transaction to end and keeps new ones out until it commits.
+    const RESET_LOCK: &'static [&'static str];
+    /// How every transaction begins (units of work and read snapshots) on a server that
+    /// allows resets (`PoolSettings::reset_guard`); `None`: sqlx's plain `BEGIN`.
+    const GUARDED_BEGIN: Option<&'static str>;
 
     fn migrator() -> &'static Migrator;
     fn normalise_url(url: &str) -> String;
@@ -123,6 +129,10 @@ impl Dialect for Sqlite {
     );
     // Nothing runs beside the writer: every committed event (xid 0) is below 1.
     const FEED_HORIZON: &'static str = "SELECT 1 AS horizon";
+    // The reset is a bulk unit, which the writer thread runs alone: no other write can
+    // interleave, and readers keep their snapshot (WAL) until it commits.
+    const RESET_LOCK: &'static [&'static str] = &[];
+    const GUARDED_BEGIN: Option<&'static str> = None;
     // A SQLite connection is a file handle and a thread of our own process: it cannot go
     // stale the way a network connection can, and the ping was a thread hand-off per
     // transaction (a third of the SOAP path's wake-ups, issue 9).
@@ -160,6 +170,25 @@ impl Dialect for Postgres {
     // so no event below it can still appear (docs/events.md "The cursor").
     const FEED_HORIZON: &'static str =
         "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS horizon";
+    // The reset and every other transaction exclude each other through one advisory lock:
+    // each transaction holds it shared from its BEGIN (sent with the BEGIN in one simple
+    // query: no round trip more), the reset takes it exclusive. The reset so waits for the
+    // transactions under way and keeps new ones waiting until it commits: each unit of work
+    // falls wholly before or after it (docs/operations.md "Reset for test systems").
+    // Table locks did not do it: EXCLUSIVE let a unit read an account before the reset and
+    // update it by id after, when its row was gone (its audit row recorded a change that
+    // never happened; found by `admin::reset::concurrent_requests_…`), and ACCESS EXCLUSIVE,
+    // taken table by table while units held some of them, deadlocked with them under load.
+    // One lock held shared by everything never deadlocks; two resets at once upgrade
+    // theirs, and PostgreSQL's deadlock detection refuses one of them as busy. Only servers
+    // started with --allow-reset begin so: the shared lock cost trivial read-only
+    // transactions up to a fifth of their rate in pgbench on this machine (noisy), which no
+    // server that cannot reset should pay. The key is "bc-reset" in
+    // ASCII, as a big-endian 64-bit number.
+    const RESET_LOCK: &'static [&'static str] =
+        &["SELECT pg_advisory_xact_lock(7089560207762875764)"];
+    const GUARDED_BEGIN: Option<&'static str> =
+        Some("BEGIN; SELECT pg_advisory_xact_lock_shared(7089560207762875764)");
     // Connections die with the server or the network (docs/design.md §4: recovery without a
     // restart, tested by `reliability::outage`): test each before use.
     const PING_BEFORE_USE: bool = true;

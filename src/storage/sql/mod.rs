@@ -23,7 +23,9 @@ mod operators;
 mod provisioning;
 mod queue;
 mod queue_admin;
+mod reset;
 mod row;
+mod sqlite_backup;
 mod sqlite_checkpoint;
 mod sqlite_lookups;
 mod sqlite_writer;
@@ -48,6 +50,7 @@ use crate::domain::{DomainError, Unavailability};
 pub use dialect::{Dialect, Postgres, Sqlite};
 use errors::db_error;
 use exec::{Conn, Query};
+pub use sqlite_backup::{backup, BackupError, BackupReport};
 use sqlite_writer::Writer;
 pub use sqlite_writer::{Synchronous, COMMITS_METRIC, UNITS_METRIC};
 
@@ -60,6 +63,10 @@ pub struct PoolSettings {
     pub acquire_timeout: Duration,
     /// SQLite's `synchronous` on the write connection (docs/operations.md "Durability").
     pub synchronous: Synchronous,
+    /// Begin every transaction with the dialect's `GUARDED_BEGIN`, so that a reset falls
+    /// between transactions (`serve --allow-reset`; docs/operations.md "Reset for test
+    /// systems"). Off: a plain `BEGIN`, and nothing to pay where no reset can happen.
+    pub reset_guard: bool,
 }
 
 impl Default for PoolSettings {
@@ -68,6 +75,7 @@ impl Default for PoolSettings {
             max_connections: 8,
             acquire_timeout: Duration::from_secs(5),
             synchronous: Synchronous::Full,
+            reset_guard: false,
         }
     }
 }
@@ -94,6 +102,8 @@ enum Writes {
 pub struct SqlStore<D: Dialect> {
     /// PostgreSQL: every connection; SQLite: the readers (and the migrations).
     pool: AnyPool,
+    /// How transactions begin: `D::GUARDED_BEGIN` with `PoolSettings::reset_guard`.
+    begin: Option<&'static str>,
     writes: Writes,
     _dialect: PhantomData<D>,
 }
@@ -174,6 +184,7 @@ impl<D: Dialect> SqlStore<D> {
         };
         Ok(Self {
             pool,
+            begin: D::GUARDED_BEGIN.filter(|_| pools.reset_guard),
             writes,
             _dialect: PhantomData,
         })
@@ -217,7 +228,7 @@ impl<D: Dialect> SqlStore<D> {
             if retry {
                 conn = self.live(conn).await?;
             }
-            let error = match conn.begin().await {
+            let error = match begin(&mut conn, self.begin).await {
                 Ok(tx) => return run_on::<D>(tx, unit, bulk).await,
                 Err(error) => error,
             };
@@ -246,6 +257,17 @@ impl<D: Dialect> SqlStore<D> {
             Unavailability::Down,
             "no live database connection",
         ))
+    }
+}
+
+/// `BEGIN`, or `statement` in its place (`PoolSettings::reset_guard`).
+async fn begin<'c>(
+    conn: &'c mut PoolConnection<Any>,
+    statement: Option<&'static str>,
+) -> Result<sqlx::Transaction<'c, Any>, sqlx::Error> {
+    match statement {
+        Some(statement) => conn.begin_with(statement).await,
+        None => conn.begin().await,
     }
 }
 
@@ -313,7 +335,11 @@ impl<D: Dialect> Store for SqlStore<D> {
     }
 
     async fn read(&self) -> Result<Box<dyn Tx>, DomainError> {
-        let tx = self.pool.begin().await.map_err(db_error)?;
+        let tx = match self.begin {
+            Some(statement) => self.pool.begin_with(statement).await,
+            None => self.pool.begin().await,
+        }
+        .map_err(db_error)?;
         Ok(Box::new(SqlTx::<D>::on(Conn::Any(tx))))
     }
 

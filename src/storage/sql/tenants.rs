@@ -87,7 +87,7 @@ pub(super) async fn user_in<D: Dialect>(
         .transpose()
 }
 
-fn tenant_from(row: &Row, prefix: &str) -> Result<Tenant, DomainError> {
+pub(super) fn tenant_from(row: &Row, prefix: &str) -> Result<Tenant, DomainError> {
     let col = |name: &str| format!("{prefix}{name}");
     Ok(Tenant {
         id: TenantId::from_uuid(uuid(row, &col("id"))?),
