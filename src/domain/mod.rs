@@ -14,6 +14,7 @@ pub mod error;
 pub mod event;
 pub mod ids;
 pub mod instance_lifecycle;
+pub mod journal;
 pub mod limits;
 pub mod money;
 pub mod operation;

@@ -9,6 +9,7 @@ use crate::domain::clock::{Clock, SystemClock};
 use crate::domain::store::Store;
 
 use super::auth::{AuthSettings, Authenticator};
+use super::journal::{Journal, JournalSettings};
 use super::mint_rate::MintRate;
 
 /// Service-level settings (see `config.rs` for where they come from).
@@ -28,6 +29,8 @@ pub struct ServiceSettings {
     pub token_mint_burst: u32,
     /// Webhook delivery's time-out and retry policy (docs/events.md "Webhooks").
     pub webhooks: crate::service::webhooks::WebhookSettings,
+    /// The request journal's bounds (docs/operations.md "Request journal").
+    pub journal: JournalSettings,
 }
 
 impl Default for ServiceSettings {
@@ -39,6 +42,7 @@ impl Default for ServiceSettings {
             token_mints_per_sec: 10,
             token_mint_burst: 50,
             webhooks: Default::default(),
+            journal: JournalSettings::default(),
         }
     }
 }
@@ -56,6 +60,8 @@ pub struct Services {
     /// Bumped after each commit that wrote events: long-polling feed readers of this
     /// instance wait on it (docs/events.md "Long polling").
     pub events_committed: watch::Sender<u64>,
+    /// The request journal's queue (its writer runs beside the server; see `journal`).
+    pub journal: Journal,
 }
 
 impl Services {
@@ -71,6 +77,7 @@ impl Services {
         Self {
             auth: Authenticator::new(&settings.auth),
             mint_rate: MintRate::new(settings.token_mints_per_sec, settings.token_mint_burst),
+            journal: Journal::new(settings.journal.clone()),
             store,
             clock,
             settings,

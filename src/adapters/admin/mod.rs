@@ -2,13 +2,16 @@
 //! API"), under `/admin/v1/`, for operators only:
 //! - `POST tokens` — Basic operator credentials → a bearer operator token;
 //! - `GET events` — the event feed;
-//! - `webhooks` — receivers the feed is POSTed to (docs/events.md "Webhooks").
+//! - `webhooks` — receivers the feed is POSTed to (docs/events.md "Webhooks");
+//! - `GET requests`, `GET requests/{id}`, `GET traffic` — the request journal
+//!   (docs/operations.md "Request journal").
 //!
 //! Errors are RFC 9457 problem details (`error.rs`).
 
 mod auth;
 mod error;
 mod events;
+mod requests;
 mod tokens;
 mod webhooks;
 
@@ -33,7 +36,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route(web::get().to(webhooks::get))
                 .route(web::delete().to(webhooks::delete)),
         )
-        .service(web::resource(webhooks::DELIVERIES).route(web::get().to(webhooks::deliveries)));
+        .service(web::resource(webhooks::DELIVERIES).route(web::get().to(webhooks::deliveries)))
+        .service(web::resource(requests::PATH).route(web::get().to(requests::list)))
+        .service(web::resource(requests::ONE).route(web::get().to(requests::get)))
+        .service(web::resource(requests::TRAFFIC).route(web::get().to(requests::traffic)));
 }
 
 /// RFC 9457 problem details, as every admin error is answered (for OpenAPI).
@@ -76,6 +82,9 @@ impl Modify for SecuritySchemes {
         webhooks::get,
         webhooks::delete,
         webhooks::deliveries,
+        requests::list,
+        requests::get,
+        requests::traffic,
     ),
     components(schemas(
         tokens::TokenReply,
@@ -88,10 +97,17 @@ impl Modify for SecuritySchemes {
         webhooks::DeliveryReply,
         webhooks::DeliveryPage,
         webhooks::Deleted,
+        requests::Entry,
+        requests::Page,
+        requests::Body,
+        requests::Detail,
+        requests::Header,
+        requests::Traffic,
+        requests::Count,
         Problem,
     )),
     modifiers(&SecuritySchemes),
-    tags((name = "admin", description = "Operators only: operator tokens, the event feed and webhooks (docs/events.md)"))
+    tags((name = "admin", description = "Operators only: operator tokens, the event feed and webhooks (docs/events.md), the request journal (docs/operations.md)"))
 )]
 struct AdminDoc;
 
