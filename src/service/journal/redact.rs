@@ -55,9 +55,13 @@ pub fn body(text: &str) -> String {
 }
 
 /// A header's value: credentials of `Authorization` (and of any header named like a
-/// secret) masked, the scheme kept so the reader sees Basic from Bearer.
+/// secret, `X-` prefix or not) masked, the scheme kept so the reader sees Basic from Bearer.
 pub fn header(name: &str, value: &str) -> String {
-    if !is_secret(name) && !name.eq_ignore_ascii_case("proxy-authorization") {
+    let unprefixed = name
+        .get(..2)
+        .filter(|head| head.eq_ignore_ascii_case("x-"))
+        .map_or(name, |_| &name[2..]);
+    if !is_secret(unprefixed) && !name.eq_ignore_ascii_case("proxy-authorization") {
         return value.to_owned();
     }
     match value.trim().split_once(' ') {
