@@ -110,7 +110,12 @@ mod tests {
             id: Uuid::new_v4(),
         };
         assert_eq!(JournalCursor::parse(&cursor.encode()).unwrap(), cursor);
-        for bad in ["", "x~y", "2026-01-02T03:04:05Z", "2026-01-02T03:04:05Z~nope"] {
+        for bad in [
+            "",
+            "x~y",
+            "2026-01-02T03:04:05Z",
+            "2026-01-02T03:04:05Z~nope",
+        ] {
             assert!(JournalCursor::parse(bad).is_err(), "{bad}");
         }
     }

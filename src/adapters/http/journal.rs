@@ -35,7 +35,12 @@ const REQUEST_HEADERS: [&str; 6] = [
     "authorization",
     "idempotency-key",
 ];
-const REPLY_HEADERS: [&str; 4] = ["content-type", "www-authenticate", "retry-after", "location"];
+const REPLY_HEADERS: [&str; 4] = [
+    "content-type",
+    "www-authenticate",
+    "retry-after",
+    "location",
+];
 /// Header values and paths are cut at this many bytes.
 const TEXT_CAP: usize = 2048;
 
@@ -49,7 +54,8 @@ struct Kept {
 impl Kept {
     fn add(&mut self, chunk: &[u8], cap: usize) {
         let room = cap.saturating_sub(self.bytes.len());
-        self.bytes.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        self.bytes
+            .extend_from_slice(&chunk[..chunk.len().min(room)]);
         self.truncated |= chunk.len() > room;
     }
 }
@@ -81,10 +87,16 @@ pub async fn record(
         .app_data::<web::Data<AppState>>()
         .map(|state| state.services.clone());
     let (Some(services), Some(api)) = (services, super::miss::api_at(req.path())) else {
-        return next.call(req).await.map(ServiceResponse::map_into_boxed_body);
+        return next
+            .call(req)
+            .await
+            .map(ServiceResponse::map_into_boxed_body);
     };
     if !services.journal.enabled() {
-        return next.call(req).await.map(ServiceResponse::map_into_boxed_body);
+        return next
+            .call(req)
+            .await
+            .map(ServiceResponse::map_into_boxed_body);
     }
     let started = Instant::now();
     let at = services.clock.now();
@@ -142,7 +154,13 @@ pub async fn record(
         }
         Err(error) => {
             let status = error.as_response_error().status_code().as_u16();
-            (status, "unmatched".to_owned(), Vec::new(), Kept::default(), Err(error))
+            (
+                status,
+                "unmatched".to_owned(),
+                Vec::new(),
+                Kept::default(),
+                Err(error),
+            )
         }
     };
     let reply_type = reply_headers
@@ -152,7 +170,9 @@ pub async fn record(
     let request = std::mem::take(&mut *kept.borrow_mut());
     let channel = channel(
         api,
-        request_type.as_deref().filter(|_| !request.bytes.is_empty()),
+        request_type
+            .as_deref()
+            .filter(|_| !request.bytes.is_empty()),
         reply_type.as_deref(),
     );
     services.journal.submit(Observed {

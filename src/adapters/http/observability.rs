@@ -149,7 +149,10 @@ fn report_suppressed(client: IpAddr) {
 /// code): adapters record them here so dashboards see them, and the request journal
 /// (docs/operations.md "Request journal") stores them with the operation's name.
 pub fn record_outcome(api: &'static str, operation: &'static str, outcome: &str) {
-    crate::service::journal::note::outcome((operation != "unmatched").then_some(operation), outcome);
+    crate::service::journal::note::outcome(
+        (operation != "unmatched").then_some(operation),
+        outcome,
+    );
     metrics::counter!(
         "billing_compat_operations_total",
         "api" => api, "operation" => operation, "outcome" => outcome.to_owned()

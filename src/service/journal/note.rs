@@ -89,7 +89,10 @@ mod tests {
         })
         .await;
         let noted = note.taken();
-        assert_eq!(noted.operation.as_deref(), Some("AdjustAccountTerminationDate"));
+        assert_eq!(
+            noted.operation.as_deref(),
+            Some("AdjustAccountTerminationDate")
+        );
         assert_eq!(noted.outcome.as_deref(), Some("00"));
         assert_eq!(noted.caller, None);
     }

@@ -201,13 +201,34 @@ mod tests {
             "2026-01-02T02:04:05+00:00"
         );
         for bad in [
-            RawQuery { limit: Some("0"), ..Default::default() },
-            RawQuery { limit: Some("501"), ..Default::default() },
-            RawQuery { api: Some("soap"), ..Default::default() },
-            RawQuery { tenant: Some("a b"), ..Default::default() },
-            RawQuery { to: Some("yesterday"), ..Default::default() },
-            RawQuery { operation: Some(""), ..Default::default() },
-            RawQuery { cursor: Some("x"), ..Default::default() },
+            RawQuery {
+                limit: Some("0"),
+                ..Default::default()
+            },
+            RawQuery {
+                limit: Some("501"),
+                ..Default::default()
+            },
+            RawQuery {
+                api: Some("soap"),
+                ..Default::default()
+            },
+            RawQuery {
+                tenant: Some("a b"),
+                ..Default::default()
+            },
+            RawQuery {
+                to: Some("yesterday"),
+                ..Default::default()
+            },
+            RawQuery {
+                operation: Some(""),
+                ..Default::default()
+            },
+            RawQuery {
+                cursor: Some("x"),
+                ..Default::default()
+            },
         ] {
             assert!(JournalQuery::parse(bad).is_err(), "{bad:?}");
         }

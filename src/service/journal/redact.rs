@@ -249,7 +249,12 @@ mod tests {
         absent_and_kept(
             &redacted,
             &["Gym-Pass-2024", "c2VjcmV0RGlnZXN0", "bm9uY2VWYWx1ZQ=="],
-            &["ds-gym", "DS1000001", "<a:Password>***</a:Password>", "PasswordDigest"],
+            &[
+                "ds-gym",
+                "DS1000001",
+                "<a:Password>***</a:Password>",
+                "PasswordDigest",
+            ],
         );
         let json = r#"{"User":{"Username":"ds-gym","Password":"Gym-Pass-2024"},"AccountReferenceNo":"DS1000001"}"#;
         absent_and_kept(&body_of(json), &["Gym-Pass-2024"], &["ds-gym", "DS1000001"]);
@@ -261,14 +266,20 @@ mod tests {
 
     #[test]
     fn crmcom_passwords_and_tokens_are_masked_in_bodies_replies_and_query_strings() {
-        let login = r#"{"username": "crm-agent", "password": "Crm-Pass-2024", "organisation": "acme"}"#;
+        let login =
+            r#"{"username": "crm-agent", "password": "Crm-Pass-2024", "organisation": "acme"}"#;
         absent_and_kept(&body(login), &["Crm-Pass-2024"], &["crm-agent", "acme"]);
-        let xml = "<request><username>crm-agent</username><password>Crm-Pass-2024</password></request>";
+        let xml =
+            "<request><username>crm-agent</username><password>Crm-Pass-2024</password></request>";
         absent_and_kept(&body(xml), &["Crm-Pass-2024"], &["crm-agent"]);
         let reply = r#"{"data":{"token":"8579145FD808FEBF"},"status":{"code":"OK"}}"#;
         absent_and_kept(&body(reply), &["8579145FD808FEBF"], &[r#""code":"OK""#]);
         let query = "/crmapi/rest/v2/x/show?token=8579145FD808FEBF&number=PR-1";
-        absent_and_kept(&path(query), &["8579145FD808FEBF"], &["number=PR-1", "token=***"]);
+        absent_and_kept(
+            &path(query),
+            &["8579145FD808FEBF"],
+            &["number=PR-1", "token=***"],
+        );
         let form = "token=8579145FD808FEBF&number=PR-1";
         absent_and_kept(&body(form), &["8579145FD808FEBF"], &["number=PR-1"]);
     }
@@ -277,26 +288,44 @@ mod tests {
     fn billing_care_access_tokens_and_client_credentials_are_masked() {
         let reply = r#"{"access_token":"bc.tok.123","token_type":"Bearer","expires_in":3600}"#;
         absent_and_kept(&body(reply), &["bc.tok.123"], &["Bearer", "3600"]);
-        let xml = "<token><access_token>bc.tok.123</access_token><expires_in>3600</expires_in></token>";
+        let xml =
+            "<token><access_token>bc.tok.123</access_token><expires_in>3600</expires_in></token>";
         absent_and_kept(&body(xml), &["bc.tok.123"], &["3600"]);
-        assert_eq!(header("Authorization", "Basic YmMtY2xpZW50OnNlY3JldA=="), "Basic ***");
+        assert_eq!(
+            header("Authorization", "Basic YmMtY2xpZW50OnNlY3JldA=="),
+            "Basic ***"
+        );
     }
 
     #[test]
     fn flolive_and_verizon_api_keys_in_headers_are_masked() {
-        assert_eq!(header("authorization", "Bearer acme-flolive-key"), "Bearer ***");
+        assert_eq!(
+            header("authorization", "Bearer acme-flolive-key"),
+            "Bearer ***"
+        );
         assert_eq!(header("Authorization", "acme-verizon-key"), "***");
         assert_eq!(header("X-Api-Key", "acme-verizon-key"), "***");
-        assert_eq!(header("Content-Type", "application/json"), "application/json");
+        assert_eq!(
+            header("Content-Type", "application/json"),
+            "application/json"
+        );
         let body = r#"{"acknowledgementRequest":[{"id":"CI-1","acceptanceIndicator":"accepted"}],"apiKey":12345}"#;
         absent_and_kept(&body_of(body), &["12345"], &["CI-1", "accepted"]);
     }
 
     #[test]
     fn cut_bodies_are_still_masked_to_their_end() {
-        absent_and_kept(&body("<a><Password>Gym-Pa"), &["Gym-Pa"], &["<Password>***"]);
+        absent_and_kept(
+            &body("<a><Password>Gym-Pa"),
+            &["Gym-Pa"],
+            &["<Password>***"],
+        );
         absent_and_kept(&body(r#"{"password":"Crm-Pa"#), &["Crm-Pa"], &["password"]);
-        absent_and_kept(&body(r#"{"a":"x\"password\":\"y"}"#), &[], &["x\\\"password"]);
+        absent_and_kept(
+            &body(r#"{"a":"x\"password\":\"y"}"#),
+            &[],
+            &["x\\\"password"],
+        );
     }
 
     #[test]

@@ -91,7 +91,9 @@ pub fn recorded(observed: Observed) -> RecordedRequest {
         reply_body,
         reply_truncated,
     } = observed;
-    let outcome = noted.outcome.unwrap_or_else(|| status_class(status).to_owned());
+    let outcome = noted
+        .outcome
+        .unwrap_or_else(|| status_class(status).to_owned());
     let (tenant, username) = match noted.caller {
         Some((tenant, username)) => (Some(tenant), Some(username)),
         None => (None, None),

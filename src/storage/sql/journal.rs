@@ -57,10 +57,7 @@ fn detail_from(row: &Row) -> Result<JournalDetail, DomainError> {
 }
 
 /// The `WHERE` of a listing and its arguments, numbered from `$1`.
-fn conditions(
-    filter: &JournalFilter,
-    after: Option<JournalCursor>,
-) -> (Vec<String>, Vec<Arg>) {
+fn conditions(filter: &JournalFilter, after: Option<JournalCursor>) -> (Vec<String>, Vec<Arg>) {
     let mut clauses = Vec::new();
     let mut args: Vec<Arg> = Vec::new();
     let mut add = |clause: &str, values: Vec<Arg>| {
@@ -174,7 +171,12 @@ impl<D: Dialect> JournalRepo for SqlTx<'_, D> {
             "SELECT {ENTRY_COLUMNS}, headers, request_body, request_truncated, reply_body, \
              reply_truncated FROM request_journal WHERE id = $1"
         );
-        let Some(row) = self.query(&sql).bind(id.to_string()).fetch_optional().await? else {
+        let Some(row) = self
+            .query(&sql)
+            .bind(id.to_string())
+            .fetch_optional()
+            .await?
+        else {
             return Ok(None);
         };
         Ok(Some(RecordedRequest {

@@ -104,12 +104,19 @@ async fn a_debitsuccess_request_is_journaled_with_its_passwords_masked() {
     assert_eq!(entry["method"], "POST");
     assert_absent(&entry, "Gym-Pass-2024");
     let request = entry["request"]["text"].as_str().unwrap();
-    assert!(request.contains("<a:Password>***</a:Password>"), "{request}");
+    assert!(
+        request.contains("<a:Password>***</a:Password>"),
+        "{request}"
+    );
     assert!(request.contains("DS1000001") && request.contains("front desk"));
     assert_eq!(entry["request"]["truncated"], false);
     assert!(entry["reply"]["text"].as_str().unwrap().contains("Succeed"));
-    assert!(header(&entry, "soapaction").unwrap().contains("AdjustAccountTerminationDate"));
-    assert!(header(&entry, "reply-content-type").unwrap().contains("text/xml"));
+    assert!(header(&entry, "soapaction")
+        .unwrap()
+        .contains("AdjustAccountTerminationDate"));
+    assert!(header(&entry, "reply-content-type")
+        .unwrap()
+        .contains("text/xml"));
 }
 
 #[tokio::test]
@@ -117,9 +124,7 @@ async fn a_flolive_request_is_journaled_with_its_api_key_masked() {
     let app = operator_app(|_| {}).await;
     let reply = app
         .client
-        .post(app.url(
-            "/api/v2/customer/c0000000-0000-4000-8000-000000000003/attach-product",
-        ))
+        .post(app.url("/api/v2/customer/c0000000-0000-4000-8000-000000000003/attach-product"))
         .bearer_auth("acme-flolive-key")
         .header("Content-Type", "application/json")
         .header("X-Request-Id", "journal-flo-1")
@@ -143,7 +148,10 @@ async fn a_flolive_request_is_journaled_with_its_api_key_masked() {
     assert_absent(&entry, "acme-flolive-key");
     assert_eq!(header(&entry, "authorization"), Some("Bearer ***"));
     let request = entry["request"]["text"].as_str().unwrap();
-    assert!(request.contains("b0000000-0000-4000-8000-000000000001"), "{request}");
+    assert!(
+        request.contains("b0000000-0000-4000-8000-000000000001"),
+        "{request}"
+    );
 }
 
 #[tokio::test]
@@ -188,8 +196,14 @@ async fn crmcom_logins_and_calls_are_journaled_with_passwords_and_tokens_masked(
     assert_eq!(login["outcome"], "OK", "{login}");
     assert_absent(&login, "Crm-Pass-2024");
     assert_absent(&login, &token);
-    assert!(login["request"]["text"].as_str().unwrap().contains("crm-agent"));
-    assert!(login["reply"]["text"].as_str().unwrap().contains(r#""token":"***""#));
+    assert!(login["request"]["text"]
+        .as_str()
+        .unwrap()
+        .contains("crm-agent"));
+    assert!(login["reply"]["text"]
+        .as_str()
+        .unwrap()
+        .contains(r#""token":"***""#));
 
     let cancel = journaled(&app, "journal-crm-cancel").await;
     assert_eq!(cancel["tenant"], "acme", "{cancel}");
@@ -198,7 +212,10 @@ async fn crmcom_logins_and_calls_are_journaled_with_passwords_and_tokens_masked(
     assert_eq!(cancel["status"], 200);
     assert_eq!(cancel["outcome"], "OK");
     assert_absent(&cancel, &token);
-    assert!(cancel["request"]["text"].as_str().unwrap().contains("SC-000111"));
+    assert!(cancel["request"]["text"]
+        .as_str()
+        .unwrap()
+        .contains("SC-000111"));
 }
 
 #[tokio::test]
@@ -243,13 +260,19 @@ async fn billing_care_token_and_cancel_are_journaled_with_credentials_masked() {
     assert_absent(&minted, &token);
     assert_absent(&minted, "Bc-Secret-2024");
     assert_eq!(header(&minted, "authorization"), Some("Basic ***"));
-    assert!(minted["reply"]["text"].as_str().unwrap().contains("expires_in"));
+    assert!(minted["reply"]["text"]
+        .as_str()
+        .unwrap()
+        .contains("expires_in"));
 
     let cancel = journaled(&app, "journal-bc-cancel").await;
     assert_eq!(cancel["user"], "bc-client", "{cancel}");
     assert_eq!(cancel["status"], 200);
     assert_absent(&cancel, &token);
-    assert!(cancel["request"]["text"].as_str().unwrap().contains("0.0.0.1+-account+174257"));
+    assert!(cancel["request"]["text"]
+        .as_str()
+        .unwrap()
+        .contains("0.0.0.1+-account+174257"));
 }
 
 #[tokio::test]
@@ -273,7 +296,10 @@ async fn a_verizon_request_is_journaled_with_its_vendor_error_code_and_key_maske
     assert_eq!(entry["status"], 400);
     assert_eq!(entry["outcome"], "missingQueryParameter", "{entry}");
     assert_absent(&entry, "acme-verizon-key");
-    assert!(entry["reply"]["text"].as_str().unwrap().contains("missingQueryParameter"));
+    assert!(entry["reply"]["text"]
+        .as_str()
+        .unwrap()
+        .contains("missingQueryParameter"));
 }
 
 #[tokio::test]

@@ -111,7 +111,10 @@ async fn filters_narrow_the_listing_and_pages_follow_next_newest_first() {
             .find(|c| c["api"] == api && c["operation"] == operation && c["outcome"] == outcome)
             .map(|c| c["count"].as_i64().unwrap())
     };
-    assert_eq!(count("debitsuccess", "GetCustomerAccountByAccountId", "00"), Some(2));
+    assert_eq!(
+        count("debitsuccess", "GetCustomerAccountByAccountId", "00"),
+        Some(2)
+    );
     assert_eq!(counts.len(), 3, "{traffic}");
     assert_eq!(traffic["minutes"], 60);
 }
@@ -156,7 +159,13 @@ async fn bad_parameters_are_refused_with_a_problem() {
 async fn the_purge_keeps_each_tenants_newest_entries_up_to_the_cap() {
     let app = operator_app(|s| s.service.journal.max_per_tenant = 2).await;
     for n in 1..=4 {
-        get_account(&app, ("ds-gym", "Gym-Pass-2024"), "DS1000001", &format!("a-{n}")).await;
+        get_account(
+            &app,
+            ("ds-gym", "Gym-Pass-2024"),
+            "DS1000001",
+            &format!("a-{n}"),
+        )
+        .await;
         verizon(&app, "not-a-key", &format!("x-{n}")).await;
     }
     get_account(&app, ("gx-all", "Globex-Pass-2024"), "GX2000001", "g-1").await;
