@@ -90,6 +90,15 @@ impl JournalCursor {
     }
 }
 
+/// A UUID whose first 64 bits are `at` in microseconds and the rest random: ids made later
+/// sort later. Journal entries (and generated request ids) use it because a random key
+/// dirties a random index page per insert, and on SQLite's one writer that WAL volume was
+/// most of the journal's cost on the write path (BENCHMARKS.md "Issue 19").
+pub fn ordered_id(at: DateTime<Utc>) -> Uuid {
+    let micros = u64::try_from(at.timestamp_micros()).unwrap_or(0);
+    Uuid::from_u64_pair(micros, Uuid::new_v4().as_u64_pair().1)
+}
+
 /// Requests of one (api, operation, outcome) in a time window.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TrafficCount {
@@ -110,6 +119,9 @@ mod tests {
             id: Uuid::new_v4(),
         };
         assert_eq!(JournalCursor::parse(&cursor.encode()).unwrap(), cursor);
+        let early = ordered_id(cursor.at);
+        let later = ordered_id(cursor.at + chrono::Duration::microseconds(1));
+        assert!(early < later && early != ordered_id(cursor.at));
         for bad in [
             "",
             "x~y",

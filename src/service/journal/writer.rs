@@ -110,7 +110,7 @@ pub fn recorded(observed: Observed) -> RecordedRequest {
     all.extend(headers(reply_headers, "reply-"));
     RecordedRequest {
         entry: JournalEntry {
-            id: uuid::Uuid::new_v4(),
+            id: crate::domain::journal::ordered_id(at),
             at,
             tenant,
             username,
