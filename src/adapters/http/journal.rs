@@ -92,7 +92,7 @@ pub async fn record(
             .await
             .map(ServiceResponse::map_into_boxed_body);
     };
-    if !services.journal.enabled() {
+    if !services.journal.has_room() {
         return next
             .call(req)
             .await

@@ -112,6 +112,20 @@ impl Journal {
         self.sender.is_some()
     }
 
+    /// Whether a record queued now would be kept. When not, the middleware counts the drop
+    /// without copying anything: a full queue means the writer is behind, and the request
+    /// should not pay for a record that will not be written.
+    pub fn has_room(&self) -> bool {
+        match &self.sender {
+            Some(sender) if sender.capacity() > 0 => true,
+            Some(_) => {
+                metrics::counter!(DROPPED_METRIC).increment(1);
+                false
+            }
+            None => false,
+        }
+    }
+
     /// Queues `observed` for the writer, never waiting: a full queue drops it (counted).
     pub fn submit(&self, observed: Observed) {
         let Some(sender) = &self.sender else {

@@ -2,8 +2,16 @@
 //! batches, redacts them, and inserts each batch in one transaction. On SQLite that
 //! transaction goes through the one writer like every change, so batching matters: one
 //! commit per batch, not one per request.
+//!
+//! Its share of the work is capped: after each batch (redacted and written) it rests
+//! [`REST_FACTOR`] times as long as the batch took, so it spends at most 1/(1 + 19) = 5 % of
+//! its time working. Under light load a batch takes a millisecond or two and nothing waits
+//! long; when requests arrive faster than that share can journal, the queue fills and the
+//! middleware drops records (counted), instead of the journal taking the single SQLite
+//! writer from the requests (measured: BENCHMARKS.md "Issue 19").
 
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use tokio::sync::{mpsc, watch};
 
@@ -15,6 +23,10 @@ use crate::service::Services;
 
 /// Most records in one transaction.
 pub const BATCH: usize = 256;
+/// The rest after a batch, as a multiple of the time it took (see the module comment).
+pub const REST_FACTOR: u32 = 19;
+/// The longest rest, so a slow batch (a stalled disk) does not stop the journal for long.
+pub const MAX_REST: Duration = Duration::from_secs(1);
 
 /// Writes until `shutdown`, then writes what is still queued and returns.
 pub async fn run(services: Arc<Services>, mut shutdown: watch::Receiver<bool>) {
@@ -27,9 +39,15 @@ pub async fn run(services: Arc<Services>, mut shutdown: watch::Receiver<bool>) {
             _ = shutdown.changed() => None,
         };
         let Some(first) = first else { break };
+        let started = Instant::now();
         let mut batch = vec![first];
         fill(&mut queue, &mut batch);
         write(&services, batch).await;
+        let rest = (started.elapsed() * REST_FACTOR).min(MAX_REST);
+        tokio::select! {
+            _ = tokio::time::sleep(rest) => {}
+            _ = shutdown.changed() => break,
+        }
     }
     queue.close();
     loop {
