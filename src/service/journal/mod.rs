@@ -141,3 +141,53 @@ impl Journal {
         self.receiver.lock().ok()?.take()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn observed() -> Observed {
+        Observed {
+            at: Utc::now(),
+            api: Api::Verizon,
+            route: "/proquest/x".into(),
+            channel: "json",
+            method: "POST".into(),
+            path: "/proquest/x".into(),
+            status: 204,
+            noted: Noted::default(),
+            latency_us: 1,
+            request_id: "r".into(),
+            request_headers: Vec::new(),
+            reply_headers: Vec::new(),
+            request_body: Vec::new(),
+            request_truncated: false,
+            reply_body: Vec::new(),
+            reply_truncated: false,
+        }
+    }
+
+    #[test]
+    fn a_full_queue_has_no_room_and_a_record_past_it_is_dropped_not_waited_for() {
+        let journal = Journal::new(JournalSettings {
+            queue: 1,
+            ..JournalSettings::default()
+        });
+        assert!(journal.has_room());
+        journal.submit(observed());
+        assert!(!journal.has_room());
+        journal.submit(observed()); // returns at once: dropped
+        let mut queue = journal.take_receiver().unwrap();
+        assert!(queue.try_recv().is_ok());
+        assert!(queue.try_recv().is_err(), "only one record was kept");
+        assert!(
+            journal.take_receiver().is_none(),
+            "the writer's end is taken once"
+        );
+        let off = Journal::new(JournalSettings {
+            enabled: false,
+            ..JournalSettings::default()
+        });
+        assert!(!off.enabled() && !off.has_room() && off.take_receiver().is_none());
+    }
+}
