@@ -234,6 +234,26 @@ pub struct ServeArgs {
         default_value_t = 604_800
     )]
     pub webhook_delivery_retention_secs: u64,
+    /// Do not journal requests (docs/operations.md "Request journal"). Default: off.
+    #[arg(long, env = "BILLING_COMPAT_NO_JOURNAL")]
+    pub no_journal: bool,
+    /// Journal entries kept per tenant (and for requests with no tenant), default 10 000;
+    /// the purge removes the oldest past it.
+    #[arg(
+        long,
+        env = "BILLING_COMPAT_JOURNAL_MAX_PER_TENANT",
+        default_value_t = 10_000,
+        value_parser = clap::value_parser!(u32).range(1..)
+    )]
+    pub journal_max_per_tenant: u32,
+    /// Journal entries older than this many hours are purged (default 72).
+    #[arg(
+        long,
+        env = "BILLING_COMPAT_JOURNAL_MAX_AGE_HOURS",
+        default_value_t = 72,
+        value_parser = clap::value_parser!(u64).range(1..)
+    )]
+    pub journal_max_age_hours: u64,
     /// Log lines per second per client address inside requests (refusals…); the rest are
     /// counted and summarised. 0 means no limit. ERROR lines are never held back.
     #[arg(
@@ -376,6 +396,10 @@ impl ServeArgs {
         settings.worker.done_job_retention = secs(self.done_job_retention_secs);
         settings.worker.failed_job_retention = secs(self.failed_job_retention_secs);
         settings.worker.webhook_delivery_retention = secs(self.webhook_delivery_retention_secs);
+        let journal = &mut settings.service.journal;
+        journal.enabled = !self.no_journal;
+        journal.max_per_tenant = self.journal_max_per_tenant;
+        journal.max_age = secs(self.journal_max_age_hours.saturating_mul(3600));
         settings.service.webhooks.timeout = secs(self.webhook_timeout_secs);
         settings.service.webhooks.retry_window = secs(self.webhook_retry_window_secs);
         settings.worker.crmcom_token_retention = secs(self.crmcom_token_retention_secs);

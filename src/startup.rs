@@ -16,7 +16,7 @@ use crate::config::Settings;
 use crate::service::admin::reset::ResetSettings;
 use crate::service::import::restore::prepare;
 use crate::service::jobs::Worker;
-use crate::service::{import, job_registry, retention, Services};
+use crate::service::{import, job_registry, journal, retention, Services};
 use crate::storage;
 
 /// The demo fixture, built in so `serve --demo` works from any directory.
@@ -27,6 +27,8 @@ pub struct Application {
     server: Server,
     services: Arc<Services>,
     worker: Option<(watch::Sender<bool>, JoinHandle<()>)>,
+    /// The request journal's writer (docs/operations.md "Request journal").
+    journal: (watch::Sender<bool>, JoinHandle<()>),
 }
 
 impl Application {
@@ -81,6 +83,13 @@ impl Application {
             };
             (stop, tokio::spawn(both))
         });
+        // Always started (it returns at once when the journal is off), independently of
+        // the job worker: an instance that serves requests journals them.
+        let journal = {
+            let (stop, stopped) = watch::channel(false);
+            let writer = journal::writer::run(services.clone(), stopped);
+            (stop, tokio::spawn(writer))
+        };
         adapters::http::observability::prometheus();
         crate::telemetry::LogLimiter::global().set_rate(settings.log_lines_per_client);
         let workers = settings.http_workers;
@@ -93,6 +102,8 @@ impl Application {
             App::new()
                 // Innermost: metrics and logs see the filled body (issue 14 item 5).
                 .wrap(from_fn(adapters::unrouted::fill_empty))
+                // Inside `observe`, which sets the request id it journals.
+                .wrap(from_fn(adapters::http::journal::record))
                 .wrap(from_fn(adapters::http::observability::observe))
                 .wrap(NormalizePath::new(TrailingSlash::Trim))
                 .app_data(state.clone())
@@ -113,6 +124,7 @@ impl Application {
             server,
             services,
             worker,
+            journal,
         })
     }
 
@@ -137,6 +149,10 @@ impl Application {
             let _ = stop.send(true);
             let _ = handle.await;
         }
+        // After the server: what it queued is written before the store closes.
+        let (stop, writer) = self.journal;
+        let _ = stop.send(true);
+        let _ = writer.await;
         self.services.store.close().await;
         tracing::info!("billing-compat stopped");
         result

@@ -15,6 +15,7 @@ pub mod event;
 pub mod ids;
 pub mod instance_lifecycle;
 pub mod job;
+pub mod journal;
 pub mod limits;
 pub mod money;
 pub mod operation;

@@ -9,6 +9,7 @@ use crate::domain::clock::{Clock, SystemClock};
 use crate::domain::store::Store;
 
 use super::auth::{AuthSettings, Authenticator};
+use super::journal::{Journal, JournalSettings};
 use super::mint_rate::MintRate;
 
 /// Service-level settings (see `config.rs` for where they come from).
@@ -31,6 +32,8 @@ pub struct ServiceSettings {
     /// Whether `POST /admin/v1/reset` works, and the fixture it restores
     /// (docs/operations.md "Reset"); off by default.
     pub reset: crate::service::admin::reset::ResetSettings,
+    /// The request journal's bounds (docs/operations.md "Request journal").
+    pub journal: JournalSettings,
 }
 
 impl Default for ServiceSettings {
@@ -43,6 +46,7 @@ impl Default for ServiceSettings {
             token_mint_burst: 50,
             webhooks: Default::default(),
             reset: Default::default(),
+            journal: JournalSettings::default(),
         }
     }
 }
@@ -60,6 +64,8 @@ pub struct Services {
     /// Bumped after each commit that wrote events: long-polling feed readers of this
     /// instance wait on it (docs/events.md "Long polling").
     pub events_committed: watch::Sender<u64>,
+    /// The request journal's queue (its writer runs beside the server; see `journal`).
+    pub journal: Journal,
 }
 
 impl Services {
@@ -75,6 +81,7 @@ impl Services {
         Self {
             auth: Authenticator::new(&settings.auth),
             mint_rate: MintRate::new(settings.token_mints_per_sec, settings.token_mint_burst),
+            journal: Journal::new(settings.journal.clone()),
             store,
             clock,
             settings,

@@ -11,6 +11,7 @@ pub mod flolive;
 pub mod idempotency;
 pub mod import;
 pub mod jobs;
+pub mod journal;
 pub mod mint_rate;
 pub mod origin;
 pub mod retention;

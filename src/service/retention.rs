@@ -16,6 +16,9 @@
 //!   "WS-Security"), so the table holds at most one window's accepted nonces.
 //! - webhook delivery attempts (`webhook_deliveries`) after `webhook_delivery_retention`
 //!   (docs/events.md "Webhooks"): the listing is for diagnosing a receiver, not an archive.
+//! - the request journal (`request_journal`, docs/operations.md "Request journal"): entries
+//!   older than `--journal-max-age-hours`, then each tenant's (and the no-tenant requests')
+//!   oldest past `--journal-max-per-tenant`.
 //!
 //! Each statement deletes at most `purge_batch` rows in its own transaction, so a purge of
 //! a large backlog never holds SQLite's single writer for long: requests and jobs get the
@@ -53,6 +56,10 @@ pub struct Purged {
     pub nonces: u64,
     /// `webhook_deliveries`.
     pub webhook_deliveries: u64,
+    /// `request_journal` entries past their age.
+    pub journal_aged: u64,
+    /// `request_journal` entries past their tenant's count cap.
+    pub journal_over_cap: u64,
 }
 
 /// What one batch deletes, with its cut-off.
@@ -70,6 +77,8 @@ enum Target {
     },
     /// Webhook delivery attempts made before the cut-off.
     Deliveries(DateTime<Utc>),
+    /// Journal entries made before the cut-off.
+    Journal(DateTime<Utc>),
 }
 
 impl Target {
@@ -80,6 +89,7 @@ impl Target {
             Target::Tokens(kind, before) => tx.purge_tokens(kind, before, limit).await,
             Target::Nonces { now } => tx.purge_nonces(now, limit).await,
             Target::Deliveries(before) => tx.purge_deliveries(before, limit).await,
+            Target::Journal(before) => tx.purge_journal(before, limit).await,
         }
     }
 }
@@ -137,6 +147,13 @@ pub async fn purge(services: &Services, settings: &WorkerSettings) -> Result<Pur
             batch,
         )
         .await?,
+        journal_aged: drain(
+            services,
+            Target::Journal(ago(now, services.settings.journal.max_age)),
+            batch,
+        )
+        .await?,
+        journal_over_cap: drain_journal_caps(services, batch).await?,
     };
     tracing::info!(?purged, "purge done");
     Ok(purged)
@@ -162,6 +179,41 @@ async fn drain(services: &Services, target: Target, batch: i64) -> Result<u64, D
         // Let requests waiting for the writer in between.
         tokio::task::yield_now().await;
     }
+}
+
+/// Most tenants one purge trims to the journal's count cap: a purge's work stays bounded;
+/// the rest are trimmed by the next one.
+const JOURNAL_TENANTS_PER_PURGE: i64 = 1000;
+
+/// Trims each tenant's journal (and the no-tenant requests') to its newest
+/// `max_per_tenant` entries, one short transaction per batch.
+async fn drain_journal_caps(services: &Services, batch: i64) -> Result<u64, DomainError> {
+    let cap = i64::from(services.settings.journal.max_per_tenant);
+    let mut read = services.store.read().await?;
+    let over = read
+        .journal_tenants_over(cap, JOURNAL_TENANTS_PER_PURGE)
+        .await?;
+    drop(read);
+    let mut total = 0;
+    for tenant in over {
+        loop {
+            let tenant = tenant.clone();
+            let deleted = services
+                .write(move |tx| {
+                    Box::pin(async move {
+                        let deleted = tx.purge_journal_over(tenant.as_deref(), cap, batch).await?;
+                        Ok(Kept::commit(deleted))
+                    })
+                })
+                .await?;
+            total += deleted;
+            if deleted < batch as u64 {
+                break;
+            }
+            tokio::task::yield_now().await;
+        }
+    }
+    Ok(total)
 }
 
 /// Runs the purge if no instance has run it within the last `purge_interval`.

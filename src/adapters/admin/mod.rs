@@ -10,6 +10,8 @@
 //!   (issue 19; docs/console.md "Jobs").
 //! - `POST reset` — the database back to the loaded fixture, on test systems
 //!   (`serve --allow-reset`; docs/operations.md "Reset").
+//! - `GET requests`, `GET requests/{id}`, `GET traffic` — the request journal
+//!   (docs/operations.md "Request journal").
 //!
 //! Errors are RFC 9457 problem details (`error.rs`).
 
@@ -21,6 +23,7 @@ mod error;
 mod events;
 mod jobs;
 mod reply;
+mod requests;
 mod reset;
 mod tenants;
 mod tokens;
@@ -82,7 +85,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(web::resource(jobs::PATH).route(web::get().to(jobs::list)))
         .service(web::resource(jobs::ONE).route(web::get().to(jobs::get)))
         .service(web::resource(jobs::RETRY).route(web::post().to(jobs::retry)))
-        .service(web::resource(reset::PATH).route(web::post().to(reset::reset)));
+        .service(web::resource(reset::PATH).route(web::post().to(reset::reset)))
+        .service(web::resource(requests::PATH).route(web::get().to(requests::list)))
+        .service(web::resource(requests::ONE).route(web::get().to(requests::get)))
+        .service(web::resource(requests::TRAFFIC).route(web::get().to(requests::traffic)));
 }
 
 /// RFC 9457 problem details, as every admin error is answered (for OpenAPI).
@@ -146,6 +152,9 @@ impl Modify for SecuritySchemes {
         jobs::get,
         jobs::retry,
         reset::reset,
+        requests::list,
+        requests::get,
+        requests::traffic,
     ),
     components(schemas(
         tokens::TokenReply,
@@ -181,10 +190,17 @@ impl Modify for SecuritySchemes {
         jobs::JobReply,
         jobs::JobPageReply,
         reset::ResetReply,
+        requests::Entry,
+        requests::Page,
+        requests::Body,
+        requests::Detail,
+        requests::Header,
+        requests::Traffic,
+        requests::Count,
         Problem,
     )),
     modifiers(&SecuritySchemes),
-    tags((name = "admin", description = "Operators only: operator tokens, the event feed and webhooks (docs/events.md); tenants, API users, accounts across vendors and audit history (docs/operations.md \"Admin API\"); jobs (docs/console.md); the reset of test systems (docs/operations.md)"))
+    tags((name = "admin", description = "Operators only: operator tokens, the event feed and webhooks (docs/events.md); tenants, API users, accounts across vendors and audit history (docs/operations.md \"Admin API\"); jobs (docs/console.md); the reset of test systems and the request journal (docs/operations.md)"))
 )]
 struct AdminDoc;
 

@@ -259,6 +259,8 @@ impl ApiError {
     pub fn respond(&self, format: Format) -> HttpResponse {
         let format = self.wire_format().unwrap_or(format);
         let problem = self.problem();
+        // The problem's code is the request's outcome in the journal (docs/operations.md).
+        crate::service::journal::note::outcome(None, problem.code);
         let mut response = to_response(render(format, &problem));
         if let Some(retry_after) = problem.retry_after {
             response.headers_mut().insert(

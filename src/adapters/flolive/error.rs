@@ -202,6 +202,8 @@ impl FloliveError {
     }
 
     pub(super) fn respond(self) -> HttpResponse {
+        // The NAK's code is the request's outcome in the journal (docs/operations.md).
+        crate::service::journal::note::outcome(None, self.code.0);
         let nak = Nak {
             error_code: self.code.0,
             error_message: self.code.1,

@@ -1,11 +1,12 @@
 //! HTTP plumbing shared by every vendor adapter: negotiation, the XML gate, credentials,
-//! observability, health, the OpenAPI document, and the answers to requests
+//! observability, the request journal, health, the OpenAPI document, and the answers to requests
 //! no route takes (RFC 9457 problems for paths no vendor owns).
 
 pub mod client_addr;
 pub mod credentials;
 pub mod health;
 pub mod html;
+pub mod journal;
 pub mod miss;
 pub mod negotiation;
 pub mod observability;

@@ -44,7 +44,8 @@ pub async fn observe(
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let started = Instant::now();
     let request_id = accepted_id(req.headers().get(&REQUEST_ID))
-        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+        // Time-ordered: the request journal indexes request ids (`domain::journal::ordered_id`).
+        .unwrap_or_else(|| crate::domain::journal::ordered_id(chrono::Utc::now()).to_string());
     req.extensions_mut().insert(RequestId(request_id.clone()));
     let api = api_of(req.path());
     // The client as the sign-in throttle sees it: behind a trusted proxy, the right-most
@@ -146,8 +147,13 @@ fn report_suppressed(client: IpAddr) {
 }
 
 /// Business outcomes that travel inside a 200 (a SOAP `Status=Failed`, a CRM.COM error
-/// code): adapters record them here so dashboards see them.
+/// code): adapters record them here so dashboards see them, and the request journal
+/// (docs/operations.md "Request journal") stores them with the operation's name.
 pub fn record_outcome(api: &'static str, operation: &'static str, outcome: &str) {
+    crate::service::journal::note::outcome(
+        (operation != "unmatched").then_some(operation),
+        outcome,
+    );
     metrics::counter!(
         "billing_compat_operations_total",
         "api" => api, "operation" => operation, "outcome" => outcome.to_owned()

@@ -314,6 +314,8 @@ impl VerizonError {
     /// The reply in `format`, `referenceError` pointing at this code's entry on this
     /// service's error page; 401 adds the challenges, 503 a `Retry-After`.
     pub(super) fn response(&self, req: &HttpRequest, format: Format) -> HttpResponse {
+        // The MEF error code is the request's outcome in the journal (docs/operations.md).
+        crate::service::journal::note::outcome(None, self.body.code);
         let body = ErrorBody {
             reference_error: error_page::url(req, self.code),
             ..self.body.clone()

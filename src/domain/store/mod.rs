@@ -15,6 +15,7 @@ mod disconnect;
 mod events;
 mod idempotency;
 mod instances;
+mod journal;
 mod nonces;
 mod operations;
 mod operators;
@@ -35,6 +36,7 @@ pub use disconnect::DisconnectRepo;
 pub use events::EventRepo;
 pub use idempotency::{IdempotencyRecord, IdempotencyRepo, StoredReply};
 pub use instances::ProductInstanceRepo;
+pub use journal::JournalRepo;
 pub use nonces::{NonceRepo, NONCE_CONSTRAINT};
 pub use operations::OperationRepo;
 pub use operators::OperatorRepo;
@@ -112,6 +114,7 @@ pub trait Tx:
     + NonceRepo
     + WebhookRepo
     + ResetRepo
+    + JournalRepo
     + Send
 {
     /// Atomically increments and returns the named per-tenant counter (CRM.COM numbers):

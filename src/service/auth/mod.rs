@@ -271,11 +271,14 @@ fn verdict_key(phc: &str, username: &str, password: &str) -> [u8; 32] {
     hasher.finalize().into()
 }
 
+/// The principal, noted for the request journal (`journal::note`) as every verified caller is.
 fn allowed(user: ApiUser, api: Api) -> Result<Principal, Refusal> {
     if user.is_disabled() {
         Err(Refusal::Disabled)
     } else if user.may_call(api) {
-        Ok(Principal::from(user))
+        let principal = Principal::from(user);
+        crate::service::journal::note::caller(&principal);
+        Ok(principal)
     } else {
         Err(Refusal::ApiNotAllowed)
     }

@@ -231,7 +231,11 @@ impl Authenticator {
                     Err(other) => return Err(TokenError::Failed(other)),
                 }
             }
-            TokenPassword::Digest(digest) => self.digest(store, token, digest, source, api).await?,
+            TokenPassword::Digest(digest) => {
+                let principal = self.digest(store, token, digest, source, api).await?;
+                crate::service::journal::note::caller(&principal);
+                principal
+            }
         };
         if let Some(nonce) = &token.nonce {
             self.remember_nonce(store, &principal, nonce, token.created.as_ref(), now)

@@ -124,7 +124,11 @@ pub async fn authenticate(services: &Services, token: &str) -> Result<Principal,
         .await?
         .filter(|u| u.tenant.id == found.tenant);
     match user {
-        Some(user) if user.may_call(Api::BillingCare) => Ok(Principal::from(user)),
+        Some(user) if user.may_call(Api::BillingCare) => {
+            let principal = Principal::from(user);
+            crate::service::journal::note::caller(&principal);
+            Ok(principal)
+        }
         _ => {
             tracing::info!("bearer token refused (user disabled or no longer allowed)");
             Err(DomainError::Unauthenticated)

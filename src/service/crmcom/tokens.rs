@@ -196,6 +196,8 @@ pub async fn authenticate(
             })
         })
         .await
+        // Noted here, in the request's task: the unit ran on the store's side.
+        .inspect(|session| crate::service::journal::note::caller(&session.principal))
 }
 
 /// Makes a token unusable. With an `Idempotency-Key`, a repeat replays the first reply.
@@ -216,6 +218,7 @@ pub async fn release(
             .await?
             .ok_or_else(|| refusal(None))?;
         let principal = principal_of(tx.as_mut(), &record).await?;
+        crate::service::journal::note::caller(&principal);
         (record, principal)
     };
     let now = services.clock.now();

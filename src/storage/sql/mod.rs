@@ -17,6 +17,7 @@ mod events;
 pub(crate) mod exec;
 mod idempotency;
 mod instances;
+mod journal;
 mod nonces;
 mod operations;
 mod operators;

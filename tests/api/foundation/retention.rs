@@ -205,6 +205,8 @@ async fn the_purge_removes_what_has_expired_and_keeps_what_is_live() {
             billing_care_tokens: 1,
             nonces: 0,
             webhook_deliveries: 0,
+            journal_aged: 0,
+            journal_over_cap: 0,
         }
     );
     assert_eq!(
