@@ -65,7 +65,7 @@ impl<D: Dialect> ResetRepo for SqlTx<'_, D> {
     }
 
     async fn restore_tenant(&mut self, tenant: &Tenant) -> Result<(), DomainError> {
-        self.query("UPDATE tenants SET name = $1, timezone = $2 WHERE code = $3")
+        self.query("UPDATE tenants SET name = $1, timezone = $2, disabled_at = NULL WHERE code = $3")
             .bind(&tenant.name)
             .bind(tenant.time_zone.name())
             .bind(tenant.code.as_str())
@@ -82,7 +82,8 @@ impl<D: Dialect> ResetRepo for SqlTx<'_, D> {
         let changed = self
             .query(
                 "UPDATE api_users SET tenant_id = $1, password_hash = $2, api_key_hash = $3, \
-                 apis = $4, customer_id = $5, wss_digest_secret = $6 WHERE username = $7",
+                 apis = $4, customer_id = $5, wss_digest_secret = $6, disabled_at = NULL \
+                 WHERE username = $7",
             )
             .bind(user.tenant.to_string())
             .bind(&user.password_hash)

@@ -465,3 +465,35 @@ async fn with_fixture_file_the_reset_restores_that_file() {
     assert_eq!(reset.json["fixture"], file.display().to_string());
     assert_eq!(ds1000001(&app).await, before);
 }
+
+async fn post_as_operator(app: &TestApp, path: &str) -> Answer {
+    let response = app
+        .client
+        .post(app.url(path))
+        .basic_auth(OPERATOR.0, Some(OPERATOR.1))
+        .send()
+        .await
+        .unwrap();
+    answer(response).await
+}
+
+#[tokio::test]
+async fn a_fixture_user_and_tenant_disabled_by_an_operator_are_enabled_again_by_the_reset() {
+    let app = app(true).await;
+    for path in [
+        "/admin/v1/tenants/acme/users/ds-gym/disable",
+        "/admin/v1/tenants/acme/disable",
+    ] {
+        let disabled = post_as_operator(&app, path).await;
+        assert_eq!(disabled.status, 200, "{path}: {}", disabled.json);
+    }
+    assert_ne!(
+        adjust_as(&app, ("ds-gym", "Gym-Pass-2024"), "DS1000001").await,
+        "Succeed"
+    );
+    assert_eq!(reset_as_operator(&app).await.status, 200);
+    assert_eq!(
+        adjust_as(&app, ("ds-gym", "Gym-Pass-2024"), "DS1000001").await,
+        "Succeed"
+    );
+}
