@@ -65,12 +65,14 @@ impl<D: Dialect> ResetRepo for SqlTx<'_, D> {
     }
 
     async fn restore_tenant(&mut self, tenant: &Tenant) -> Result<(), DomainError> {
-        self.query("UPDATE tenants SET name = $1, timezone = $2, disabled_at = NULL WHERE code = $3")
-            .bind(&tenant.name)
-            .bind(tenant.time_zone.name())
-            .bind(tenant.code.as_str())
-            .execute()
-            .await?;
+        self.query(
+            "UPDATE tenants SET name = $1, timezone = $2, disabled_at = NULL WHERE code = $3",
+        )
+        .bind(&tenant.name)
+        .bind(tenant.time_zone.name())
+        .bind(tenant.code.as_str())
+        .execute()
+        .await?;
         Ok(())
     }
 
