@@ -185,6 +185,9 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse 
     }
 }
 
+/// Headers as `(name, value)`, in the order stored.
+type Headers = Vec<(String, String)>;
+
 /// A body as the page shows it.
 struct Body {
     text: String,
@@ -196,15 +199,15 @@ struct Body {
 struct RequestPage {
     layout: Layout,
     entry: Row,
-    request_headers: Vec<(String, String)>,
-    reply_headers: Vec<(String, String)>,
+    request_headers: Headers,
+    reply_headers: Headers,
     request: Body,
     reply: Body,
 }
 
 /// The stored headers are one list; the reply's carry the prefix `reply-`
 /// (`service::journal::writer`).
-fn split_headers(headers: Vec<(String, String)>) -> (Vec<(String, String)>, Vec<(String, String)>) {
+fn split_headers(headers: Headers) -> (Headers, Headers) {
     let mut request = Vec::new();
     let mut reply = Vec::new();
     for (name, value) in headers {

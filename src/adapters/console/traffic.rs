@@ -74,7 +74,7 @@ pub async fn page(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse 
     };
     let rows: Vec<Row> = counts.into_iter().map(Row::from).collect();
     let mut busiest: Vec<&Row> = rows.iter().collect();
-    busiest.sort_by(|a, b| b.count.cmp(&a.count));
+    busiest.sort_by_key(|r| std::cmp::Reverse(r.count));
     let bars: Vec<(String, i64)> = busiest
         .iter()
         .take(MAX_BARS)
