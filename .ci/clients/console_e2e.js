@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // The console end to end in headless Debian chromium, JavaScript off (the console works
 // without it): sign in, open the jobs, retry a failed job, open the webhooks and one's
-// deliveries, refuse CSRF-less POSTs, sign out (the session is revoked). Every request the
+// deliveries, refuse CSRF-less POSTs; make a Debitsuccess request with a known X-Request-Id,
+// find it on the requests page by that id, open it (its password masked), open the traffic
+// and the account it changed (the change in its history); sign out (the session is revoked). Every request the
 // browser makes must stay on 127.0.0.1, and no page may break its Content-Security-Policy.
 // Screenshots (PNG) go to OUT_DIR.
 //
@@ -102,6 +104,65 @@ function check(condition, message) {
     await page.locator(`a[href="/console/webhooks/${webhookId}"]`).click();
     await page.getByRole('heading', { name: 'Deliveries' }).waitFor();
     await shot('webhook.png');
+
+    // A vendor request with a known X-Request-Id (the journal's writer stores it off the
+    // request path, in batches).
+    const requestId = `e2e-journal-${Date.now()}`;
+    const password = 'Gym-Pass-2024';
+    const soap = await fetch(`${base}/DSWebService/DSServices.svc`, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'text/xml; charset=utf-8',
+        SOAPAction: '"Debitsuccess.WebServices.WCF/IDSServices/AdjustAccountTerminationDate"',
+        'X-Request-Id': requestId,
+      },
+      body: `<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>
+<AdjustAccountTerminationDate xmlns="Debitsuccess.WebServices.WCF"><request xmlns:a="http://schemas.datacontract.org/2004/07/Debitsuccess.WebServices.Core">
+<a:RequestInitiator>console e2e</a:RequestInitiator><a:User><a:Password>${password}</a:Password><a:Username>ds-gym</a:Username></a:User>
+<a:AccountReferenceNo>DS1000001</a:AccountReferenceNo><a:TerminationDate>2035-01-31</a:TerminationDate>
+</request></AdjustAccountTerminationDate></s:Body></s:Envelope>`,
+    });
+    check(soap.status === 200, `the Debitsuccess request answered ${soap.status}`);
+
+    // Requests: filter by the request id with the form until the writer has stored it.
+    await page.getByRole('link', { name: 'Requests' }).click();
+    const found = page.locator('tbody tr', { hasText: requestId });
+    for (let attempt = 0; ; attempt++) {
+      await page.getByLabel('Request id').fill(requestId);
+      await page.getByRole('button', { name: 'Show' }).click();
+      if (await found.count() === 1) break;
+      check(attempt < 50, `request ${requestId} is not on the requests page`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    check((await found.innerText()).includes('AdjustAccountTerminationDate'), 'the operation is not listed');
+    await shot('requests.png');
+    await found.getByRole('link', { name: requestId }).click();
+    check(new URL(page.url()).pathname.startsWith('/console/requests/'), `not at the request: ${page.url()}`);
+    const requestBody = await page.locator('#request-body').innerText();
+    check(requestBody.includes('<a:Password>***</a:Password>'), `the password is not masked: ${requestBody}`);
+    check(!(await page.content()).includes(password), 'the password is on the request page');
+    check((await page.locator('#reply-body').innerText()).includes('Succeed'), 'the reply is not shown');
+    await shot('request.png');
+
+    // Traffic: the chart and the request's (API, operation, outcome) row.
+    await page.getByRole('link', { name: 'Traffic' }).click();
+    await page.locator('svg.chart').waitFor();
+    const traffic = page.locator('tbody tr', { hasText: 'AdjustAccountTerminationDate' });
+    check(await traffic.count() >= 1, 'the traffic table does not count the request');
+    await shot('traffic.png');
+
+    // Accounts: the account the request changed, with the change in its history.
+    await page.getByRole('link', { name: 'Accounts' }).click();
+    await page.getByLabel('Tenant').fill('acme');
+    await page.getByLabel('Identifier').fill('DS1000001');
+    await page.getByRole('button', { name: 'Find' }).click();
+    await shot('accounts.png');
+    await page.getByRole('link', { name: 'DS1000001' }).click();
+    check(new URL(page.url()).pathname.startsWith('/console/accounts/'), `not at the account: ${page.url()}`);
+    const change = page.locator('tbody tr', { hasText: requestId });
+    check(await change.count() === 1, 'the change is not in the account\'s history');
+    check((await change.innerText()).includes('2035-01-31'), 'the history does not show the new date');
+    await shot('account.png');
 
     // Sign out: back at sign-in, and the old session cookie is refused from now on.
     const cookieHeader = `bc_console=${session.value}`;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The operator console (issue 19; docs/console.md) end to end in headless Debian chromium,
 # driven by playwright-core (.ci/clients/console_e2e.js): sign in, retry a failed job, open
-# the webhooks and one's deliveries, CSRF-less POSTs refused, sign out; nothing fetched from
+# the webhooks and one's deliveries, CSRF-less POSTs refused, a journaled request found and
+# opened (redacted), traffic, an account and its history, sign out; nothing fetched from
 # anywhere but the server. $BASE_URL is a fresh demo server; $BC_CI_DATABASE_URL its database.
 # Screenshots go to target/ci-console/<backend>/; UPDATE_SCREENSHOTS=1 copies the SQLite
 # run's into docs/console/.

@@ -121,6 +121,17 @@ fn detail(view: AccountView) -> AccountDetail {
     }
 }
 
+/// The account view as the admin API answers it, as JSON: the console's account page
+/// shows these same fields (docs/console.md "Pages"), so the two never drift apart.
+pub(crate) fn view_json(view: AccountView) -> serde_json::Value {
+    serde_json::to_value(detail(view)).unwrap_or(serde_json::Value::Null)
+}
+
+/// A matched account as the admin API shows it, as JSON (see [`view_json`]).
+pub(crate) fn account_json(a: &DomainAccount, tenant: &str) -> serde_json::Value {
+    serde_json::to_value(account(a, tenant)).unwrap_or(serde_json::Value::Null)
+}
+
 #[derive(IntoParams)]
 #[into_params(parameter_in = Query)]
 #[allow(dead_code)] // Describes the query for OpenAPI; the handler parses it by hand.

@@ -31,6 +31,9 @@ mod user_changes;
 mod users;
 mod webhooks;
 
+/// The admin API's account representation, shown as is by the console's account page.
+pub(crate) use accounts::{account_json, view_json};
+
 use actix_web::web;
 use serde::Serialize;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};

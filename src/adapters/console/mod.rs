@@ -3,14 +3,18 @@
 //! fetched from elsewhere (the stylesheet is inline, allowed by its hash). Signed in with
 //! operator credentials (`session.rs`); every form carries a CSRF token.
 //!
-//! Pages: the dashboard, jobs (with retry), webhooks and their deliveries. A page is a file
+//! Pages: the dashboard, traffic, the request journal, accounts, jobs (with retry),
+//! webhooks and their deliveries. A page is a file
 //! here, a template, a [`Section`] and a route below.
 
+mod accounts;
 pub mod chart;
 mod dashboard;
 mod jobs;
 mod login;
+mod requests;
 pub mod session;
+mod traffic;
 mod webhooks;
 
 use std::sync::LazyLock;
@@ -48,6 +52,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route(web::post().to(login::sign_in)),
         )
         .service(web::resource(login::LOGOUT).route(web::post().to(login::sign_out)))
+        .service(web::resource(traffic::PATH).route(web::get().to(traffic::page)))
+        .service(web::resource(requests::PATH).route(web::get().to(requests::list)))
+        .service(web::resource(requests::ONE).route(web::get().to(requests::one)))
+        .service(web::resource(accounts::PATH).route(web::get().to(accounts::search)))
+        .service(web::resource(accounts::ONE).route(web::get().to(accounts::one)))
         .service(web::resource(jobs::PATH).route(web::get().to(jobs::list)))
         .service(web::resource(jobs::ONE).route(web::get().to(jobs::one)))
         .service(web::resource(jobs::RETRY).route(web::post().to(jobs::retry)))
@@ -56,21 +65,33 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 /// The console's sections, in the navigation's order. A page that does not exist has no
-/// entry: the request journal (Traffic, Requests) and Accounts are added here, each with
-/// its page, when they are built (docs/console.md "Adding a page").
+/// entry (docs/console.md "Adding a page").
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Section {
     Dashboard,
+    Traffic,
+    Requests,
+    Accounts,
     Jobs,
     Webhooks,
 }
 
 impl Section {
-    pub const ALL: &'static [Section] = &[Section::Dashboard, Section::Jobs, Section::Webhooks];
+    pub const ALL: &'static [Section] = &[
+        Section::Dashboard,
+        Section::Traffic,
+        Section::Requests,
+        Section::Accounts,
+        Section::Jobs,
+        Section::Webhooks,
+    ];
 
     fn label(self) -> &'static str {
         match self {
             Section::Dashboard => "Dashboard",
+            Section::Traffic => "Traffic",
+            Section::Requests => "Requests",
+            Section::Accounts => "Accounts",
             Section::Jobs => "Jobs",
             Section::Webhooks => "Webhooks",
         }
@@ -79,6 +100,9 @@ impl Section {
     fn href(self) -> &'static str {
         match self {
             Section::Dashboard => "/console",
+            Section::Traffic => traffic::PATH,
+            Section::Requests => requests::PATH,
+            Section::Accounts => accounts::PATH,
             Section::Jobs => jobs::PATH,
             Section::Webhooks => webhooks::PATH,
         }

@@ -1,6 +1,7 @@
 //! The console (issue 19 item 3; docs/console.md): signing in with operator credentials,
 //! the session cookie's flags, CSRF refusals, signing out revokes the session, pages
-//! escape what they show and carry the security headers.
+//! escape what they show and carry the security headers; the journal, traffic and account
+//! pages show what the admin API shows, redacted and escaped.
 
 use crate::helpers::TestApp;
 
@@ -413,4 +414,217 @@ async fn failed_sign_ins_are_throttled_with_the_admin_api_s_counters() {
     assert!(set_cookie(&throttled, "bc_console").is_none());
     let html = throttled.text().await.unwrap();
     assert!(html.contains("Too many failed sign-ins"), "{html}");
+}
+
+/// The first `href` in `html` that starts with `prefix` and goes further.
+fn link_in(html: &str, prefix: &str) -> String {
+    let start = html
+        .find(&format!("href=\"{prefix}"))
+        .unwrap_or_else(|| panic!("a link to {prefix}… in {html}"))
+        + 6;
+    html[start..].split('"').next().unwrap().to_owned()
+}
+
+/// Debitsuccess `AdjustAccountTerminationDate` as ds-gym, with `X-Request-Id: request_id`
+/// and `initiator` (XML text, already escaped for XML).
+async fn adjust_as(app: &TestApp, request_id: &str, initiator: &str) {
+    let body = format!(
+        r#"<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>
+  <AdjustAccountTerminationDate xmlns="Debitsuccess.WebServices.WCF"><request xmlns:a="http://schemas.datacontract.org/2004/07/Debitsuccess.WebServices.Core">
+  <a:RequestInitiator>{initiator}</a:RequestInitiator><a:User><a:Password>Gym-Pass-2024</a:Password><a:Username>ds-gym</a:Username></a:User>
+  <a:AccountReferenceNo>DS1000001</a:AccountReferenceNo><a:TerminationDate>2031-12-31</a:TerminationDate>
+  </request></AdjustAccountTerminationDate></s:Body></s:Envelope>"#
+    );
+    let reply = app
+        .client
+        .post(app.url("/DSWebService/DSServices.svc"))
+        .header("Content-Type", "text/xml; charset=utf-8")
+        .header(
+            "SOAPAction",
+            "\"Debitsuccess.WebServices.WCF/IDSServices/AdjustAccountTerminationDate\"",
+        )
+        .header("X-Request-Id", request_id)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.status(), 200);
+}
+
+#[tokio::test]
+async fn a_request_made_by_the_test_is_found_on_the_requests_page_and_shown_redacted() {
+    let app = operator_app(|_| {}).await;
+    adjust_as(&app, "console-journal-1", "front desk").await;
+    // Written off the request path: wait until the writer has stored it.
+    super::journal::journaled(&app, "console-journal-1").await;
+    let (browser, _) = sign_in(&app).await;
+
+    let response = get(&app, &browser, "/console/requests?tenant=acme&api=debitsuccess&operation=&user=&outcome=&from=&to=&request_id=console-journal-1").await;
+    assert_eq!(response.status(), 200);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("AdjustAccountTerminationDate"), "{html}");
+    assert_eq!(
+        html.matches("console-journal-1").count(),
+        2,
+        "the filter field and the one row: {html}"
+    );
+    let one = link_in(&html, "/console/requests/");
+
+    let response = get(&app, &browser, &one).await;
+    assert_eq!(response.status(), 200);
+    let html = response.text().await.unwrap();
+    assert!(
+        !html.contains("Gym-Pass-2024"),
+        "the password is redacted: {html}"
+    );
+    assert!(
+        html.contains("&#60;a:Password&#62;***&#60;/a:Password&#62;")
+            || html.contains("&lt;a:Password&gt;***&lt;/a:Password&gt;"),
+        "the request body is shown, redacted and escaped: {html}"
+    );
+    assert!(
+        html.contains("DS1000001") && html.contains("Succeed"),
+        "request and reply: {html}"
+    );
+    for shown in [
+        "ds-gym",
+        "acme",
+        "soapaction",
+        "soap11",
+        "console-journal-1",
+        " ms",
+    ] {
+        assert!(html.contains(shown), "{shown} in {html}");
+    }
+
+    // Another request id lists nothing; a filter the admin API refuses is a 400 page.
+    let html = get(
+        &app,
+        &browser,
+        "/console/requests?request_id=console-journal-2",
+    )
+    .await
+    .text()
+    .await
+    .unwrap();
+    assert!(
+        html.contains("No requests here.") && !html.contains("/console/requests/"),
+        "{html}"
+    );
+    let response = get(&app, &browser, "/console/requests?api=soap").await;
+    assert_eq!(response.status(), 400);
+    assert!(response.text().await.unwrap().contains("api"));
+    let response = get(&app, &browser, "/console/requests/not-an-id").await;
+    assert_eq!(response.status(), 404);
+
+    // The traffic page counts it, and links to the journal's matching requests.
+    let response = get(&app, &browser, "/console/traffic").await;
+    assert_eq!(response.status(), 200);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("<svg"), "the chart: {html}");
+    assert!(
+        html.contains("/console/requests?api=debitsuccess&amp;operation=AdjustAccountTerminationDate&amp;outcome=00")
+            || html.contains("/console/requests?api=debitsuccess&#38;operation=AdjustAccountTerminationDate&#38;outcome=00"),
+        "{html}"
+    );
+}
+
+#[tokio::test]
+async fn the_account_page_shows_the_account_across_vendors_with_a_vendor_change_in_its_history() {
+    let app = operator_app(|_| {}).await;
+    adjust_as(&app, "console-account-1", "front desk").await;
+    let (browser, _) = sign_in(&app).await;
+
+    let response = get(&app, &browser, "/console/accounts").await;
+    assert_eq!(response.status(), 200, "the empty search form");
+    let response = get(&app, &browser, "/console/accounts?tenant=acme&q=DS1000001").await;
+    assert_eq!(response.status(), 200);
+    let html = response.text().await.unwrap();
+    assert!(
+        html.contains("reference_no"),
+        "matched by its reference: {html}"
+    );
+    let account = link_in(&html, "/console/accounts/");
+
+    let response = get(&app, &browser, &account).await;
+    assert_eq!(response.status(), 200);
+    let html = response.text().await.unwrap();
+    let history = &html[html.find("id=\"history\"").expect("a history section")..];
+    for shown in [
+        "AdjustAccountTerminationDate",
+        "ds-gym",
+        "front desk",
+        "soap11",
+        "2031-12-31",
+        "console-account-1",
+    ] {
+        assert!(history.contains(shown), "{shown} in the history: {history}");
+    }
+    for section in [
+        "Customer",
+        "Product instances",
+        "Bundles",
+        "Disconnect orders",
+    ] {
+        assert!(
+            html.contains(&format!("<h2>{section}</h2>")),
+            "{section}: {html}"
+        );
+    }
+
+    // A tenant that does not exist, and an account that does not.
+    let response = get(
+        &app,
+        &browser,
+        "/console/accounts?tenant=nobody&q=DS1000001",
+    )
+    .await;
+    assert_eq!(response.status(), 404);
+    let response = get(
+        &app,
+        &browser,
+        "/console/accounts/00000000-0000-4000-8000-000000000000",
+    )
+    .await;
+    assert_eq!(response.status(), 404);
+}
+
+#[tokio::test]
+async fn journal_and_account_pages_escape_hostile_data() {
+    let app = operator_app(|_| {}).await;
+    // A request id is taken as sent when it is printable ASCII; the initiator is free text
+    // that ends up in the account's history.
+    let hostile_id = "<script>alert(1)</script>";
+    adjust_as(&app, hostile_id, "&lt;script&gt;alert(2)&lt;/script&gt;").await;
+    super::journal::journaled(&app, "%3Cscript%3Ealert(1)%3C%2Fscript%3E").await;
+    let (browser, _) = sign_in(&app).await;
+
+    let listing = get(
+        &app,
+        &browser,
+        "/console/requests?request_id=%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+    )
+    .await;
+    let listing = listing.text().await.unwrap();
+    let one = link_in(&listing, "/console/requests/");
+    let found = get(&app, &browser, "/console/accounts?tenant=acme&q=DS1000001").await;
+    let account = link_in(&found.text().await.unwrap(), "/console/accounts/");
+    for path in [
+        "/console/requests?request_id=%3Cscript%3Ealert(1)%3C%2Fscript%3E".to_owned(),
+        one,
+        "/console/traffic".to_owned(),
+        "/console/accounts?tenant=acme&q=%3Cscript%3Ealert(3)%3C%2Fscript%3E".to_owned(),
+        account,
+    ] {
+        let response = get(&app, &browser, &path).await;
+        assert_eq!(response.status(), 200, "{path}");
+        let html = response.text().await.unwrap();
+        assert!(!html.contains("<script"), "{path}: {html}");
+        if path != "/console/traffic" {
+            assert!(
+                html.contains("&#60;script&#62;") || html.contains("&lt;script&gt;"),
+                "{path}: the hostile text is shown, escaped: {html}"
+            );
+        }
+    }
 }
