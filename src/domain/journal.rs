@@ -75,16 +75,26 @@ pub struct JournalCursor {
 }
 
 impl JournalCursor {
-    /// `<RFC 3339 time>~<uuid>`, as [`JournalCursor::parse`] reads it back.
+    /// `<microseconds since 1970>-<uuid as 32 hex digits>`, as [`JournalCursor::parse`] reads
+    /// it back. Every string of that shape (the OpenAPI pattern `^[0-9]{1,16}-[0-9a-f]{32}$`)
+    /// is a cursor, so the contract says exactly what the server takes.
     pub fn encode(&self) -> String {
-        format!("{}~{}", super::clock::to_storage(self.at), self.id)
+        format!("{}-{}", self.at.timestamp_micros(), self.id.simple())
     }
 
     pub fn parse(text: &str) -> Result<Self, DomainError> {
         let bad = || DomainError::invalid("cursor", "not a cursor from a page's `next`");
-        let (at, id) = text.split_once('~').ok_or_else(bad)?;
+        let (micros, id) = text.split_once('-').ok_or_else(bad)?;
+        let well_formed = (1..=16).contains(&micros.len())
+            && micros.bytes().all(|b| b.is_ascii_digit())
+            && id.len() == 32
+            && id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+        if !well_formed {
+            return Err(bad());
+        }
+        let micros: i64 = micros.parse().map_err(|_| bad())?;
         Ok(Self {
-            at: super::clock::from_storage(at).ok_or_else(bad)?,
+            at: DateTime::<Utc>::from_timestamp_micros(micros).ok_or_else(bad)?,
             id: Uuid::parse_str(id).map_err(|_| bad())?,
         })
     }

@@ -52,6 +52,10 @@ pub(super) struct RequestsQuery {
     #[param(max_length = 256)]
     request_id: Option<String>,
     /// Continue after this cursor (a page's `next`).
+    #[param(
+        example = "1795000000000000-0190f3a2b4c5d6e7f8091a2b3c4d5e6f",
+        pattern = "^[0-9]{1,16}-[0-9a-f]{32}$"
+    )]
     cursor: Option<String>,
     /// Requests per page, 1–500 (default 50).
     #[param(minimum = 1, maximum = 500)]
