@@ -43,10 +43,10 @@ pub(super) struct RequestsQuery {
     #[param(example = "00", max_length = 256)]
     outcome: Option<String>,
     /// From this time on (RFC 3339, inclusive).
-    #[param(example = "2026-01-02T03:04:05Z")]
+    #[param(example = "2026-01-02T03:04:05Z", format = DateTime)]
     from: Option<String>,
     /// Before this time (RFC 3339, exclusive).
-    #[param(example = "2026-01-02T04:04:05Z")]
+    #[param(example = "2026-01-02T04:04:05Z", format = DateTime)]
     to: Option<String>,
     /// The request's `X-Request-Id`.
     #[param(max_length = 256)]
