@@ -33,14 +33,18 @@ pub(super) struct RequestsQuery {
     #[param(schema_with = api_schema)]
     api: Option<String>,
     /// Only this operation (a SOAP operation name, or the route's pattern).
-    #[param(example = "AdjustAccountTerminationDate", max_length = 256)]
+    #[param(
+        example = "AdjustAccountTerminationDate",
+        min_length = 1,
+        max_length = 256
+    )]
     operation: Option<String>,
     /// Only this API user's requests (username).
-    #[param(example = "ds-gym", max_length = 256)]
+    #[param(example = "ds-gym", min_length = 1, max_length = 256)]
     user: Option<String>,
     /// Only this outcome: the vendor's code (`00`, `OK`, `CUSTOMER_1049`…) or, where the
     /// adapter reported none, `ok`, `client_error` or `server_error`.
-    #[param(example = "00", max_length = 256)]
+    #[param(example = "00", min_length = 1, max_length = 256)]
     outcome: Option<String>,
     /// From this time on (RFC 3339, inclusive).
     #[param(example = "2026-01-02T03:04:05Z", format = DateTime)]
@@ -49,7 +53,7 @@ pub(super) struct RequestsQuery {
     #[param(example = "2026-01-02T04:04:05Z", format = DateTime)]
     to: Option<String>,
     /// The request's `X-Request-Id`.
-    #[param(max_length = 256)]
+    #[param(min_length = 1, max_length = 256)]
     request_id: Option<String>,
     /// Continue after this cursor (a page's `next`).
     #[param(

@@ -47,7 +47,7 @@ pub struct RawQuery<'a> {
 
 fn bounded(field: &str, value: Option<&str>) -> Result<Option<String>, DomainError> {
     match value {
-        Some(v) if v.is_empty() || v.len() > MAX_VALUE => Err(DomainError::invalid(
+        Some(v) if v.is_empty() || v.chars().count() > MAX_VALUE => Err(DomainError::invalid(
             field,
             format!("1 to {MAX_VALUE} characters"),
         )),
