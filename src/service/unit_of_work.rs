@@ -71,43 +71,18 @@ impl Services {
         F: for<'t> FnOnce(&'t mut dyn Tx) -> UnitFuture<'t, Kept<T>> + Send + 'static,
     {
         let committed = self.store.write(store::erase(work)).await?;
-        self.wake_feed(committed.recorded_events);
-        let (value, enqueued) = store::value_of(committed)?;
-        if enqueued {
-            self.wake_jobs();
-        }
-        Ok(value)
+        self.settle(committed)
     }
 
-    /// [`Services::write`] for a unit that runs alone in its transaction, as the fixture
-    /// import does (`Store::write_bulk`): the reset (docs/operations.md "Reset").
-    pub async fn write_alone<T, F>(&self, work: F) -> Result<T, DomainError>
-    where
-        T: Send + 'static,
-        F: for<'t> FnOnce(&'t mut dyn Tx) -> UnitFuture<'t, Kept<T>> + Send + 'static,
-    {
-        let committed = self.store.write_bulk(store::erase(work)).await?;
-        self.wake_feed(committed.recorded_events);
-        let (value, enqueued) = store::value_of(committed)?;
-        if enqueued {
-            self.wake_jobs();
-        }
-        Ok(value)
-    }
-
-    /// Like [`Services::write`], for a bulk load (`import`): alone in its transaction.
+    /// Like [`Services::write`], for a unit that runs alone in its transaction: a bulk load
+    /// (`import`) or the reset (docs/operations.md "Reset").
     pub async fn write_bulk<T, F>(&self, work: F) -> Result<T, DomainError>
     where
         T: Send + 'static,
         F: for<'t> FnOnce(&'t mut dyn Tx) -> UnitFuture<'t, Kept<T>> + Send + 'static,
     {
         let committed = self.store.write_bulk(store::erase(work)).await?;
-        self.wake_feed(committed.recorded_events);
-        let (value, enqueued) = store::value_of(committed)?;
-        if enqueued {
-            self.wake_jobs();
-        }
-        Ok(value)
+        self.settle(committed)
     }
 
     /// A write that may be a replay: with `replay`, one unit looks up the stored reply, or
@@ -175,6 +150,17 @@ impl Services {
 }
 
 impl Services {
+    /// After a commit: wakes the feed's readers when it wrote events and the worker when it
+    /// enqueued jobs, then gives the unit's value.
+    fn settle<T: 'static>(&self, committed: store::Committed) -> Result<T, DomainError> {
+        self.wake_feed(committed.recorded_events);
+        let (value, enqueued) = store::value_of(committed)?;
+        if enqueued {
+            self.wake_jobs();
+        }
+        Ok(value)
+    }
+
     /// After a commit that enqueued work: every lane of this instance's worker starts at
     /// once instead of at its next poll.
     pub fn wake_jobs(&self) {

@@ -84,7 +84,7 @@ pub async fn reset(
     let now = services.clock.now();
     let initiator = operator.name.as_str().to_owned();
     let outcome = services
-        .write_alone(move |tx| {
+        .write_bulk(move |tx| {
             Box::pin(async move {
                 tx.lock_for_reset().await?;
                 let restored = match restore(tx, &fixture, now).await? {
